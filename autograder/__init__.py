@@ -1,0 +1,1 @@
+"""The course's command line: release building and checking, and (later) grading."""

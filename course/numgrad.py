@@ -1,0 +1,66 @@
+"""Numerical derivatives by centered differences, and the relative error used to compare gradients.
+
+Everything in the course that shows or checks a gradient gets it from here, by nudging inputs of a
+forward function: the package holds no backward rule of its own.
+"""
+import numpy as np
+
+STEP = 1e-5
+
+
+def centered_difference(f, x, h=STEP):
+    """Estimate f'(x) for a scalar function as (f(x + h) - f(x - h)) / (2 h).
+
+    f: float -> float; x, h: floats. Returns a float. The error shrinks like h**2 until rounding
+    (about 1e-16 / h) takes over.
+    """
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def numerical_gradient(f, x, h=STEP):
+    """Gradient of a scalar function of an array, one centered difference per element.
+
+    f: array of shape S -> float; x: float or array of shape S. Returns an array of shape S
+    (a float when x is a float). x is not modified.
+    """
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    nudged = x.copy()
+    for i in np.ndindex(x.shape):
+        nudged[i] = x[i] + h
+        above = f(nudged if x.shape else float(nudged))
+        nudged[i] = x[i] - h
+        below = f(nudged if x.shape else float(nudged))
+        nudged[i] = x[i]
+        grad[i] = (above - below) / (2 * h)
+    return grad if x.shape else float(grad)
+
+
+def input_gradients(forward, inputs, wrt, upstream=1.0, h=STEP):
+    """Gradients of sum(upstream * forward(**inputs)) with respect to the inputs named in wrt.
+
+    forward: function of keyword arguments returning a float or an array of shape O;
+    inputs: dict name -> float or array; wrt: names of the inputs to differentiate;
+    upstream: float or array of shape O, the gradient arriving at the output.
+    Returns a tuple with one gradient per name in wrt, each shaped like that input.
+    """
+    upstream = np.asarray(upstream, dtype=float)
+
+    def weighted_output(name):
+        def f(value):
+            return float(np.sum(upstream * forward(**{**inputs, name: value})))
+        return f
+
+    return tuple(numerical_gradient(weighted_output(name), inputs[name], h) for name in wrt)
+
+
+def relative_error(a, b, floor=1e-8):
+    """Largest elementwise |a - b| / max(|a| + |b|, floor), the usual gradient-check measure.
+
+    a, b: floats or arrays of one shape. Returns a float: about 1e-7 or less means agreement
+    for centered differences, above 1e-3 means a bug.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
