@@ -4,10 +4,15 @@ and a picture with values and gradients written on the wires.
 Gradients come from centered differences (course.numgrad) by nudging one value and rerunning the
 forward pass; this module holds no backward rule.
 """
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import fmean
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.collections import LineCollection
+from matplotlib.font_manager import FontProperties
 from matplotlib.figure import Figure
 
 from .numgrad import centered_difference
@@ -33,6 +38,7 @@ OPS = {
 }
 
 VALUE_COLOR, GRADIENT_COLOR = "#1b7a2e", "#c62828"
+GATE_RADIUS = 12  # points
 
 
 @dataclass(frozen=True)
@@ -103,68 +109,74 @@ class Circuit:
         """Positions in (column, row) units: dict node -> (x, y), and dict wire -> list of (x, y)
         points from its source to its gate.
 
-        Inputs sit in column 0, a gate one column right of its rightmost input. A wire spanning
-        several columns bends through one waypoint per column it crosses, so it never runs
-        through a gate. Rows are ordered and placed by the mean row of their neighbours
-        (barycentre), one sweep right, one left, one right, at least one row apart.
+        Inputs sit in column 0 in their given order, a gate one column right of its rightmost
+        input. A wire spanning several columns bends at one waypoint per column it crosses, so it
+        never runs through a gate. Each column is ordered and placed by the mean row of its
+        neighbours (barycentre), rows at least 1 apart: a sweep rightwards, one leftwards (inputs
+        stay put), and a last one rightwards. Gaps crossed by more wires are wider.
         """
         col = dict.fromkeys(self.inputs, 0)
         for gate in self.gates:
             col[gate.name] = 1 + max(col[src] for src in gate.inputs)
         columns = [list(self.inputs)] + [[] for _ in range(max(col.values()))]
+        for gate in self.gates:
+            columns[col[gate.name]].append(gate.name)
         left, right, paths = {}, {}, {}
         for wire in self.wires:
             src, dst, _ = wire
             paths[wire] = [src] + [(wire, c) for c in range(col[src] + 1, col[dst])] + [dst]
+            for waypoint in paths[wire][1:-1]:
+                columns[waypoint[1]].append(waypoint)
             for a, b in zip(paths[wire], paths[wire][1:]):
                 left.setdefault(b, []).append(a)
                 right.setdefault(a, []).append(b)
-        for gate in self.gates:
-            columns[col[gate.name]].append(gate.name)
-        for wire, path in paths.items():
-            for waypoint in path[1:-1]:
-                columns[waypoint[1]].append(waypoint)
 
-        y = {item: -row for row, item in enumerate(columns[0])}
-        sweeps = [(columns[1:], left), (columns[-2::-1], right), (columns[1:], left)]
-        for order, neighbours in sweeps:
-            for items in order:
-                y.update(_spread(items, {i: fmean(y[n] for n in neighbours.get(i, [i])) for i in items}))
-        x = {item: (col[item] if item in col else item[1]) for item in y}
-        point = {item: (x[item], y[item]) for item in y}
+        row = {item: -i for i, item in enumerate(columns[0])}
+        for sweep, neighbours in ((columns[1:], left), (columns[-2:0:-1], right), (columns[1:], left)):
+            for items in sweep:
+                target = {i: fmean(row[n] for n in neighbours.get(i, [i])) for i in items}
+                order = sorted(items, key=lambda i: (target[i], row.get(i, 0)), reverse=True)
+                row.update(_spread(order, target))
+        column = {item: col[item] if item in col else item[1] for item in row}
+        # the gap before column c is as wide as the square root of the wires crossing it
+        crossing = Counter(column[item] for item in left for _ in left[item])
+        x = np.cumsum([0] + [np.sqrt(crossing[c]) for c in range(1, len(columns))])
+        point = {item: (x[column[item]], row[item]) for item in row}
         return ({name: point[name] for name in col},
                 {wire: [point[item] for item in path] for wire, path in paths.items()})
 
     def draw(self, values, show_gradients=True, title=None, figsize=(7.5, 3.5), dpi=90):
-        """Picture of the circuit at these input values, values in green above each wire,
-        gradients (d output / d wire) in red below. Returns a matplotlib Figure (no pyplot)."""
+        """Picture of the circuit at these input values (dict name -> float): each wire's value in
+        green above it, its gradient d output / d wire in red below it. Returns a matplotlib
+        Figure, made without pyplot."""
         nodes, paths = self.layout()
         out = self.forward(values)
         grads = self.wire_gradients(values) if show_gradients else {}
-        xs, ys = zip(*nodes.values())
-        right = max(xs) + 0.75
+        end = nodes[self.output]
+        stub = [end, (end[0] + 0.75, end[1])]
+        wires = [*paths.values(), stub]
+        gates = [nodes[gate.name] for gate in self.gates]
+        xs, ys = zip(*nodes.values(), *(point for path in wires for point in path))
+
         fig = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(fig)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.88))
-        ax.set_xlim(-0.45, right + 0.3)
+        ax.set_xlim(-0.45, max(xs) + 0.3)
         ax.set_ylim(min(ys) - 0.55, max(ys) + 0.55)
         ax.axis("off")
+        ax.add_collection(LineCollection(wires, colors="0.35", linewidths=1.1, zorder=1))
+        ax.plot(*zip(*(nodes[name] for name in self.inputs)), "o", color="0.35", ms=3, zorder=2)
+        ax.plot(*zip(*gates), "o", ms=2 * GATE_RADIUS, mfc="#eef3fb", mec="#35507a", mew=1.3, zorder=3)
+        for gate, centre in zip(self.gates, gates):
+            ax.text(*centre, gate.label, ha="center", va="center", fontsize=9, zorder=4)
 
-        for wire, points in paths.items():
-            ax.plot(*zip(*points), color="0.35", lw=1.1, zorder=1)
-            _label_wire(ax, points[-2], points[-1], out[wire[0]], grads.get(wire))
-        end = nodes[self.output]
-        ax.plot([end[0], right], [end[1]] * 2, color="0.35", lw=1.1, zorder=1)
-        _label_wire(ax, end, (right, end[1]), out[self.output], 1.0 if show_gradients else None)
-        ax.annotate(self.output, (right, end[1]), xytext=(3, 0), textcoords="offset points",
-                    ha="left", va="center", fontsize=10, style="italic")
-
+        labeller = _Labeller(ax, gates, wires)
         for name in self.inputs:
-            ax.plot(*nodes[name], "o", color="0.35", ms=3, zorder=2)
-            ax.annotate(name, nodes[name], xytext=(-4, 0), textcoords="offset points",
-                        ha="right", va="center", fontsize=10, style="italic")
-        for gate in self.gates:
-            ax.plot(*nodes[gate.name], "o", ms=24, mfc="#eef3fb", mec="#35507a", mew=1.3, zorder=3)
-            ax.text(*nodes[gate.name], gate.label, ha="center", va="center", fontsize=9, zorder=4)
+            labeller.write(name, nodes[name], (-4, 0), "right", "center", fontsize=10, style="italic")
+        labeller.write(self.output, stub[1], (3, 0), "left", "center", fontsize=10, style="italic")
+        labeller.place(stub, out[self.output], 1.0 if show_gradients else None)
+        for wire in sorted(paths, key=lambda w: len(paths[w])):  # wires with fewest spots first
+            labeller.place(paths[wire], out[wire[0]], grads.get(wire))
 
         if title:
             fig.text(0.01, 0.97, title, ha="left", va="top", fontsize=10)
@@ -174,36 +186,119 @@ class Circuit:
         return fig
 
 
-def _spread(items, target):
-    """Rows for one column: items ordered by target row (top first, ties in given order), each at
-    least 1 below the previous, shifted so their mean row is the mean target. dict item -> row."""
-    order = sorted(items, key=target.get, reverse=True)
+def _spread(order, target):
+    """Rows for one column's items, listed top first: each as near its target row as it can be
+    while at least 1 below the previous one, then all shifted so their mean row is the mean
+    target. dict item -> row."""
     rows = []
     for item in order:
         rows.append(min(target[item], rows[-1] - 1) if rows else target[item])
     shift = fmean(target.values()) - fmean(rows)
-    return {item: row + shift for item, row in zip(order, rows)}
+    return {item: r + shift for item, r in zip(order, rows)}
 
 
 def _fmt(number):
-    return f"{round(number, 2) + 0.0:.2f}"  # + 0.0 turns -0.0 into 0.0
+    """Two decimals ("-0.00" shown as "0.00"); three significant digits from 1000 up."""
+    return f"{number:.3g}" if abs(number) >= 1000 else f"{round(number, 2) + 0.0:.2f}"
 
 
-def _label_wire(ax, start, end, value, gradient):
-    """Write value above and gradient (unless None) below the middle of the segment start-end,
-    pushed away from the line along its normal so steep wires do not cross their labels."""
-    (x0, y0), (x1, y1) = ax.transData.transform([start, end])
-    nx, ny = -(y1 - y0), x1 - x0
-    norm = np.hypot(nx, ny)
-    nx, ny = nx / norm, ny / norm
-    middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-    for text, sign, color in ((value, 1, VALUE_COLOR), (gradient, -1, GRADIENT_COLOR)):
-        if text is None:
-            continue
-        dx, dy = sign * nx, sign * ny
+_RULER = RendererAgg(1, 1, 72)  # measures texts in points
+
+
+@lru_cache(maxsize=4096)
+def _text_size(text, fontsize, style):
+    """Width and height in points of a one-line text, as matplotlib lays it out."""
+    font = FontProperties(size=fontsize, style=style)
+    width, height, _ = _RULER.get_text_width_height_descent(text, font, ismath=False)
+    return width, max(height, _RULER.get_text_width_height_descent("lp", font, ismath=False)[1])
+
+
+class _Labeller:
+    """Writes texts on a circuit picture, keeping track of the room they take.
+
+    A wire's value (green, above the wire) and gradient (red, below it) go at the first of a few
+    spots along the wire, flattest segment and middle first, where they hit no other text, gate,
+    wire or the frame; failing that, where they hit least (crossing a wire counts least).
+    """
+
+    SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)  # fractions along a segment
+    FONT, GAP = 8, 3.5  # points: size of wire labels, and their distance from the wire
+    PAD = 1.5  # pixels of clear space wanted around a wire label
+
+    def __init__(self, ax, gates, wires):
+        """gates: list of gate centres; wires: list of wires, each a list of (x, y) points."""
+        self.ax = ax
+        self.px_per_pt = ax.figure.dpi / 72
+        self.to_px = ax.transData.frozen()  # data units -> pixels, fixed now that limits are set
+        self.gates = self.to_px.transform(gates)
+        self.radius = GATE_RADIUS * self.px_per_pt + 1
+        self.segments = [(a, b) for path in wires for a, b in zip(path, path[1:])]
+        self.samples = np.concatenate([self.to_px.transform(np.linspace(a, b, 40)) for a, b in self.segments])
+        self.owner = np.repeat(np.arange(len(self.segments)), 40)
+        self.frame = ax.bbox.extents
+        self.boxes = []  # pixel boxes (x0, y0, x1, y1) of the texts written
+
+    def write(self, text, xy, offset, ha, va, fontsize, style="normal", color="black"):
+        """Draw text at xy (data units) moved by offset (points), and reserve its room."""
+        self.ax.annotate(text, xy, xytext=offset, textcoords="offset points", ha=ha, va=va,
+                         fontsize=fontsize, style=style, color=color, zorder=5)
+        self.boxes.append(self._box(text, xy, offset, ha, va, fontsize, style))
+
+    def place(self, path, value, gradient):
+        """Label the wire drawn along path (a list of (x, y) points); gradient None: value only."""
+        labels = [(value, 1, VALUE_COLOR), (gradient, -1, GRADIENT_COLOR)]
+        labels = [(_fmt(number), sign, color) for number, sign, color in labels if number is not None]
+        spots = ((segment, t) for segment in sorted(zip(path, path[1:]), key=self._steepness)
+                 for t in self.SPOTS)
+        best_cost = np.inf
+        for segment, t in spots:
+            spot = [self._at(segment, t, *label) for label in labels]
+            cost = self._cost([self._box(**kw) for kw in spot], self.segments.index(segment))
+            if cost < best_cost:
+                best, best_cost = spot, cost
+            if cost == 0:
+                break
+        for kw in best:
+            self.write(**kw)
+
+    def _steepness(self, segment):
+        (x0, y0), (x1, y1) = self.to_px.transform(segment)
+        return abs(y1 - y0) / (x1 - x0)
+
+    def _at(self, segment, t, text, sign, color):
+        """Arguments of write for a label at fraction t along segment, above it (sign 1) or below
+        it (sign -1): pushed off the line along its normal, so steep wires do not cross their
+        labels, and aligned on the side facing the line."""
+        (start, end) = segment
+        xy = tuple(np.add(start, t * np.subtract(end, start)))
+        (x0, y0), (x1, y1) = self.to_px.transform(segment)
+        dx, dy = sign * np.array([y0 - y1, x1 - x0]) / np.hypot(x1 - x0, y1 - y0)
         ha = "right" if dx < -0.2 else "left" if dx > 0.2 else "center"
-        ax.annotate(_fmt(text), middle, xytext=(3.5 * dx, 3.5 * dy), textcoords="offset points",
-                    ha=ha, va="bottom" if dy > 0 else "top", color=color, fontsize=8, zorder=5)
+        return dict(text=text, xy=xy, offset=(self.GAP * dx, self.GAP * dy), ha=ha,
+                    va="bottom" if dy > 0 else "top", fontsize=self.FONT, color=color)
+
+    def _box(self, text, xy, offset, ha, va, fontsize, style="normal", **_):
+        """Pixel box (x0, y0, x1, y1) that write(text, xy, offset, ha, va, ...) fills."""
+        width, height = np.multiply(_text_size(text, fontsize, style), self.px_per_pt)
+        x, y = self.to_px.transform(xy) + np.multiply(offset, self.px_per_pt)
+        x -= {"left": 0, "center": width / 2, "right": width}[ha]
+        y -= {"bottom": 0, "center": height / 2, "top": height}[va]
+        return x, y, x + width, y + height
+
+    def _cost(self, boxes, own):
+        """4 per text, gate or frame edge a box hits, 1 per wire segment but its own it crosses."""
+        taken = np.array(self.boxes).reshape(-1, 4)
+        cost = 0
+        for box in boxes:
+            x0, y0, x1, y1 = np.add(box, (-self.PAD, -self.PAD, self.PAD, self.PAD))
+            fx0, fy0, fx1, fy1 = self.frame
+            cost += 4 * (x0 < fx0 or y0 < fy0 or x1 > fx1 or y1 > fy1)
+            cost += 4 * np.sum((taken[:, 0] < x1) & (taken[:, 2] > x0) & (taken[:, 1] < y1) & (taken[:, 3] > y0))
+            nearest = np.clip(self.gates, (x0, y0), (x1, y1))
+            cost += 4 * np.sum(np.hypot(*(nearest - self.gates).T) < self.radius)
+            inside = np.all((self.samples > (x0, y0)) & (self.samples < (x1, y1)), axis=1)
+            cost += len(set(self.owner[inside]) - {own})
+        return cost
 
 
 _NEURON_INPUTS = ("w0", "x0", "w1", "x1", "w2")

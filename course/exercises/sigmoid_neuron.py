@@ -25,7 +25,7 @@ addc_backward = gradient_exercise(
     hint="adding a constant shifts f but not its slope: the local gradient is 1.")
 
 exp_backward = gradient_exercise(
-    "exp_backward", np.exp, ("x", "dout"), ("x",), upstream="dout",
+    "exp_backward", lambda x: np.exp(x), ("x", "dout"), ("x",), upstream="dout",
     visible=[{"x": 0.0, "dout": 2.0}, {"x": -1.0, "dout": 1.0}],
     hint="e^x is its own derivative; multiply it by dout.")
 

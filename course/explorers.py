@@ -1,0 +1,265 @@
+"""Explorers for the notebooks: sliders, a picture redrawn as they move, and a table of numbers.
+
+Each explorer is an ipywidgets VBox, so a cell ending with one displays it. It renders once when
+built, with or without a frontend (nbconvert and nbgrader run it headless). Pictures are
+matplotlib Figures made without pyplot and sent as PNG bytes. Every gradient shown comes from
+centered differences (course.numgrad).
+"""
+import html
+from io import BytesIO
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from .circuits import sigmoid
+from .numgrad import centered_difference, input_gradients
+
+DPI = 90
+VALUE_COLOR, GRADIENT_COLOR, MARK_COLOR = "#1f5fa8", "#c62828", "#e08a00"
+
+
+def slider(description, value, low, high, step):
+    """A FloatSlider that reports every move (continuous_update) and shows its whole label."""
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                               continuous_update=True, style={"description_width": "initial"},
+                               layout=widgets.Layout(width="460px"))
+
+
+def png(fig):
+    """PNG bytes of a Figure at its own dpi (fast compression: explorers redraw on every move)."""
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", dpi="figure", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def table(numbers, number_format):
+    """HTML table: one column per label, the number formatted below it."""
+    cell = "<td style='padding:1px 10px; text-align:right'>{}</td>"
+    head = "".join(cell.format(f"<b>{html.escape(label)}</b>") for label in numbers)
+    body = "".join(cell.format(_format(number, number_format)) for number in numbers.values())
+    return f"<table><tr>{head}</tr><tr>{body}</tr></table>"
+
+
+def _format(number, number_format):
+    """format(number, number_format), without the minus of a number that rounds to zero."""
+    text = format(number, number_format)
+    return text[1:] if text.startswith("-") and set(text[1:]) <= set("0.") else text
+
+
+class Explorer(widgets.VBox):
+    """Sliders (self.controls: name -> FloatSlider) above a picture (self.picture, an Image) and a
+    readout (self.readout, HTML), both redrawn by update() whenever a slider moves.
+
+    A subclass builds its sliders, passes them to __init__, and defines render(values) ->
+    (Figure, numbers): values maps slider names to floats; numbers maps readout labels to
+    floats, and is kept as self.numbers.
+    """
+
+    number_format = ".4f"
+
+    def __init__(self, controls):
+        self.controls = controls
+        self.picture = widgets.Image(format="png")
+        self.readout = widgets.HTML()
+        self.numbers = {}
+        super().__init__([*controls.values(), self.picture, self.readout])
+        for control in controls.values():
+            control.observe(self.update, names="value")
+        self.update()
+
+    def update(self, change=None):
+        """Redraw the picture and the readout from the current slider values."""
+        figure, self.numbers = self.render({name: s.value for name, s in self.controls.items()})
+        self.picture.value = png(figure)
+        self.readout.value = table(self.numbers, self.number_format)
+
+    def render(self, values):
+        raise NotImplementedError
+
+
+def cube(x):
+    return x**3
+
+
+def richardson(f, x, h=1e-3):
+    """f'(x) from centered differences at steps h and h/2, their h**2 errors cancelled: error
+    about h**4 + 1e-16 / h, so about 1e-12 for a smooth f. f: float -> float; returns a float."""
+    return (4 * centered_difference(f, x, h / 2) - centered_difference(f, x, h)) / 3
+
+
+class DerivativeExplorer(Explorer):
+    """Forward and centered difference estimates of f'(x) as the step h shrinks.
+
+    f: float -> float; x: float; df: the true f'(x), or None to estimate it by Richardson
+    extrapolation of two centered differences (error about 1e-12 for a smooth f). Slider:
+    log10(h) from -15 to 0. Left panel: f, its tangent and the secant from x to x + h. Right
+    panel: |error| of both estimates against h, log-log: the error falls with h (like h for
+    forward, h**2 for centered) until rounding, about 1e-16 / h, takes over.
+    """
+
+    number_format = ".6g"
+    FLOOR = 1e-15  # errors below this are drawn at it, so exact hits stay on the log scale
+
+    def __init__(self, f=cube, x=1.5, df=None):
+        self.f, self.x = f, x
+        self.df = df if df is not None else richardson(f, x)
+        self._draw()
+        super().__init__({"log10_h": slider("log10(h)", -4.0, -15.0, 0.0, 0.1)})
+
+    def _forward(self, h):
+        return (self.f(self.x + h) - self.f(self.x)) / h
+
+    def _draw(self):
+        """The figure once, with the artists render moves."""
+        f, x, fx = self.f, self.x, self.f(self.x)
+        self.figure = Figure(figsize=(7.5, 3.2), dpi=DPI)
+        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.3)
+        curve, errors = self.figure.subplots(1, 2)
+
+        self.xs = np.linspace(x - 1.5, x + 1.5, 200)
+        ys = np.array([f(v) for v in self.xs])
+        curve.plot(self.xs, ys, color="0.2", lw=1.5, label="f")
+        curve.plot(self.xs, fx + self.df * (self.xs - x), "--", color="0.55", lw=1, label="tangent")
+        self.secant, = curve.plot([], [], color=MARK_COLOR, lw=1.2, label="secant x to x+h")
+        self.ends, = curve.plot([], [], "o", color=MARK_COLOR, ms=4)
+        curve.set_ylim(ys.min() - 0.1 * np.ptp(ys), ys.max() + 0.1 * np.ptp(ys))
+        curve.set_xlabel("x", fontsize=9)
+        curve.legend(fontsize=7, loc="upper left")
+        self.title = curve.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
+
+        hs = np.logspace(-15, 0, 301)
+        self.marks = {}
+        for name, estimate, color in (("forward", self._forward, VALUE_COLOR),
+                                      ("centered", lambda h: centered_difference(f, x, h), GRADIENT_COLOR)):
+            error = [max(abs(estimate(h) - self.df), self.FLOOR) for h in hs]
+            errors.loglog(hs, error, color=color, lw=1.2, label=name)
+            self.marks[name], = errors.plot([], [], "o", color=color, ms=5)
+        self.step = errors.axvline(1, color=MARK_COLOR, lw=1)
+        decades = [10.0**k for k in range(-15, 4, 3)]
+        errors.set_xticks(decades[:-1], [f"{d:.0e}" for d in decades[:-1]])
+        errors.set_yticks(decades, [f"{d:.0e}" for d in decades])
+        errors.minorticks_off()
+        errors.set_ylim(self.FLOOR / 3, 3 * max(10.0, *errors.lines[0].get_ydata()))
+        errors.set_xlabel("step h", fontsize=9)
+        errors.set_title("|estimate − f'(x)|", fontsize=9, y=1)
+        errors.legend(fontsize=7, loc="upper center")
+        for ax in (curve, errors):
+            ax.tick_params(labelsize=7)
+
+    def render(self, values):
+        h, x, fx = 10 ** values["log10_h"], self.x, self.f(self.x)
+        estimates = {"forward": self._forward(h), "centered": centered_difference(self.f, x, h)}
+        errors = {name: abs(estimate - self.df) for name, estimate in estimates.items()}
+        self.secant.set_data(self.xs, fx + estimates["forward"] * (self.xs - x))
+        self.ends.set_data([x, x + h], [fx, self.f(x + h)])
+        self.title.set_text(f"h = {h:.1e}")
+        self.step.set_xdata([h, h])
+        for name, mark in self.marks.items():
+            mark.set_data([h], [max(errors[name], self.FLOOR)])
+        return self.figure, {"h": h, **estimates, "true f'(x)": self.df,
+                             "forward error": errors["forward"], "centered error": errors["centered"]}
+
+
+class CircuitExplorer(Explorer):
+    """A circuit with its values and gradients drawn on the wires, one slider per input.
+
+    circuit: a course.circuits.Circuit; values: dict input name -> starting float; ranges: dict
+    input name -> (low, high), by default value - 5 to value + 5; step: slider step. Readout: the
+    output and d output / d input for every input.
+    """
+
+    def __init__(self, circuit, values, ranges=None, step=0.1, title=None):
+        self.circuit, self.title = circuit, title
+        ranges = ranges or {}
+        super().__init__({
+            name: slider(name, values[name], *ranges.get(name, (values[name] - 5, values[name] + 5)), step)
+            for name in circuit.inputs
+        })
+
+    def render(self, values):
+        out = self.circuit.output
+        grads = self.circuit.node_gradients(values)
+        numbers = {out: self.circuit.forward(values)[out]}
+        numbers.update({f"d{out}/d{name}": grads[name] for name in self.circuit.inputs})
+        return self.circuit.draw(values, title=self.title), numbers
+
+
+class InputScaleExplorer(Explorer):
+    """f = w · x for 3-vectors, with the input multiplied by a scale s (slider log10(s) from -1
+    to 3). Picture: df/dw, which is the scaled input and so grows with s, beside df/dx, which is
+    w and does not; both panels share one axis. Gradients by centered differences.
+
+    w, x: 3 floats each.
+    """
+
+    number_format = ".4g"
+
+    def __init__(self, w=(2.0, -3.0, 0.5), x=(-1.0, -2.0, 4.0)):
+        self.w, self.x = np.array(w, dtype=float), np.array(x, dtype=float)
+        self.figure = Figure(figsize=(7.5, 3.0), dpi=DPI)
+        self.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.86, wspace=0.1)
+        self.axes = self.figure.subplots(1, 2, sharey=True)
+        self.bars, self.labels = [], []
+        for ax, name, color in zip(self.axes, "wx", (GRADIENT_COLOR, VALUE_COLOR)):
+            positions = range(len(self.x))
+            self.bars.append(ax.bar(positions, 0, color=color, width=0.6))
+            self.labels.append([ax.text(i, 0, "", ha="center", fontsize=7) for i in positions])
+            ax.set_xticks(positions, [f"{name}{i}" for i in positions])
+            ax.axhline(0, color="0.3", lw=0.8)
+            ax.set_title(f"df/d{name}", fontsize=9, y=1)  # a given y skips costly auto-placement
+            ax.tick_params(labelsize=7)
+        self.title = self.figure.suptitle("", fontsize=9)
+        super().__init__({"log10_scale": slider("log10(input scale)", 0.0, -1.0, 3.0, 0.05)})
+
+    def render(self, values):
+        scale = 10 ** values["log10_scale"]
+        inputs = {"w": self.w, "x": scale * self.x}
+        f = float(self.w @ inputs["x"])
+        grads = input_gradients(lambda w, x: float(w @ x), inputs, ("w", "x"))
+        top = 1.3 * max(np.abs(np.concatenate(grads)))
+        for bars, labels, grad in zip(self.bars, self.labels, grads):
+            for bar, label, g in zip(bars, labels, grad):
+                bar.set_height(g)
+                label.set(y=g + 0.03 * top * np.sign(g), text=f"{g:.4g}", va="bottom" if g >= 0 else "top")
+        self.axes[0].set_ylim(-top, top)
+        self.title.set_text(f"f = w · (s x) = {f:.4g} with input scale s = {scale:.4g}")
+        numbers = {"scale": scale, "f": f}
+        for name, grad in zip("wx", grads):
+            numbers.update({f"df/d{name}{i}": float(g) for i, g in enumerate(grad)})
+        return self.figure, numbers
+
+
+class SigmoidExplorer(Explorer):
+    """The sigmoid and its slope. Slider: x from -8 to 8. Picture: sigma(x) with its tangent at
+    x above, the slope curve below (largest, 1/4, at x = 0). Slopes by centered differences."""
+
+    def __init__(self, x=0.0):
+        self.xs = np.linspace(-8, 8, 321)
+        self.figure = Figure(figsize=(6.5, 3.8), dpi=DPI)
+        self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
+        top, bottom = self.figure.subplots(2, 1, sharex=True)
+        top.plot(self.xs, sigmoid(self.xs), color="0.2", lw=1.5)
+        self.tangent, = top.plot([], [], "--", color=MARK_COLOR, lw=1.2)
+        self.point, = top.plot([], [], "o", color=MARK_COLOR, ms=5)
+        top.set_ylim(-0.1, 1.1)
+        top.set_ylabel("σ(x)", fontsize=9)
+        self.title = top.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
+        bottom.plot(self.xs, centered_difference(sigmoid, self.xs), color=GRADIENT_COLOR, lw=1.5)
+        bottom.axhline(0.25, ls=":", color="0.5", lw=1)
+        self.slope_point, = bottom.plot([], [], "o", color=MARK_COLOR, ms=5)
+        bottom.set_ylim(0, 0.28)
+        bottom.set_ylabel("slope", fontsize=9)
+        bottom.set_xlabel("x", fontsize=9)
+        for ax in (top, bottom):
+            ax.tick_params(labelsize=7)
+        super().__init__({"x": slider("x", x, -8.0, 8.0, 0.1)})
+
+    def render(self, values):
+        x = values["x"]
+        y, slope = float(sigmoid(x)), centered_difference(sigmoid, x)
+        self.tangent.set_data(self.xs, y + slope * (self.xs - x))
+        self.point.set_data([x], [y])
+        self.slope_point.set_data([x], [slope])
+        self.title.set_text(f"σ({x:.2f}) = {y:.4f}, slope {slope:.4f}")
+        return self.figure, {"x": x, "σ(x)": y, "slope": slope}

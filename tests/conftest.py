@@ -1,0 +1,39 @@
+"""Shared fixtures: the course root, and one validation run of every assignment per test session."""
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course_dir import assignments
+from autograder.release import release
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root():
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def validated(tmp_path_factory):
+    """Every assignment built and checked as `backprop-course validate` does, nothing written.
+
+    Returns (checks by name, folder): folder/<assignment>/release/<assignment> holds the fresh
+    release, folder/<assignment>/autograded/<student>/<assignment> the autograded notebooks.
+    """
+    folder = tmp_path_factory.mktemp("validated")
+    checks = release(ROOT, assignments(ROOT), write=False, keep=folder)
+    return {check.name: check for check in checks}, folder
+
+
+def instructor_namespace(assignment):
+    """The instructor's functions of an assignment: its first code cell (the imports) and every
+    solution cell of its source notebooks, run in one namespace."""
+    namespace = {}
+    for path in sorted((ROOT / "source" / assignment).glob("*.ipynb")):
+        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        solutions = [c for c in cells if c.metadata.get("nbgrader", {}).get("solution")]
+        for cell in [cells[0], *solutions]:
+            exec(cell.source, namespace)
+    return namespace

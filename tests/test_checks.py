@@ -1,0 +1,94 @@
+"""Do the student-facing checks accept right answers, and name what is wrong in wrong ones?"""
+import numpy as np
+import pytest
+
+from course import CheckFailed, check, todo
+from course.exercises import EXERCISES
+from conftest import instructor_namespace, ROOT
+from autograder.course_dir import assignments
+
+
+def _instructor_functions():
+    for assignment in assignments(ROOT):
+        namespace = instructor_namespace(assignment)
+        for name, exercise in EXERCISES.items():
+            if all(f in namespace for f in exercise.functions):
+                yield name, [namespace[f] for f in exercise.functions]
+
+
+INSTRUCTOR = dict(_instructor_functions())
+
+
+def test_does_every_exercise_have_an_instructor_solution():
+    assert sorted(INSTRUCTOR) == sorted(EXERCISES)
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_does_the_instructor_solution_pass_visible_and_many_hidden_checks(name):
+    check(name, *INSTRUCTOR[name])
+    for seed in range(20):
+        check(name, *INSTRUCTOR[name], hidden=True, rng=np.random.default_rng(seed))
+
+
+def test_does_a_wrong_gradient_name_the_output_with_expected_and_got():
+    with pytest.raises(CheckFailed) as failure:
+        check("mul_backward", lambda x, y, dout: (x * dout, y * dout))
+    message = str(failure.value)
+    assert "mul_backward(x=3, y=-4, dout=2) returned a wrong dx" in message
+    assert "expected -8, got 6" in message
+    assert "Hint:" in message
+
+
+def test_does_a_hidden_failure_keep_its_inputs_secret():
+    with pytest.raises(CheckFailed) as failure:
+        check("add_mul_backward", lambda x, y, z: (z, z, x), hidden=True)
+    message = str(failure.value)
+    assert "hidden test with random inputs" in message and "wrong dz" in message
+    assert "x=" not in message and "expected" not in message
+
+
+def test_does_a_wrongly_shaped_gradient_say_so():
+    def transposed(w, x):
+        dx, dw = INSTRUCTOR["neuron_backward"][0](w, x)
+        return dx.reshape(2, 1), dw
+    with pytest.raises(CheckFailed, match=r"expected shape \(2,\), got shape \(2, 1\)"):
+        check("neuron_backward", transposed)
+
+
+@pytest.mark.parametrize("returned, said", [
+    (None, "returned None; it should return 2 values: (dx, dy)"),
+    ((1.0, 2.0, 3.0), "returned 3 values; it should return 2 values"),
+    ((float("nan"), 0.0), "contains nan or inf"),
+    (("a", 0.0), "expected a number or an array"),
+])
+def test_does_a_malformed_return_get_a_plain_message(returned, said):
+    with pytest.raises(CheckFailed, match=said.replace("(", r"\(").replace(")", r"\)")):
+        check("add_backward", lambda x, y, dout: returned)
+
+
+def test_does_a_max_gate_tie_follow_the_stated_convention():
+    to_y_on_tie = lambda x, y, dout: (dout, 0.0) if x > y else (0.0, dout)
+    with pytest.raises(CheckFailed, match=r"max_backward\(x=1, y=1, dout=3\) returned a wrong dx"):
+        check("max_backward", to_y_on_tie)
+
+
+def test_does_the_forward_difference_check_tell_it_from_the_centered_one():
+    centered = lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h)
+    with pytest.raises(CheckFailed, match="expected 6.1, got 6"):
+        check("forward_difference", centered)
+
+
+def test_does_a_stub_name_the_function_to_write():
+    def neuron_backward(w, x):
+        raise NotImplementedError(todo())
+    with pytest.raises(NotImplementedError, match="neuron_backward is yours to write"):
+        check("neuron_backward", neuron_backward)
+
+
+def test_does_a_check_leave_the_callers_arrays_alone():
+    def mutating(w, x):
+        w[:] = 0
+        return INSTRUCTOR["neuron_backward"][0](w, x)
+    with pytest.raises(CheckFailed):
+        check("neuron_backward", mutating)
+    assert EXERCISES["neuron_backward"].visible[0]["w"].tolist() == [2.0, -3.0, -3.0]
