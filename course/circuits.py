@@ -7,6 +7,7 @@ forward pass; this module holds no backward rule.
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from io import BytesIO
 from statistics import fmean
 
 import numpy as np
@@ -15,12 +16,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.font_manager import FontProperties
 from matplotlib.figure import Figure
 
+from .functions import sigmoid
 from .numgrad import centered_difference
-
-
-def sigmoid(a):
-    """The logistic function 1 / (1 + e^-a), for a float or an array (same shape out)."""
-    return 1 / (1 + np.exp(-a))
 
 
 # op name -> (forward function, label drawn in the gate). Ops with a constant take it first;
@@ -39,6 +36,22 @@ OPS = {
 
 VALUE_COLOR, GRADIENT_COLOR = "#1b7a2e", "#c62828"
 GATE_RADIUS = 12  # points
+COLUMN_WIDTH, ROW_HEIGHT = 0.7, 0.45  # inches a column and a row need to keep labels apart
+
+
+def png(fig):
+    """PNG bytes of a Figure at its own dpi (fast compression: pictures are redrawn often)."""
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", dpi="figure", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+class Picture(Figure):
+    """A Figure that a notebook shows as a PNG by itself: a plain Figure made without pyplot has
+    no notebook display of its own (it shows as "<Figure size ...>")."""
+
+    def _repr_png_(self):
+        return png(self)
 
 
 @dataclass(frozen=True)
@@ -75,11 +88,14 @@ class Circuit:
 
     @property
     def output(self):
+        """Name of the last gate."""
         return self.gates[-1].name
 
     @property
     def wires(self):
-        return [(src, gate.name, slot) for gate in self.gates for slot, src in enumerate(gate.inputs)]
+        """Every wire (source, gate, slot), gate by gate."""
+        return [(src, gate.name, slot)
+                for gate in self.gates for slot, src in enumerate(gate.inputs)]
 
     def forward(self, values, replace=None):
         """Value of every node: values maps input names to floats. replace maps node names or
@@ -87,7 +103,8 @@ class Circuit:
         replace = replace or {}
         out = {name: float(replace.get(name, values[name])) for name in self.inputs}
         for gate in self.gates:
-            args = [replace.get((src, gate.name, slot), out[src]) for slot, src in enumerate(gate.inputs)]
+            args = [replace.get((src, gate.name, slot), out[src])
+                    for slot, src in enumerate(gate.inputs)]
             out[gate.name] = float(replace.get(gate.name, gate(*args)))
         return out
 
@@ -113,7 +130,8 @@ class Circuit:
         input. A wire spanning several columns bends at one waypoint per column it crosses, so it
         never runs through a gate. Each column is ordered and placed by the mean row of its
         neighbours (barycentre), rows at least 1 apart: a sweep rightwards, one leftwards (inputs
-        stay put), and a last one rightwards. Gaps crossed by more wires are wider.
+        stay put), and a last one rightwards. A gap between columns crossed by n wires is
+        1 + 0.2 (n - 1) wide, so crowded gaps get more room for labels.
         """
         col = dict.fromkeys(self.inputs, 0)
         for gate in self.gates:
@@ -132,23 +150,25 @@ class Circuit:
                 right.setdefault(a, []).append(b)
 
         row = {item: -i for i, item in enumerate(columns[0])}
-        for sweep, neighbours in ((columns[1:], left), (columns[-2:0:-1], right), (columns[1:], left)):
+        sweeps = ((columns[1:], left), (columns[-2:0:-1], right), (columns[1:], left))
+        for sweep, neighbours in sweeps:
             for items in sweep:
                 target = {i: fmean(row[n] for n in neighbours.get(i, [i])) for i in items}
                 order = sorted(items, key=lambda i: (target[i], row.get(i, 0)), reverse=True)
                 row.update(_spread(order, target))
         column = {item: col[item] if item in col else item[1] for item in row}
-        # the gap before column c is as wide as the square root of the wires crossing it
-        crossing = Counter(column[item] for item in left for _ in left[item])
-        x = np.cumsum([0] + [np.sqrt(crossing[c]) for c in range(1, len(columns))])
+        crossing = Counter(column[item] for item in left for _ in left[item])  # wires into column c
+        x = np.cumsum([0] + [1 + 0.2 * (crossing[c] - 1) for c in range(1, len(columns))])
         point = {item: (x[column[item]], row[item]) for item in row}
         return ({name: point[name] for name in col},
                 {wire: [point[item] for item in path] for wire, path in paths.items()})
 
-    def draw(self, values, show_gradients=True, title=None, figsize=(7.5, 3.5), dpi=90):
+    def draw(self, values, show_gradients=True, title=None, figsize=None, dpi=90):
         """Picture of the circuit at these input values (dict name -> float): each wire's value in
-        green above it, its gradient d output / d wire in red below it. Returns a matplotlib
-        Figure, made without pyplot."""
+        green above it, its gradient d output / d wire in red below it. figsize: (width, height)
+        in inches; None for 7.5 x 3.5, or more for a circuit too deep or tall to be legible in
+        that. Returns a Picture: a matplotlib Figure, made without pyplot, that a notebook cell
+        ending with it shows."""
         nodes, paths = self.layout()
         out = self.forward(values)
         grads = self.wire_gradients(values) if show_gradients else {}
@@ -158,25 +178,29 @@ class Circuit:
         gates = [nodes[gate.name] for gate in self.gates]
         xs, ys = zip(*nodes.values(), *(point for path in wires for point in path))
 
-        fig = Figure(figsize=figsize, dpi=dpi)
+        xlim, ylim = (-0.45, max(xs) + 0.3), (min(ys) - 0.55, max(ys) + 0.55)
+        fig = Picture(figsize=figsize or (max(7.5, COLUMN_WIDTH * np.ptp(xlim)),
+                                         max(3.5, ROW_HEIGHT * np.ptp(ylim) / 0.88)), dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.88))
-        ax.set_xlim(-0.45, max(xs) + 0.3)
-        ax.set_ylim(min(ys) - 0.55, max(ys) + 0.55)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
         ax.axis("off")
         ax.add_collection(LineCollection(wires, colors="0.35", linewidths=1.1, zorder=1))
         ax.plot(*zip(*(nodes[name] for name in self.inputs)), "o", color="0.35", ms=3, zorder=2)
-        ax.plot(*zip(*gates), "o", ms=2 * GATE_RADIUS, mfc="#eef3fb", mec="#35507a", mew=1.3, zorder=3)
+        ax.plot(*zip(*gates), "o", ms=2 * GATE_RADIUS, mfc="#eef3fb", mec="#35507a", mew=1.3,
+                zorder=3)
         for gate, centre in zip(self.gates, gates):
             ax.text(*centre, gate.label, ha="center", va="center", fontsize=9, zorder=4)
 
-        labeller = _Labeller(ax, gates, wires)
-        for name in self.inputs:
-            labeller.write(name, nodes[name], (-4, 0), "right", "center", fontsize=10, style="italic")
-        labeller.write(self.output, stub[1], (3, 0), "left", "center", fontsize=10, style="italic")
-        labeller.place(stub, out[self.output], 1.0 if show_gradients else None)
-        for wire in sorted(paths, key=lambda w: len(paths[w])):  # wires with fewest spots first
-            labeller.place(paths[wire], out[wire[0]], grads.get(wire))
+        names = [dict(text=name, xy=nodes[name], xytext=(-4, 0), ha="right")
+                 for name in self.inputs]
+        names.append(dict(text=self.output, xy=stub[1], xytext=(3, 0), ha="left"))
+        names = [dict(kw, va="center", fontsize=10, style="italic") for kw in names]
+        labels = [(stub, out[self.output], 1.0 if show_gradients else None)]
+        labels += [(path, out[wire[0]], grads.get(wire)) for wire, path in paths.items()]
+        for kw in _Labeller(ax, gates, wires).arrange(names, labels):
+            ax.annotate(textcoords="offset points", zorder=5, **kw)
 
         if title:
             fig.text(0.01, 0.97, title, ha="left", va="top", fontsize=10)
@@ -198,8 +222,11 @@ def _spread(order, target):
 
 
 def _fmt(number):
-    """Two decimals ("-0.00" shown as "0.00"); three significant digits from 1000 up."""
-    return f"{number:.3g}" if abs(number) >= 1000 else f"{round(number, 2) + 0.0:.2f}"
+    """Two decimals, "-0.00" shown as "0.00"; from 1000 up, short e-notation such as "1.2e8"."""
+    if abs(number) < 1000 or not np.isfinite(number):
+        return f"{round(number, 2) + 0.0:.2f}"
+    mantissa, exponent = f"{number:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 _RULER = RendererAgg(1, 1, 72)  # measures texts in points
@@ -214,7 +241,7 @@ def _text_size(text, fontsize, style):
 
 
 class _Labeller:
-    """Writes texts on a circuit picture, keeping track of the room they take.
+    """Finds places for the texts on a circuit picture, in pixels, before any is drawn.
 
     A wire's value (green, above the wire) and gradient (red, below it) go at the first of a few
     spots along the wire, flattest segment and middle first, where they hit no other text, gate,
@@ -233,21 +260,38 @@ class _Labeller:
         self.gates = self.to_px.transform(gates)
         self.radius = GATE_RADIUS * self.px_per_pt + 1
         self.segments = [(a, b) for path in wires for a, b in zip(path, path[1:])]
-        self.samples = np.concatenate([self.to_px.transform(np.linspace(a, b, 40)) for a, b in self.segments])
+        # points every few pixels along each segment, and the segment each belongs to
+        self.samples = np.concatenate([self.to_px.transform(np.linspace(a, b, 40))
+                                       for a, b in self.segments])
         self.owner = np.repeat(np.arange(len(self.segments)), 40)
         self.frame = ax.bbox.extents
-        self.boxes = []  # pixel boxes (x0, y0, x1, y1) of the texts written
+        self.boxes = []  # pixel boxes (x0, y0, x1, y1) of the texts placed so far
 
-    def write(self, text, xy, offset, ha, va, fontsize, style="normal", color="black"):
-        """Draw text at xy (data units) moved by offset (points), and reserve its room."""
-        self.ax.annotate(text, xy, xytext=offset, textcoords="offset points", ha=ha, va=va,
-                         fontsize=fontsize, style=style, color=color, zorder=5)
-        self.boxes.append(self._box(text, xy, offset, ha, va, fontsize, style))
+    def arrange(self, texts, labels):
+        """Where to write everything: texts are annotate arguments (text, xy, xytext in points,
+        ha, va, fontsize, style) of texts with fixed places; labels are (path, value, gradient)
+        per wire, path a list of (x, y) points, gradient None for value only. Wires are labelled
+        greedily, those with fewest segments first; if some found no free spot, they go first and
+        all are tried again, twice at most. Returns annotate arguments for every text."""
+        order = sorted(range(len(labels)), key=lambda i: len(labels[i][0]))
+        best_total = np.inf
+        for _ in range(3):
+            self.boxes = [self._box(**kw) for kw in texts]
+            spots, costs = {}, {}
+            for i in order:
+                spots[i], costs[i] = self._place(*labels[i])
+            if sum(costs.values()) < best_total:
+                best, best_total = spots, sum(costs.values())
+            if best_total == 0:
+                break
+            order = sorted(order, key=lambda i: costs[i] == 0)
+        return texts + [kw for i in sorted(best) for kw in best[i]]
 
-    def place(self, path, value, gradient):
-        """Label the wire drawn along path (a list of (x, y) points); gradient None: value only."""
+    def _place(self, path, value, gradient):
+        """Best spot for a wire's labels, as annotate arguments, and its cost; reserves it."""
         labels = [(value, 1, VALUE_COLOR), (gradient, -1, GRADIENT_COLOR)]
-        labels = [(_fmt(number), sign, color) for number, sign, color in labels if number is not None]
+        labels = [(_fmt(number), sign, color)
+                  for number, sign, color in labels if number is not None]
         spots = ((segment, t) for segment in sorted(zip(path, path[1:]), key=self._steepness)
                  for t in self.SPOTS)
         best_cost = np.inf
@@ -258,15 +302,15 @@ class _Labeller:
                 best, best_cost = spot, cost
             if cost == 0:
                 break
-        for kw in best:
-            self.write(**kw)
+        self.boxes += [self._box(**kw) for kw in best]
+        return best, best_cost
 
     def _steepness(self, segment):
         (x0, y0), (x1, y1) = self.to_px.transform(segment)
         return abs(y1 - y0) / (x1 - x0)
 
     def _at(self, segment, t, text, sign, color):
-        """Arguments of write for a label at fraction t along segment, above it (sign 1) or below
+        """Annotate arguments for a label at fraction t along segment, above it (sign 1) or below
         it (sign -1): pushed off the line along its normal, so steep wires do not cross their
         labels, and aligned on the side facing the line."""
         (start, end) = segment
@@ -274,13 +318,13 @@ class _Labeller:
         (x0, y0), (x1, y1) = self.to_px.transform(segment)
         dx, dy = sign * np.array([y0 - y1, x1 - x0]) / np.hypot(x1 - x0, y1 - y0)
         ha = "right" if dx < -0.2 else "left" if dx > 0.2 else "center"
-        return dict(text=text, xy=xy, offset=(self.GAP * dx, self.GAP * dy), ha=ha,
+        return dict(text=text, xy=xy, xytext=(self.GAP * dx, self.GAP * dy), ha=ha,
                     va="bottom" if dy > 0 else "top", fontsize=self.FONT, color=color)
 
-    def _box(self, text, xy, offset, ha, va, fontsize, style="normal", **_):
-        """Pixel box (x0, y0, x1, y1) that write(text, xy, offset, ha, va, ...) fills."""
+    def _box(self, text, xy, xytext, ha, va, fontsize, style="normal", **_):
+        """Pixel box (x0, y0, x1, y1) filled by annotate(text, xy, xytext, ha, va, ...)."""
         width, height = np.multiply(_text_size(text, fontsize, style), self.px_per_pt)
-        x, y = self.to_px.transform(xy) + np.multiply(offset, self.px_per_pt)
+        x, y = self.to_px.transform(xy) + np.multiply(xytext, self.px_per_pt)
         x -= {"left": 0, "center": width / 2, "right": width}[ha]
         y -= {"bottom": 0, "center": height / 2, "top": height}[va]
         return x, y, x + width, y + height
@@ -288,12 +332,13 @@ class _Labeller:
     def _cost(self, boxes, own):
         """4 per text, gate or frame edge a box hits, 1 per wire segment but its own it crosses."""
         taken = np.array(self.boxes).reshape(-1, 4)
+        fx0, fy0, fx1, fy1 = self.frame
         cost = 0
         for box in boxes:
             x0, y0, x1, y1 = np.add(box, (-self.PAD, -self.PAD, self.PAD, self.PAD))
-            fx0, fy0, fx1, fy1 = self.frame
             cost += 4 * (x0 < fx0 or y0 < fy0 or x1 > fx1 or y1 > fy1)
-            cost += 4 * np.sum((taken[:, 0] < x1) & (taken[:, 2] > x0) & (taken[:, 1] < y1) & (taken[:, 3] > y0))
+            cost += 4 * np.sum((taken[:, 0] < x1) & (taken[:, 2] > x0)
+                               & (taken[:, 1] < y1) & (taken[:, 3] > y0))
             nearest = np.clip(self.gates, (x0, y0), (x1, y1))
             cost += 4 * np.sum(np.hypot(*(nearest - self.gates).T) < self.radius)
             inside = np.all((self.samples > (x0, y0)) & (self.samples < (x1, y1)), axis=1)

@@ -6,17 +6,17 @@ matplotlib Figures made without pyplot and sent as PNG bytes. Every gradient sho
 centered differences (course.numgrad).
 """
 import html
-from io import BytesIO
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from .circuits import sigmoid
+from .circuits import png
+from .functions import sigmoid
 from .numgrad import centered_difference, input_gradients
 
 DPI = 90
-VALUE_COLOR, GRADIENT_COLOR, MARK_COLOR = "#1f5fa8", "#c62828", "#e08a00"
+BLUE, RED, ORANGE = "#1f5fa8", "#c62828", "#e08a00"
 
 
 def slider(description, value, low, high, step):
@@ -24,13 +24,6 @@ def slider(description, value, low, high, step):
     return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
                                continuous_update=True, style={"description_width": "initial"},
                                layout=widgets.Layout(width="460px"))
-
-
-def png(fig):
-    """PNG bytes of a Figure at its own dpi (fast compression: explorers redraw on every move)."""
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi="figure", pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
 
 
 def table(numbers, number_format):
@@ -75,10 +68,12 @@ class Explorer(widgets.VBox):
         self.readout.value = table(self.numbers, self.number_format)
 
     def render(self, values):
+        """(Figure, numbers) for these slider values: dict slider name -> float."""
         raise NotImplementedError
 
 
 def cube(x):
+    """x**3: the default function of DerivativeExplorer (f'(1.5) = 6.75)."""
     return x**3
 
 
@@ -107,40 +102,43 @@ class DerivativeExplorer(Explorer):
         self._draw()
         super().__init__({"log10_h": slider("log10(h)", -4.0, -15.0, 0.0, 0.1)})
 
-    def _forward(self, h):
-        return (self.f(self.x + h) - self.f(self.x)) / h
+    def _estimates(self, h):
+        """Forward and centered difference estimates of f'(x) with step h: dict name -> float."""
+        f, x = self.f, self.x
+        return {"forward": (f(x + h) - f(x)) / h, "centered": centered_difference(f, x, h)}
 
     def _draw(self):
-        """The figure once, with the artists render moves."""
-        f, x, fx = self.f, self.x, self.f(self.x)
+        """The figure, once; render moves the secant, the markers and the title."""
+        x, fx = self.x, self.f(self.x)
         self.figure = Figure(figsize=(7.5, 3.2), dpi=DPI)
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.3)
         curve, errors = self.figure.subplots(1, 2)
 
         self.xs = np.linspace(x - 1.5, x + 1.5, 200)
-        ys = np.array([f(v) for v in self.xs])
+        ys = np.array([self.f(v) for v in self.xs])
         curve.plot(self.xs, ys, color="0.2", lw=1.5, label="f")
         curve.plot(self.xs, fx + self.df * (self.xs - x), "--", color="0.55", lw=1, label="tangent")
-        self.secant, = curve.plot([], [], color=MARK_COLOR, lw=1.2, label="secant x to x+h")
-        self.ends, = curve.plot([], [], "o", color=MARK_COLOR, ms=4)
+        self.secant, = curve.plot([], [], color=ORANGE, lw=1.2, label="secant x to x+h")
+        self.ends, = curve.plot([], [], "o", color=ORANGE, ms=4)
         curve.set_ylim(ys.min() - 0.1 * np.ptp(ys), ys.max() + 0.1 * np.ptp(ys))
         curve.set_xlabel("x", fontsize=9)
+        curve.locator_params(nbins=5)
         curve.legend(fontsize=7, loc="upper left")
         self.title = curve.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
 
         hs = np.logspace(-15, 0, 301)
-        self.marks = {}
-        for name, estimate, color in (("forward", self._forward, VALUE_COLOR),
-                                      ("centered", lambda h: centered_difference(f, x, h), GRADIENT_COLOR)):
-            error = [max(abs(estimate(h) - self.df), self.FLOOR) for h in hs]
+        estimates = [self._estimates(h) for h in hs]
+        self.marks, worst = {}, 10.0
+        for name, color in (("forward", BLUE), ("centered", RED)):
+            error = [max(abs(e[name] - self.df), self.FLOOR) for e in estimates]
             errors.loglog(hs, error, color=color, lw=1.2, label=name)
             self.marks[name], = errors.plot([], [], "o", color=color, ms=5)
-        self.step = errors.axvline(1, color=MARK_COLOR, lw=1)
-        decades = [10.0**k for k in range(-15, 4, 3)]
-        errors.set_xticks(decades[:-1], [f"{d:.0e}" for d in decades[:-1]])
-        errors.set_yticks(decades, [f"{d:.0e}" for d in decades])
+            worst = max(worst, *error)
+        self.step = errors.axvline(1, color=ORANGE, lw=1)
+        for axis, decades in ((errors.xaxis, range(-15, 1, 3)), (errors.yaxis, range(-15, 1, 5))):
+            axis.set_ticks([10.0**k for k in decades], [f"1e{k}" for k in decades])
         errors.minorticks_off()
-        errors.set_ylim(self.FLOOR / 3, 3 * max(10.0, *errors.lines[0].get_ydata()))
+        errors.set_ylim(self.FLOOR / 3, 3 * worst)
         errors.set_xlabel("step h", fontsize=9)
         errors.set_title("|estimate − f'(x)|", fontsize=9, y=1)
         errors.legend(fontsize=7, loc="upper center")
@@ -149,7 +147,7 @@ class DerivativeExplorer(Explorer):
 
     def render(self, values):
         h, x, fx = 10 ** values["log10_h"], self.x, self.f(self.x)
-        estimates = {"forward": self._forward(h), "centered": centered_difference(self.f, x, h)}
+        estimates = self._estimates(h)
         errors = {name: abs(estimate - self.df) for name, estimate in estimates.items()}
         self.secant.set_data(self.xs, fx + estimates["forward"] * (self.xs - x))
         self.ends.set_data([x, x + h], [fx, self.f(x + h)])
@@ -158,24 +156,22 @@ class DerivativeExplorer(Explorer):
         for name, mark in self.marks.items():
             mark.set_data([h], [max(errors[name], self.FLOOR)])
         return self.figure, {"h": h, **estimates, "true f'(x)": self.df,
-                             "forward error": errors["forward"], "centered error": errors["centered"]}
+                             **{f"{name} error": error for name, error in errors.items()}}
 
 
 class CircuitExplorer(Explorer):
     """A circuit with its values and gradients drawn on the wires, one slider per input.
 
     circuit: a course.circuits.Circuit; values: dict input name -> starting float; ranges: dict
-    input name -> (low, high), by default value - 5 to value + 5; step: slider step. Readout: the
-    output and d output / d input for every input.
+    input name -> (low, high), by default value - 5 to value + 5; step: slider step; title: a
+    title for the picture. Readout: the output and d output / d input for every input.
     """
 
     def __init__(self, circuit, values, ranges=None, step=0.1, title=None):
         self.circuit, self.title = circuit, title
-        ranges = ranges or {}
-        super().__init__({
-            name: slider(name, values[name], *ranges.get(name, (values[name] - 5, values[name] + 5)), step)
-            for name in circuit.inputs
-        })
+        ranges = {name: (value - 5, value + 5) for name, value in values.items()} | (ranges or {})
+        super().__init__({name: slider(name, values[name], *ranges[name], step)
+                          for name in circuit.inputs})
 
     def render(self, values):
         out = self.circuit.output
@@ -201,8 +197,8 @@ class InputScaleExplorer(Explorer):
         self.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.86, wspace=0.1)
         self.axes = self.figure.subplots(1, 2, sharey=True)
         self.bars, self.labels = [], []
-        for ax, name, color in zip(self.axes, "wx", (GRADIENT_COLOR, VALUE_COLOR)):
-            positions = range(len(self.x))
+        positions = range(len(self.x))
+        for ax, name, color in zip(self.axes, "wx", (RED, BLUE)):
             self.bars.append(ax.bar(positions, 0, color=color, width=0.6))
             self.labels.append([ax.text(i, 0, "", ha="center", fontsize=7) for i in positions])
             ax.set_xticks(positions, [f"{name}{i}" for i in positions])
@@ -221,7 +217,8 @@ class InputScaleExplorer(Explorer):
         for bars, labels, grad in zip(self.bars, self.labels, grads):
             for bar, label, g in zip(bars, labels, grad):
                 bar.set_height(g)
-                label.set(y=g + 0.03 * top * np.sign(g), text=f"{g:.4g}", va="bottom" if g >= 0 else "top")
+                label.set(y=g + 0.03 * top * np.sign(g), text=f"{g:.4g}",
+                          va="bottom" if g >= 0 else "top")
         self.axes[0].set_ylim(-top, top)
         self.title.set_text(f"f = w · (s x) = {f:.4g} with input scale s = {scale:.4g}")
         numbers = {"scale": scale, "f": f}
@@ -240,14 +237,14 @@ class SigmoidExplorer(Explorer):
         self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
         top, bottom = self.figure.subplots(2, 1, sharex=True)
         top.plot(self.xs, sigmoid(self.xs), color="0.2", lw=1.5)
-        self.tangent, = top.plot([], [], "--", color=MARK_COLOR, lw=1.2)
-        self.point, = top.plot([], [], "o", color=MARK_COLOR, ms=5)
+        self.tangent, = top.plot([], [], "--", color=ORANGE, lw=1.2)
+        self.point, = top.plot([], [], "o", color=ORANGE, ms=5)
         top.set_ylim(-0.1, 1.1)
         top.set_ylabel("σ(x)", fontsize=9)
         self.title = top.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
-        bottom.plot(self.xs, centered_difference(sigmoid, self.xs), color=GRADIENT_COLOR, lw=1.5)
+        bottom.plot(self.xs, centered_difference(sigmoid, self.xs), color=RED, lw=1.5)
         bottom.axhline(0.25, ls=":", color="0.5", lw=1)
-        self.slope_point, = bottom.plot([], [], "o", color=MARK_COLOR, ms=5)
+        self.slope_point, = bottom.plot([], [], "o", color=ORANGE, ms=5)
         bottom.set_ylim(0, 0.28)
         bottom.set_ylabel("slope", fontsize=9)
         bottom.set_xlabel("x", fontsize=9)

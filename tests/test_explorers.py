@@ -1,0 +1,141 @@
+"""Explorers: they build headless, sliders redraw the picture, the numbers follow the maths."""
+import statistics
+import time
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from course.circuits import ADD_MUL, NEURON
+from course.explorers import (CircuitExplorer, DerivativeExplorer, InputScaleExplorer,
+                              SigmoidExplorer)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+ADD_MUL_AT = dict(x=-2, y=5, z=-4)
+NEURON_AT = dict(w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
+EXPLORERS = {
+    "derivative": DerivativeExplorer,
+    "circuit": lambda: CircuitExplorer(ADD_MUL, ADD_MUL_AT),
+    "input_scale": InputScaleExplorer,
+    "sigmoid": SigmoidExplorer,
+}
+
+
+@pytest.fixture(params=EXPLORERS)
+def explorer(request):
+    return EXPLORERS[request.param]()
+
+
+def move(slider, fraction):
+    """Set a slider to the given fraction of its range."""
+    slider.value = slider.min + fraction * (slider.max - slider.min)
+
+
+def test_does_each_explorer_build_headless_with_a_picture_and_a_readout(explorer):
+    assert isinstance(explorer, widgets.VBox)
+    assert bytes(explorer.picture.value).startswith(PNG_MAGIC)
+    assert "<table>" in explorer.readout.value
+    assert explorer.numbers
+    parts = {*explorer.controls.values(), explorer.picture, explorer.readout}
+    assert set(explorer.children) == parts
+
+
+def test_are_the_controls_float_sliders_that_report_every_move(explorer):
+    for slider in explorer.controls.values():
+        assert type(slider) is widgets.FloatSlider
+        assert slider.continuous_update
+        assert slider.description
+
+
+def test_does_moving_a_slider_redraw_the_picture(explorer):
+    picture, readout = bytes(explorer.picture.value), explorer.readout.value
+    move(next(iter(explorer.controls.values())), 0.9)
+    assert bytes(explorer.picture.value).startswith(PNG_MAGIC)
+    assert bytes(explorer.picture.value) != picture
+    assert explorer.readout.value != readout
+
+
+def test_is_an_update_quick_enough_for_a_slider(explorer):
+    slider = next(iter(explorer.controls.values()))
+    times = []
+    for fraction in (0.2, 0.4, 0.6, 0.8, 0.3):
+        start = time.perf_counter()
+        move(slider, fraction)
+        times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.5  # seconds; about 0.05-0.13 s on a slow 2-core VM
+
+
+def test_does_the_circuit_explorer_start_at_the_worked_numbers():
+    numbers = CircuitExplorer(NEURON, NEURON_AT).numbers
+    assert [round(numbers[k], 4) for k in ("f", "df/dx0", "df/dx1")] == [0.7311, 0.3932, -0.5898]
+    dw = [round(numbers[k], 4) for k in ("df/dw0", "df/dw1", "df/dw2")]
+    assert dw == [-0.1966, -0.3932, 0.1966]
+
+
+def test_does_moving_z_make_the_gradient_on_x_equal_the_new_z():
+    explorer = CircuitExplorer(ADD_MUL, ADD_MUL_AT)
+    explorer.controls["z"].value = -1.5
+    numbers = explorer.numbers
+    assert numbers["df/dx"] == pytest.approx(-1.5) and numbers["df/dy"] == pytest.approx(-1.5)
+    assert numbers["df/dz"] == pytest.approx(3.0)  # x + y, unchanged
+    assert numbers["f"] == pytest.approx(-4.5)
+    assert ">-1.5000<" in explorer.readout.value
+    assert ">-4.5000<" in explorer.readout.value
+
+
+def test_does_a_circuit_slider_span_its_range():
+    explorer = CircuitExplorer(ADD_MUL, ADD_MUL_AT, ranges={"x": (-3.0, 3.0)})
+    assert (explorer.controls["x"].min, explorer.controls["x"].max) == (-3.0, 3.0)
+    assert (explorer.controls["y"].min, explorer.controls["y"].max) == (0.0, 10.0)  # 5 +- 5
+    assert explorer.controls["z"].value == -4.0
+
+
+def test_does_the_readout_drop_the_minus_of_a_number_that_rounds_to_zero():
+    explorer = CircuitExplorer(NEURON, dict(NEURON_AT, x1=2.9, w2=-7.9))  # saturated: f ~ 1e-8
+    assert -1e-4 < explorer.numbers["df/dw0"] < 0
+    assert "-0.0000" not in explorer.readout.value
+
+
+def test_does_the_centered_difference_beat_the_forward_difference_at_moderate_steps():
+    explorer = DerivativeExplorer()  # f = x**3 at x = 1.5, f' = 6.75
+    explorer.controls["log10_h"].value = -4.0
+    numbers = explorer.numbers
+    assert numbers["true f'(x)"] == pytest.approx(6.75, abs=1e-9)
+    assert numbers["forward error"] == pytest.approx(3 * 1.5 * 1e-4, rel=0.01)  # about 3 x h
+    assert numbers["centered error"] == pytest.approx(1e-8, rel=0.01)  # h**2 for a cubic
+    assert numbers["h"] == pytest.approx(1e-4)
+
+
+def test_does_a_tiny_step_ruin_both_estimates():
+    explorer = DerivativeExplorer()
+    explorer.controls["log10_h"].value = -15.0
+    assert explorer.numbers["forward error"] > 1e-3
+    assert explorer.numbers["centered error"] > 1e-3
+
+
+def test_does_a_given_derivative_serve_as_the_truth():
+    explorer = DerivativeExplorer(f=np.sin, x=0.5, df=np.cos(0.5))
+    assert explorer.numbers["true f'(x)"] == np.cos(0.5)
+    assert explorer.numbers["centered error"] < 1e-7
+
+
+@pytest.mark.parametrize("log10_scale", [0.0, 3.0])
+def test_does_the_input_scale_grow_the_weight_gradients_only(log10_scale):
+    explorer = InputScaleExplorer(w=(2.0, -3.0, 0.5), x=(-1.0, -2.0, 4.0))
+    explorer.controls["log10_scale"].value = log10_scale
+    numbers, scale = explorer.numbers, 10**log10_scale
+    assert numbers["scale"] == pytest.approx(scale)
+    dw = [numbers[f"df/dw{i}"] for i in range(3)]
+    dx = [numbers[f"df/dx{i}"] for i in range(3)]
+    assert dw == pytest.approx([-1.0 * scale, -2.0 * scale, 4.0 * scale], rel=1e-6)
+    assert dx == pytest.approx([2.0, -3.0, 0.5], abs=1e-6)
+
+
+@pytest.mark.parametrize("x", [0.0, 3.0, -6.5])
+def test_does_the_sigmoid_explorer_show_the_slope_sigma_times_one_minus_sigma(x):
+    explorer = SigmoidExplorer()
+    explorer.controls["x"].value = x
+    sigma = 1 / (1 + np.exp(-x))
+    assert explorer.numbers["σ(x)"] == pytest.approx(sigma)
+    assert explorer.numbers["slope"] == pytest.approx(sigma * (1 - sigma), abs=1e-9)
+    assert explorer.numbers["slope"] <= 0.25
