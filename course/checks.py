@@ -68,7 +68,8 @@ def describe(value):
     return np.array2string(array, precision=4, suppress_small=True, separator=", ")
 
 
-def _call_text(exercise, case):
+def call_text(exercise, case):
+    """How a call on a case reads: name(argument=value, ...) with any other case values."""
     args = ", ".join(f"{a}={describe(case[a])}" for a in exercise.arguments if a in case)
     given = ", ".join(f"{k}={describe(v)}" for k, v in case.items() if k not in exercise.arguments)
     return f"{exercise.name}({args})" + (f" with {given}" if given else "")
@@ -81,7 +82,7 @@ def judge(exercise, case, returned, hidden=False):
     actual values (shapes only for hidden cases, whose inputs stay secret) and gives the hint.
     """
     where = (f"On a hidden test with random inputs, {exercise.name}" if hidden
-             else _call_text(exercise, case))
+             else call_text(exercise, case))
     expected = exercise.expected(case)
     outputs = exercise.outputs
     if len(outputs) == 1:
@@ -106,7 +107,8 @@ def _compare(want, got, rtol, atol, hidden):
     try:
         got = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        return f"expected a number or an array, got a {type(got).__name__}"
+        return ("expected a number or a numpy array of numbers, got a "
+                f"{getattr(got, 'type_name', type(got).__name__)}")
     if got.shape != want.shape:
         return (f"expected shape {want.shape}, got shape {got.shape} "
                 "(a gradient has the shape of its variable)")

@@ -1,0 +1,109 @@
+"""`backprop-course autograde`: grade every submission of an assignment, in parallel sandboxes,
+into nbgrader's gradebook and per-student result files."""
+from pathlib import Path
+import queue
+import threading
+
+from tqdm import tqdm
+
+from autograder import results
+from autograder.assignment import read_assignment
+from autograder.grading import grade_submission
+from autograder.gradebook import GradebookWriter, db_url, ensure_assignment
+from autograder.pool import Worker
+from autograder.results import ExerciseResult, SubmissionResult
+from autograder.sandbox import Limits
+from autograder.submission import fingerprint
+
+
+def submitted_students(root, assignment):
+    """Students with a folder submitted/<student>/<assignment>/, sorted."""
+    return sorted(p.parent.name for p in Path(root, "submitted").glob(f"*/{assignment}") if p.is_dir())
+
+
+def autograde(root, assignment, students=(), workers=2, force=False, limits=Limits(),
+              progress=True, url=None):
+    """Grade the submissions and record them. Returns (graded, skipped, protections): the new
+    SubmissionResults, the students left alone because their result is up to date, and the
+    sandbox protections the workers reported."""
+    root = Path(root)
+    specs = read_assignment(root, assignment)
+    url = url or db_url(root)
+    ensure_assignment(root, assignment, url)
+    everyone = submitted_students(root, assignment)
+    unknown = sorted(set(students) - set(everyone))
+    if unknown:
+        raise ValueError(f"no submission of {assignment} from {', '.join(unknown)} "
+                         f"under submitted/")
+    chosen = list(students) or everyone
+    todo = [s for s in chosen if force or not _up_to_date(root, assignment, s)]
+    skipped = [s for s in chosen if s not in todo]
+    pool = [Worker(slot, limits) for slot in range(max(1, min(workers, len(todo))))]
+    jobs, done = queue.Queue(), queue.Queue()
+    for student in todo:
+        jobs.put(student)
+    threads = [threading.Thread(target=_serve, args=(root, assignment, specs, w, jobs, done),
+                                daemon=True) for w in pool]
+    writer = GradebookWriter(url)
+    graded = []
+    try:
+        for thread in threads:
+            thread.start()
+        with tqdm(total=len(todo), desc=f"autograde {assignment}", unit="submission",
+                  disable=not progress) as bar:
+            for _ in todo:
+                result = done.get()
+                writer.record(result, _timestamp(root, assignment, result.student))
+                results.save(root, result)
+                graded.append(result)
+                bar.set_postfix_str(result.student)
+                bar.update()
+    finally:
+        writer.close()
+        for _ in pool:
+            jobs.put(None)
+        for thread in threads:
+            thread.join(timeout=30)
+    protections = pool[0].protections if pool and pool[0].protections else {}
+    return graded, skipped, protections
+
+
+def _serve(root, assignment, specs, worker, jobs, done):
+    """A grading thread: take students from jobs until None, put their results on done."""
+    try:
+        worker.start()
+        broken = None
+    except Exception as error:
+        broken = error
+    while (student := jobs.get()) is not None:
+        try:
+            if broken:
+                raise broken
+            done.put(grade_submission(root, assignment, student, specs, worker))
+        except Exception as error:  # a grader bug must not lose the rest of the class
+            done.put(_grader_failed(root, assignment, student, specs, error))
+    worker.stop()
+
+
+def _grader_failed(root, assignment, student, specs, error):
+    result = SubmissionResult(student, assignment, "")
+    message = f"The grader itself failed on this submission ({type(error).__name__}: {error})."
+    result.exercises = [ExerciseResult(spec.name, g.exercise, 0.0, g.points, "crashed", message)
+                        for spec in specs for g in spec.graded]
+    return result
+
+
+def _up_to_date(root, assignment, student):
+    saved = results.load(root, assignment, student)
+    folder = Path(root) / "submitted" / student / assignment
+    return saved is not None and saved.fingerprint == fingerprint(folder)
+
+
+def _timestamp(root, assignment, student):
+    """nbgrader's submission timestamp (timestamp.txt), or None."""
+    from nbgrader.utils import parse_utc
+    path = Path(root) / "submitted" / student / assignment / "timestamp.txt"
+    try:
+        return parse_utc(path.read_text().strip())
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,76 @@
+"""Grading results: one record per student, notebook and exercise, kept as JSON beside nbgrader's
+autograded notebooks (autograded/<student>/<assignment>/grading.json)."""
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+import json
+import os
+
+PLAIN = ("passed", "failed")
+NEEDS_A_PERSON = ("timeout", "crashed", "memory", "ungradable", "missing", "tampered")
+
+
+@dataclass
+class ExerciseResult:
+    """The grade of one exercise: points earned of max_score, a status (PLAIN or NEEDS_A_PERSON)
+    and the message the student sees."""
+    notebook: str
+    exercise: str
+    score: float
+    max_score: float
+    status: str
+    message: str = ""
+
+
+@dataclass
+class SubmissionResult:
+    """Everything grading found in one student's submission of one assignment."""
+    student: str
+    assignment: str
+    fingerprint: str
+    exercises: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self):
+        return sum(e.score for e in self.exercises)
+
+    @property
+    def max_score(self):
+        return sum(e.max_score for e in self.exercises)
+
+    @property
+    def needs_a_person(self):
+        return sorted({e.status for e in self.exercises if e.status in NEEDS_A_PERSON})
+
+
+def path_for(root, assignment, student):
+    return Path(root) / "autograded" / student / assignment / "grading.json"
+
+
+def save(root, result):
+    """Write a result atomically, so a killed run leaves either the old file or the new one."""
+    path = path_for(root, result.assignment, result.student)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(asdict(result), indent=1))
+    os.replace(temporary, path)
+
+
+def load(root, assignment, student):
+    """The saved result of a student's submission, or None."""
+    path = path_for(root, assignment, student)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text())
+    data["exercises"] = [ExerciseResult(**e) for e in data["exercises"]]
+    return SubmissionResult(**data)
+
+
+def load_all(root, assignment=None):
+    """Every saved result, for one assignment or all, sorted by assignment and student."""
+    pattern = f"*/{assignment or '*'}/grading.json"
+    found = []
+    for path in sorted(Path(root, "autograded").glob(pattern)):
+        found.append(load(root, path.parent.name, path.parent.parent.name))
+    return sorted(found, key=lambda r: (r.assignment, r.student))

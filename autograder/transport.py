@@ -1,0 +1,109 @@
+"""Plain values across the sandbox boundary: JSON with arrays as base64 float64 bytes, no pickle.
+
+encode runs where student code ran and accepts only exact plain types; decode runs in the
+grader and trusts nothing: it checks every key, type, dtype, shape and size.
+"""
+import base64
+import json
+import math
+
+import numpy as np
+
+MAX_ITEMS = 16                # values in one returned tuple or list
+MAX_ELEMENTS = 1 << 16        # elements in one array
+_NUMBER_TYPES = (float, int, np.floating, np.integer)
+
+
+class Unsupported:
+    """Stands for a returned value of a type the grader does not accept (its type's name)."""
+
+    def __init__(self, type_name):
+        self.type_name = str(type_name)[:60]
+
+    def __repr__(self):
+        return f"a {self.type_name}"
+
+
+def encode(value, nested=False):
+    """A JSON-ready form of a returned value: None, a number, a numeric array, or (not nested)
+    a tuple or list of those. Anything else is recorded by its type name only."""
+    kind = type(value)
+    if value is None:
+        return {"none": True}
+    if kind is bool or kind is np.bool_:
+        return {"number": float(bool(value))}
+    if kind in (float, int) or (isinstance(value, _NUMBER_TYPES) and kind.__module__ == "numpy"):
+        return {"number": float(value)}
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return _encode_array(np.array(value, dtype=np.float64))
+    if kind in (tuple, list) and len(value) <= MAX_ITEMS:
+        if not nested:
+            return {kind.__name__: [encode(item, nested=True) for item in value]}
+        if all(type(item) in (float, int) for item in value):
+            return _encode_array(np.array(value, dtype=np.float64))
+    return {"unsupported": kind.__name__[:60]}
+
+
+def _encode_array(array):
+    if array.size > MAX_ELEMENTS:
+        return {"unsupported": f"array of {array.size} elements"}
+    return {"array": {"shape": list(array.shape),
+                      "data": base64.b64encode(array.tobytes()).decode("ascii")}}
+
+
+def encode_case(case):
+    """A case (dict name -> float, list or array) for the child; arrays keep their shape."""
+    return {name: encode(value, nested=True) for name, value in case.items()}
+
+
+class TransportError(ValueError):
+    """Something that crossed the boundary is not of the agreed form."""
+
+
+def decode(message, nested=False):
+    """The value that encode described, rebuilt from plain parts; raises TransportError."""
+    if not isinstance(message, dict) or len(message) != 1:
+        raise TransportError("a value must be an object with one key")
+    (key, body), = message.items()
+    if key == "none" and body is True:
+        return None
+    if key == "number" and type(body) in (float, int):
+        return float(body)
+    if key == "array" and isinstance(body, dict):
+        return _decode_array(body)
+    if key in ("tuple", "list") and not nested and isinstance(body, list) and len(body) <= MAX_ITEMS:
+        items = [decode(item, nested=True) for item in body]
+        return tuple(items) if key == "tuple" else items
+    if key == "unsupported" and isinstance(body, str):
+        return Unsupported(body)
+    raise TransportError(f"unexpected value of kind {key[:20]!r}")
+
+
+def decode_case(message):
+    """The case a child received, as a dict name -> float or array."""
+    if not isinstance(message, dict):
+        raise TransportError("a case must be an object")
+    return {str(name): decode(value, nested=True) for name, value in message.items()}
+
+
+def _decode_array(body):
+    shape, data = body.get("shape"), body.get("data")
+    if (set(body) != {"shape", "data"} or not isinstance(shape, list) or len(shape) > 4
+            or not all(type(n) is int and 0 <= n <= MAX_ELEMENTS for n in shape)
+            or not isinstance(data, str)):
+        raise TransportError("malformed array")
+    size = math.prod(shape)
+    if size > MAX_ELEMENTS:
+        raise TransportError("array too large")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except ValueError as error:
+        raise TransportError("array data is not base64") from error
+    if len(raw) != 8 * size:
+        raise TransportError("array data does not match its shape")
+    return np.frombuffer(raw, dtype=np.float64).reshape(shape).copy()
+
+
+def dumps(message):
+    """One message as a line of JSON (bytes)."""
+    return (json.dumps(message, allow_nan=True) + "\n").encode()
