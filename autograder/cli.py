@@ -1,11 +1,14 @@
-"""`backprop-course`: build and check the student releases (and, later, grade submissions)."""
+"""`backprop-course`: build and check the student releases; grade submissions, and write feedback,
+a CSV and a class report."""
 import argparse
+from pathlib import Path
+import shutil
 import sys
 
 from autograder.course_dir import CourseError, assignments, find_root
 
 
-def _release(args, write):
+def release_command(args, write=True):
     from autograder.release import release
     root = find_root(args.course_dir)
     checks = release(root, assignments(root, args.assignments), write=write, jobs=args.jobs)
@@ -27,13 +30,17 @@ def _release(args, write):
     return 0
 
 
-def _autograde(args):
+def validate_command(args):
+    return release_command(args, write=False)
+
+
+def autograde_command(args, root=None):
     from autograder.autograde import autograde
-    root = find_root(args.course_dir)
+    root = root or find_root(args.course_dir)
     assignments(root, [args.assignment])
     try:
-        graded, skipped, protections = autograde(root, args.assignment, args.student, args.workers,
-                                                 args.force)
+        graded, skipped, protections = autograde(root, args.assignment, args.student,
+                                                 args.workers, args.force)
     except ValueError as error:
         raise CourseError(str(error)) from None
     if protections:
@@ -43,39 +50,109 @@ def _autograde(args):
             if not on:
                 print(f"  {name} is off: {how}")
     if graded:
-        print(f"\n{'student':<24} {'score':>11}  needs a person")
+        print(f"\n{'student':<28} {'score':>11}  needs a person")
         for result in graded:
-            print(f"{result.student:<24} {result.score:>5g} / {result.max_score:<3g}  "
+            print(f"{result.student:<28} {result.score:>5g} / {result.max_score:<3g}  "
                   f"{', '.join(result.needs_a_person) or '-'}")
     print(f"\n{len(graded)} submission(s) graded"
-          + (f", {len(skipped)} already up to date (use --force to grade them again)" if skipped else "")
-          + ". Scores are in the gradebook; next: backprop-course feedback / export / report.")
+          + (f", {len(skipped)} already up to date (--force grades them again)" if skipped else "")
+          + ". Scores are in the gradebook.")
     return 0
 
 
-def main(argv=None):
+def feedback_command(args, root=None):
+    from autograder.feedback import write_feedback
+    root = root or find_root(args.course_dir)
+    written = write_feedback(root, args.assignment)
+    print(f"{len(written)} feedback page(s) written under {root / 'feedback'}")
+    return 0
+
+
+def export_command(args, root=None):
+    from autograder.export import export
+    root = root or find_root(args.course_dir)
+    if args.assignment:
+        assignments(root, [args.assignment])
+    rows = export(root, args.assignment, args.output)
+    if args.output != "-":
+        print(f"{rows} row(s) written to {args.output}")
+    return 0
+
+
+def report_command(args, root=None):
+    from autograder.report import write_report
+    root = root or find_root(args.course_dir)
+    try:
+        path = write_report(root, args.assignment)
+    except ValueError as error:
+        raise CourseError(str(error)) from None
+    print(f"class report written to {path}")
+    return 0
+
+
+def demo_command(args):
+    """Grade the sample class in its own course directory, then write feedback, CSV and report."""
+    from autograder.sample_class import gates_class, write_class
+    root = find_root(args.course_dir)
+    demo = Path(args.dir).resolve()
+    if demo.exists():
+        shutil.rmtree(demo)
+    demo.mkdir(parents=True)
+    shutil.copy(root / "nbgrader_config.py", demo)
+    for folder in ("source", "release"):
+        shutil.copytree(root / folder / "02_gates", demo / folder / "02_gates")
+    write_class(demo, "02_gates", "gates.ipynb", gates_class(root))
+    print(f"sample class of 12 submissions written to {demo / 'submitted'}")
+    step = argparse.Namespace(assignment="02_gates", student=[], workers=args.workers, force=False,
+                              output=str(demo / "grades.csv"))
+    for command in (autograde_command, feedback_command, export_command, report_command):
+        command(step, demo)
+    print(f"\nOpen {demo / 'reports' / '02_gates.html'} for the class report and "
+          f"{demo / 'feedback'} for what each student sees.")
+    return 0
+
+
+def _parser():
     parser = argparse.ArgumentParser(prog="backprop-course", description=__doc__)
     parser.add_argument("--course-dir", help="the course directory (default: the current one)")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("release", "regenerate release/ from source/ and check it"),
-                       ("validate", "check every assignment as release does, writing nothing")):
-        command = commands.add_parser(name, help=text, description=text)
-        command.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
-                             help="assignment folders under source/ (default: all)")
-        command.add_argument("--jobs", type=int, default=2,
-                             help="assignments checked at once (default: 2)")
-    grade = commands.add_parser("autograde", help="grade every submission of an assignment",
-                                description="grade submitted/<student>/ASSIGNMENT/ in sandboxes")
+
+    def command(name, handler, text):
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    for name, handler, text in (
+            ("release", release_command, "regenerate release/ from source/ and check it"),
+            ("validate", validate_command, "check every assignment as release does, writing nothing")):
+        sub = command(name, handler, text)
+        sub.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                         help="assignment folders under source/ (default: all)")
+        sub.add_argument("--jobs", type=int, default=2, help="assignments checked at once (default: 2)")
+    grade = command("autograde", autograde_command,
+                    "grade every submitted/<student>/ASSIGNMENT/ in sandboxes, into the gradebook")
     grade.add_argument("assignment", metavar="ASSIGNMENT")
     grade.add_argument("--student", action="append", default=[], metavar="ID",
                        help="grade only this student (repeatable)")
     grade.add_argument("--workers", type=int, default=2, help="sandboxes at once (default: 2)")
     grade.add_argument("--force", action="store_true", help="grade again what is up to date")
-    args = parser.parse_args(argv)
+    command("feedback", feedback_command,
+            "write feedback/<student>/ASSIGNMENT/<notebook>.html").add_argument("assignment", metavar="ASSIGNMENT")
+    export = command("export", export_command, "write the grades as CSV, one row per exercise")
+    export.add_argument("assignment", nargs="?", metavar="ASSIGNMENT", help="default: all")
+    export.add_argument("-o", "--output", default="grades.csv", help="file, or - for stdout (default: grades.csv)")
+    command("report", report_command,
+            "write reports/ASSIGNMENT.html, the class report").add_argument("assignment", metavar="ASSIGNMENT")
+    demo = command("demo", demo_command, "grade the shipped sample class and write its feedback and report")
+    demo.add_argument("--dir", default="demo-class", help="where to build it (default: ./demo-class)")
+    demo.add_argument("--workers", type=int, default=2)
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
     try:
-        if args.command == "autograde":
-            return _autograde(args)
-        return _release(args, write=args.command == "release")
+        return args.handler(args)
     except CourseError as error:
         print(f"backprop-course: {error}", file=sys.stderr)
         return 2

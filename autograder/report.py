@@ -1,0 +1,94 @@
+"""`backprop-course report`: an HTML class report for one assignment: score histogram, pass rate
+per exercise, the most frequent mistakes, and the submissions that need a person."""
+from collections import Counter
+from io import BytesIO
+from pathlib import Path
+import base64
+import re
+
+from matplotlib.figure import Figure
+
+from autograder import html, results
+
+
+def write_report(root, assignment):
+    """Write reports/<assignment>.html; returns its path. Raises ValueError with nothing graded."""
+    graded = results.load_all(root, assignment)
+    if not graded:
+        raise ValueError(f"nothing of {assignment} is graded yet: run `backprop-course autograde "
+                         f"{assignment}` first")
+    path = Path(root) / "reports" / f"{assignment}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html.page(f"Class report: {assignment}", _body(graded)))
+    return path
+
+
+def pass_rates(graded):
+    """exercise -> (number passed, number graded), in the order exercises first appear."""
+    rates = {}
+    for result in graded:
+        for e in result.exercises:
+            passed, total = rates.get(e.exercise, (0, 0))
+            rates[e.exercise] = (passed + (e.status == "passed"), total + 1)
+    return rates
+
+
+def frequent_mistakes(graded, most=10):
+    """[(count, exercise, message with numbers blanked)] of failed checks, most frequent first."""
+    counter = Counter()
+    for result in graded:
+        for e in result.exercises:
+            if e.status == "failed" and e.message:
+                first_line = e.message.splitlines()[0]
+                counter[(e.exercise, re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", first_line))] += 1
+    return [(n, exercise, text) for (exercise, text), n in counter.most_common(most)]
+
+
+def _body(graded):
+    scores = [r.score for r in graded]
+    top = max(r.max_score for r in graded)
+    rates = pass_rates(graded)
+    body = (f"<p>{len(graded)} submissions; mean score {sum(scores) / len(scores):.2f} of "
+            f"{top:g}; {sum(s == top for s in scores)} with full marks.</p>")
+    body += "<h2>Scores</h2>" + _image(_histogram(scores, top))
+    body += "<h2>Pass rate per exercise</h2>" + _image(_rates_chart(rates)) + html.table(
+        ["exercise", "passed", "of", "rate"],
+        [(name, p, n, f"{p / n:.0%}") for name, (p, n) in rates.items()], numeric=(1, 2, 3))
+    mistakes = frequent_mistakes(graded)
+    body += "<h2>Most frequent mistakes</h2>" + (html.table(
+        ["students", "exercise", "what the checks said"],
+        [(n, exercise, html.pre(text)) for n, exercise, text in mistakes], numeric=(0,))
+        if mistakes else "<p>None.</p>")
+    people = [(r.student, e.exercise, html.status(e.status), html.pre(e.message))
+              for r in graded for e in r.exercises if e.status in results.NEEDS_A_PERSON]
+    body += "<h2>Submissions that need a person</h2>" + (html.table(
+        ["student", "exercise", "status", "message"], people) if people else "<p>None.</p>")
+    return body
+
+
+def _histogram(scores, top):
+    figure = Figure(figsize=(6, 2.6))
+    axes = figure.subplots()
+    axes.hist(scores, bins=[b - 0.5 for b in range(int(top) + 2)], color="#4c72b0", rwidth=0.85)
+    axes.set_xlabel("score")
+    axes.set_ylabel("submissions")
+    figure.tight_layout()
+    return figure
+
+
+def _rates_chart(rates):
+    figure = Figure(figsize=(6, 0.4 + 0.35 * len(rates)))
+    axes = figure.subplots()
+    names = list(rates)[::-1]
+    axes.barh(names, [rates[n][0] / rates[n][1] for n in names], color="#55a868")
+    axes.set_xlim(0, 1)
+    axes.set_xlabel("share of submissions that passed")
+    figure.tight_layout()
+    return figure
+
+
+def _image(figure):
+    buffer = BytesIO()
+    figure.savefig(buffer, format="png", dpi=90)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f"<img alt='chart' src='data:image/png;base64,{data}'>"

@@ -1,0 +1,87 @@
+"""A small sample class made from the course's own notebooks: a dozen submissions of one
+assignment that cover every status, for the demo and the benchmark."""
+from pathlib import Path
+import copy
+import re
+
+import nbformat
+
+from autograder import notebooks
+
+_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.M)
+
+
+def solved_release(root, assignment, notebook):
+    """The release notebook with every solution cell filled in from the source: what a student
+    who got everything right submits."""
+    root = Path(root)
+    release = notebooks.read(root / "release" / assignment / notebook)
+    source = notebooks.read(root / "source" / assignment / notebook)
+    answers = {c.metadata["nbgrader"]["grade_id"]: _MARKER.sub("", c.source)
+               for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    for cell in release.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return release
+
+
+def replace_in(nb, grade_id, old, new):
+    """A copy of nb whose cell grade_id has old replaced by new (old must be there)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            assert old in cell.source, f"{old!r} is not in {grade_id}"
+            cell.source = cell.source.replace(old, new)
+    return nb
+
+
+def with_cell(nb, source, before=None):
+    """A copy of nb with a code cell added at the end, or before the cell whose grade id is given."""
+    nb = copy.deepcopy(nb)
+    index = len(nb.cells)
+    if before is not None:
+        index = next(i for i, c in enumerate(nb.cells)
+                     if c.metadata.get("nbgrader", {}).get("grade_id") == before)
+    nb.cells.insert(index, nbformat.v4.new_code_cell(source))
+    return nb
+
+
+def gates_class(root):
+    """student id -> notebook (or bytes for a broken file, None for nothing submitted), for
+    02_gates: one submission per status and common mistake."""
+    solved = solved_release(root, "02_gates", "gates.ipynb")
+    blank = notebooks.read(Path(root) / "release" / "02_gates" / "gates.ipynb")
+    tampered = replace_in(solved, "check_mul_backward", 'check("mul_backward", mul_backward)',
+                          'print("mul_backward: passed 1 visible check.")')
+    return {
+        "sample-01-correct": solved,
+        "sample-02-blank": blank,
+        "sample-03-mul-not-swapped": replace_in(solved, "mul_backward", "return y * dout, x * dout",
+                                                "return x * dout, y * dout"),
+        "sample-04-max-tie-to-y": replace_in(solved, "max_backward", "if x >= y:", "if x > y:"),
+        "sample-05-numpy-warning": with_cell(solved, "import numpy as np\nnp.log(-1.0)"),
+        "sample-06-infinite-loop": replace_in(solved, "add_backward", "return 1.0 * dout, 1.0 * dout",
+                                              "while True:\n        pass"),
+        "sample-07-exits-at-the-end": with_cell(solved, "import os\nos._exit(0)"),
+        "sample-08-segfault": replace_in(solved, "max_backward", "if x >= y:",
+                                         "import ctypes\n    ctypes.string_at(0)\n    if x >= y:"),
+        "sample-09-memory-bomb": replace_in(solved, "mul_backward", "return y * dout, x * dout",
+                                            "hoard = bytearray(8 * 2**30)\n    return y * dout, x * dout"),
+        "sample-10-corrupted": b'{"cells": [{"cell_type": "code", "source": "def mul_backward(',
+        "sample-11-nothing-submitted": None,
+        "sample-12-edited-test-cell": tampered,
+    }
+
+
+def write_class(root, assignment, notebook, submissions):
+    """Write submissions (student id -> notebook, bytes or None) as root/submitted/<student>/
+    <assignment>/<notebook>."""
+    for student, content in submissions.items():
+        folder = Path(root) / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / notebook
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif content is not None:
+            nbformat.write(content, path)
