@@ -28,8 +28,6 @@ def autograde(root, assignment, students=(), workers=2, force=False, limits=Limi
     sandbox protections the workers reported."""
     root = Path(root)
     specs = read_assignment(root, assignment)
-    url = url or db_url(root)
-    ensure_assignment(root, assignment, url)
     everyone = submitted_students(root, assignment)
     unknown = sorted(set(students) - set(everyone))
     if unknown:
@@ -38,34 +36,50 @@ def autograde(root, assignment, students=(), workers=2, force=False, limits=Limi
     chosen = list(students) or everyone
     todo = [s for s in chosen if force or not _up_to_date(root, assignment, s)]
     skipped = [s for s in chosen if s not in todo]
+    if not todo:
+        return [], skipped, {}
     pool = [Worker(slot, limits) for slot in range(max(1, min(workers, len(todo))))]
     jobs, done = queue.Queue(), queue.Queue()
     for student in todo:
         jobs.put(student)
     threads = [threading.Thread(target=_serve, args=(root, assignment, specs, w, jobs, done),
                                 daemon=True) for w in pool]
-    writer = GradebookWriter(url)
+    for thread in threads:   # workers warm up while the gradebook is prepared
+        thread.start()
     graded = []
     try:
-        for thread in threads:
-            thread.start()
-        with tqdm(total=len(todo), desc=f"autograde {assignment}", unit="submission",
-                  disable=not progress) as bar:
-            for _ in todo:
-                result = done.get()
-                writer.record(result, _timestamp(root, assignment, result.student))
-                results.save(root, result)
-                graded.append(result)
-                bar.set_postfix_str(result.student)
-                bar.update()
+        url = url or db_url(root)
+        ensure_assignment(root, assignment, url)
+        writer = GradebookWriter(url)
+        try:
+            with tqdm(total=len(todo), desc=f"autograde {assignment}", unit="submission",
+                      disable=not progress) as bar:
+                for _ in todo:
+                    result = done.get()
+                    writer.record(result, _timestamp(root, assignment, result.student))
+                    results.save(root, result)   # after the gradebook: the mark of a finished one
+                    graded.append(result)
+                    bar.set_postfix_str(result.student)
+                    bar.update()
+        finally:
+            writer.close()
     finally:
-        writer.close()
+        _drain(jobs)
         for _ in pool:
             jobs.put(None)
         for thread in threads:
             thread.join(timeout=30)
     protections = pool[0].protections if pool and pool[0].protections else {}
     return graded, skipped, protections
+
+
+def _drain(jobs):
+    """Take back the students no thread has started on (after an error or at the end)."""
+    try:
+        while True:
+            jobs.get_nowait()
+    except queue.Empty:
+        pass
 
 
 def _serve(root, assignment, specs, worker, jobs, done):

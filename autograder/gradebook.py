@@ -25,7 +25,6 @@ def ensure_assignment(root, assignment, url):
     """Make sure the gradebook knows the assignment's notebooks and cells, as nbgrader's
     generate_assignment records them (run here with its release written to a scratch folder)."""
     from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.apps import NbGraderAPI
 
     with Gradebook(url) as gradebook:
         try:
@@ -35,6 +34,7 @@ def ensure_assignment(root, assignment, url):
     wanted = {p.stem for p in (Path(root) / "source" / assignment).glob("*.ipynb")}
     if wanted <= known:
         return
+    from nbgrader.apps import NbGraderAPI
     scratch = tempfile.mkdtemp(prefix="gradebook-release-")
     try:
         config = nbgrader_config(root)

@@ -50,5 +50,5 @@ class Worker:
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
-            self.process.stdin.close()
-            self.process.wait(timeout=10)
+            self.process.stdin.close()   # the worker ends when its input does
+            self.process = None

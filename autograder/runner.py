@@ -13,15 +13,17 @@ import numpy as np
 
 from autograder.transport import decode_case, dumps, encode
 
-# What a submission must not replace: the grader does not rely on them (it judges in another
-# process), but replacing them is worth a person's look.
+# What a submission must not replace: what the checks in this process use, and what a cheat would
+# patch. The grader judges in another process, so replacing them gains nothing, but it is worth a
+# person's look; every cell's replacements are reported and undone before the next step runs.
 _WATCHED = {
-    "numpy.allclose": (np, "allclose"), "numpy.isclose": (np, "isclose"),
-    "numpy.array_equal": (np, "array_equal"),
-    "numpy.testing.assert_allclose": (np.testing, "assert_allclose"),
-    "numpy.testing.assert_array_equal": (np.testing, "assert_array_equal"),
-    "builtins.isinstance": (builtins, "isinstance"), "builtins.print": (builtins, "print"),
-    "builtins.abs": (builtins, "abs"), "builtins.float": (builtins, "float"),
+    "numpy": ("allclose", "isclose", "array_equal", "array", "asarray"),
+    "numpy.testing": ("assert_allclose", "assert_array_equal"),
+    "course": ("check",), "course.checks": ("check", "judge", "Exercise"),
+    "course.checks.Exercise": ("run", "expected"), "course.exercises": ("EXERCISES",),
+    "autograder.transport": ("encode", "dumps"),
+    "IPython.core.inputtransformer2.TransformerManager": ("transform_cell",),
+    "IPython.core.interactiveshell.InteractiveShell": ("showtraceback",),
 }
 
 
@@ -45,8 +47,17 @@ class _NoIPython:
     getoutput = system
 
 
-def _watched_objects():
-    return {name: getattr(owner, attr, None) for name, (owner, attr) in _WATCHED.items()}
+def _watched():
+    """(name, owner, attribute) of everything in _WATCHED, builtins included."""
+    import importlib
+    from IPython.core import inputtransformer2, interactiveshell  # noqa: F401 (for the lookups)
+    import course.checks, course.exercises  # noqa: F401,E401
+    found = [(f"builtins.{name}", builtins, name) for name in builtins.__dict__]
+    for owner_name, attributes in _WATCHED.items():
+        module, _, rest = owner_name.partition(".") if owner_name.count(".") > 2 else (owner_name, "", "")
+        owner = _resolve(importlib, owner_name)
+        found += [(f"{owner_name}.{attribute}", owner, attribute) for attribute in attributes]
+    return found
 
 
 def _error(exception):

@@ -60,7 +60,9 @@ def _enter(limits, slot, workdir, report_fd):
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
-    sys.stdin = sys.stdout = sys.stderr = open(null, "r+", closefd=False)
+    # on fds 0-2, not on `null`, which closerange closes next: input() then meets end of file
+    sys.stdin, sys.stdout, sys.stderr = (open(fd, mode, closefd=False) for fd, mode in
+                                         ((0, "r"), (1, "w"), (2, "w")))
     os.closerange(3, report_fd)
     os.closerange(report_fd + 1, 65536)
     memory = _address_space() + limits.memory_mb * 2**20

@@ -1,0 +1,148 @@
+"""Grade N synthetic submissions with this pipeline and with plain `nbgrader autograde`, in one run.
+
+Prints seconds per submission for both, their ratio, and whether the honest submissions (correct,
+partly wrong, blank) got the same per-exercise scores. Each pipeline works in its own copy of the
+course directory; both are timed as the commands a grader types, start-up included.
+
+    python benchmarks/grading_speed.py [--submissions 100] [--workers 2]
+"""
+import argparse
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from autograder import notebooks, results  # noqa: E402
+from autograder.course_dir import assignments, nbgrader_config  # noqa: E402
+from autograder.sample_class import solved_release, with_cell  # noqa: E402
+
+WRONG_BY_HALF = """
+_{name} = {name}
+def {name}(*args):
+    out = _{name}(*args)
+    return tuple(o * 1.5 for o in out) if isinstance(out, tuple) else out * 1.5
+"""
+
+
+def synthetic(rng, assignment, notebook):
+    """(kind, content) of one submission: correct 60%, partly wrong 25%, blank 10%, broken 5%."""
+    solved = solved_release(ROOT, assignment, notebook)
+    draw = rng.random()
+    if draw < 0.60:
+        return "correct", solved
+    if draw < 0.85:
+        names = [c.metadata["nbgrader"]["grade_id"] for c in solved.cells
+                 if c.metadata.get("nbgrader", {}).get("solution")]
+        name = names[rng.integers(len(names))]
+        return "partly wrong", with_cell(solved, WRONG_BY_HALF.format(name=name), before=f"check_{name}")
+    if draw < 0.95:
+        return "blank", notebooks.read(ROOT / "release" / assignment / notebook)
+    return "broken", b'{"cells": [{"cell_type": "code", "source": "def '
+
+
+def make_class(folder, n, seed):
+    """Write n submissions spread over the course's assignments; returns student -> (kind, assignment)."""
+    import nbformat
+    rng = np.random.default_rng(seed)
+    names = assignments(ROOT)
+    made = {}
+    for i in range(n):
+        assignment = names[i % len(names)]
+        notebook = next((ROOT / "source" / assignment).glob("*.ipynb")).name
+        kind, content = synthetic(rng, assignment, notebook)
+        student = f"student{i:04d}"
+        path = folder / "submitted" / student / assignment / notebook
+        path.parent.mkdir(parents=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            nbformat.write(content, path)
+        made[student] = (kind, assignment)
+    return made
+
+
+def course_copy(folder):
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    for sub in ("source", "release"):
+        shutil.copytree(ROOT / sub, folder / sub)
+    for assignment in assignments(ROOT):   # not timed: both pipelines need the gradebook entries
+        subprocess.run(["nbgrader", "generate_assignment", assignment, "--force"], cwd=folder,
+                       check=True, capture_output=True)
+        shutil.rmtree(folder / "release" / assignment)
+        shutil.copytree(ROOT / "release" / assignment, folder / "release" / assignment)
+
+
+def timed(command, cwd):
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def nbgrader_scores(folder):
+    """(student, exercise) -> score from nbgrader's gradebook."""
+    from nbgrader.api import Gradebook
+    scores = {}
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        for assignment in gradebook.assignments:
+            for submission in assignment.submissions:
+                for nb in submission.notebooks:
+                    for grade in nb.grades:
+                        scores[(submission.student.id, grade.name.removeprefix("check_"))] = grade.score
+    return scores
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="grading-bench-") as scratch:
+        ours, theirs = Path(scratch, "ours"), Path(scratch, "nbgrader")
+        course_copy(ours)
+        course_copy(theirs)
+        made = make_class(ours / "_class", args.submissions, args.seed)
+        for folder in (ours, theirs):
+            shutil.copytree(ours / "_class" / "submitted", folder / "submitted")
+        names = sorted({a for _, a in made.values()})
+        print(f"{args.submissions} submissions over {len(names)} assignments: " + ", ".join(
+            f"{sum(k == kind for k, _ in made.values())} {kind}"
+            for kind in ("correct", "partly wrong", "blank", "broken")))
+        our_seconds = sum(timed(["backprop-course", "autograde", a, "--workers", str(args.workers)], ours)
+                          for a in names)
+        print(f"backprop-course autograde: {our_seconds:7.1f} s, {our_seconds / args.submissions:.3f} s per submission")
+        nbgrader_seconds = 0.0
+        for a in names:
+            started = time.perf_counter()
+            subprocess.run(["nbgrader", "autograde", a], cwd=theirs, capture_output=True)
+            nbgrader_seconds += time.perf_counter() - started
+        print(f"plain nbgrader autograde:  {nbgrader_seconds:7.1f} s, {nbgrader_seconds / args.submissions:.3f} s per submission")
+        print(f"throughput ratio: {nbgrader_seconds / our_seconds:.1f} x nbgrader")
+        theirs_scores = nbgrader_scores(theirs)
+        mismatches = []
+        for assignment in names:
+            for result in results.load_all(ours, assignment):
+                if made[result.student][0] == "broken":
+                    continue
+                for e in result.exercises:
+                    other = theirs_scores.get((result.student, e.exercise))
+                    if other != e.score:
+                        mismatches.append((result.student, e.exercise, e.score, other))
+        honest = sum(k != "broken" for k, _ in made.values())
+        print(f"honest submissions with equal per-exercise scores: "
+              f"{honest - len({m[0] for m in mismatches})} of {honest}")
+        for mismatch in mismatches[:10]:
+            print("  differs:", mismatch)
+        return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

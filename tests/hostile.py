@@ -1,0 +1,420 @@
+"""Bad and hostile submissions of 02_gates, built from the course's own notebooks.
+
+`CASES` maps a student name to a function that writes that student's submission folder; `course`
+makes a throwaway course directory holding them all. Each builder starts from the release (what
+students get) or from a "solved release" (the release with every solution cell replaced by the
+instructor's code without its markers) and spoils it in one way.
+"""
+from pathlib import Path
+import json
+import shutil
+import textwrap
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "02_gates"
+NOTEBOOK = "gates.ipynb"
+POINTS = {"mul_backward": 1.0, "add_backward": 1.0, "max_backward": 1.0, "flow_backward": 2.0}
+GATES = ("mul_backward", "add_backward", "max_backward")   # flow_backward calls all three
+
+
+def release():
+    return nbformat.read(ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+
+
+def solutions():
+    """The instructor's code of each solution cell, by grade id, without the marker lines."""
+    source = nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: "\n".join(
+                line for line in c.source.splitlines() if "### BEGIN SOLUTION" not in line
+                and "### END SOLUTION" not in line)
+            for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def solved():
+    nb = release()
+    for grade_id, code in solutions().items():
+        cell(nb, grade_id).source = code
+    return nb
+
+
+def cell(nb, grade_id):
+    """The cell with this nbgrader grade id (a solution cell is named after its function)."""
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_cells(nb):
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+
+
+def replace(nb, function, code):
+    """Set the solution cell of function to code (dedented)."""
+    cell(nb, function).source = textwrap.dedent(code).strip()
+    return nb
+
+
+def insert(nb, code, after="import numpy"):
+    """Insert a new code cell of code after the first cell starting with `after`."""
+    index = next(i for i, c in enumerate(nb.cells) if c.source.startswith(after))
+    nb.cells.insert(index + 1, nbformat.v4.new_code_cell(textwrap.dedent(code).strip()))
+    return nb
+
+
+def solved_but(function, body):
+    """The solved release with function's body replaced (its signature kept)."""
+    nb = solved()
+    header = cell(nb, function).source.split('"""')[0].rstrip()
+    return replace(nb, function, header + "\n" + textwrap.indent(textwrap.dedent(body).strip(), "    "))
+
+
+# --- the cases: student name -> nb (written as gates.ipynb) or {file name: nb | bytes} --------
+
+def _v3():
+    return nbformat.writes(nbformat.convert(solved(), 3)).encode()
+
+
+def _corrupt():
+    text = nbformat.writes(solved())
+    return text[: len(text) // 2].encode()
+
+
+def _renamed():
+    return {"gates-Copy1.ipynb": solved()}
+
+
+def _extra():
+    return {NOTEBOOK: solved(), "scratch.ipynb": release()}
+
+
+def _tests(change):
+    def build():
+        nb = solved()
+        for test in test_cells(nb):
+            change(nb, test)
+        return nb
+    return build
+
+
+def _delete(nb, test):
+    nb.cells.remove(test)
+
+
+def _edit(nb, test):
+    name = test.metadata["nbgrader"]["grade_id"].removeprefix("check_")
+    test.source = f'print("{name}: passed 1 visible check.")'
+
+
+def _to_markdown(nb, test):
+    nb.cells[nb.cells.index(test)] = nbformat.v4.new_markdown_cell(test.source, metadata=test.metadata)
+
+
+def _strip_metadata(nb, test):
+    for c in nb.cells:
+        c.metadata.pop("nbgrader", None)
+
+
+def _more_points(nb, test):
+    test.metadata["nbgrader"]["points"] = 100
+
+
+def _kernelspec():
+    nb = solved()
+    nb.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
+    nb.metadata["language_info"] = {"name": "R"}
+    return nb
+
+
+def _magics():
+    nb = solved()
+    cell(nb, "mul_backward").source = "%%capture captured\n" + cell(nb, "mul_backward").source
+    cell(nb, "add_backward").source = "%time _ = 1 + 1\n%matplotlib inline\n" + cell(nb, "add_backward").source
+    return nb
+
+
+def _shell(marker):
+    def build():
+        nb = insert(solved(), f"!touch {marker}\nlisting = !ls /\nget_ipython().system('touch {marker}')")
+        return insert(nb, f"%%bash\ntouch {marker}")
+    return build
+
+
+def _fake_results(root):
+    fake = json.dumps({"student": "fake-results", "assignment": ASSIGNMENT, "fingerprint": "",
+                       "exercises": [{"notebook": NOTEBOOK, "exercise": name, "score": points,
+                                      "max_score": points, "status": "passed", "message": ""}
+                                     for name, points in POINTS.items()], "notes": [],
+                       "seconds": 0.0})
+    targets = ["grading.json", "../grading.json", "../../grading.json",
+               f"{root}/autograded/fake-results/{ASSIGNMENT}/grading.json",
+               f"{root}/submitted/fake-results/{ASSIGNMENT}/grading.json"]
+    return insert(release(), f"""
+        import os
+        for _ in range(3):
+            print("All tests passed! Score: 5 / 5")
+        for target in {targets!r}:
+            try:
+                os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+                with open(target, "w") as f:
+                    f.write({fake!r})
+            except OSError:
+                pass
+    """)
+
+
+def _stolen_files(root):
+    return solved_but("flow_backward", f"""
+        with open("{root}/gradebook.db", "rb") as f:
+            f.read()
+        with open("{root}/source/{ASSIGNMENT}/{NOTEBOOK}") as f:
+            f.read()
+        return 2.0 * y, 2.0 * x, 2.0 * (z >= w), 2.0 * (z < w)
+    """)
+
+
+def _fork_bomb():
+    return solved_but("flow_backward", """
+        import os
+        while True:
+            try:
+                os.fork()
+            except OSError:
+                pass
+    """)
+
+
+def _numpy_patched():
+    nb = insert(release(), """
+        import numpy as np
+        np.allclose = lambda *args, **kwargs: True
+        np.isclose = lambda a, b, *args, **kwargs: np.ones_like(a, dtype=bool)
+        np.testing.assert_allclose = lambda *args, **kwargs: None
+    """)
+    return _wrong_answers(nb)
+
+
+def _wrong_answers(nb):
+    for name in GATES:
+        replace(nb, name, f"def {name}(x, y, dout):\n    return 0.0, 0.0")
+    return replace(nb, "flow_backward", "def flow_backward(x, y, z, w):\n    return 0.0, 0.0, 0.0, 0.0")
+
+
+def _builtins_patched():
+    return insert(solved(), """
+        import builtins
+        builtins.isinstance = lambda obj, kind: True
+        builtins.abs = lambda value: 0
+        builtins.print = lambda *args, **kwargs: None
+    """)
+
+
+def _course_patched():
+    nb = insert(release(), """
+        import course, course.checks
+        course.checks.judge = lambda *args, **kwargs: None
+        course.checks.check = course.check = check = lambda *args, **kwargs: None
+        course.checks.Exercise.run = lambda self, functions, case: self.expected(case)
+    """)
+    return nb
+
+
+def _ipython_patched():
+    return insert(_wrong_answers(solved()), """
+        from IPython.core.inputtransformer2 import TransformerManager
+        from IPython.core.interactiveshell import InteractiveShell
+        TransformerManager.transform_cell = lambda self, cell: "pass\\n"
+        InteractiveShell.showtraceback = lambda *args, **kwargs: None
+        get_ipython().input_transformers_cleanup.append(lambda lines: ["pass\\n"])
+    """)
+
+
+def _always_equal():
+    return insert(solved_but("flow_backward", """
+        return AlwaysEqual(), AlwaysEqual(), AlwaysEqual(), AlwaysEqual()
+    """), """
+        class AlwaysEqual(float):
+            def __eq__(self, other):
+                return True
+            __ne__ = lambda self, other: False
+            __hash__ = float.__hash__
+            def __array__(self, *args, **kwargs):
+                raise TypeError("no")
+    """)
+
+
+def _always_equal_single():
+    return insert(solved_but("flow_backward", "return AlwaysEqual()"), """
+        class AlwaysEqual:
+            def __eq__(self, other):
+                return True
+            def __len__(self):
+                return 4
+            def __iter__(self):
+                return iter([0.0] * 4)
+    """)
+
+
+def _ndarray_subclass():
+    return insert(solved_but("flow_backward", "return LiarArray([0.0]), 0.0, 0.0, 0.0"), """
+        import numpy as np
+        class LiarArray(np.ndarray):
+            def __new__(cls, values):
+                return np.asarray(values, dtype=float).view(cls)
+            def __eq__(self, other):
+                return np.ones(np.shape(other), dtype=bool)
+            def __array_ufunc__(self, *args, **kwargs):
+                return True
+            def tobytes(self, *args, **kwargs):
+                return np.asarray([-8.0]).tobytes()
+    """)
+
+
+def _lists():
+    nb = solved()
+    for name in GATES:
+        replace(nb, name, solutions()[name].replace("return y * dout, x * dout", "return [y * dout, x * dout]")
+                .replace("return 1.0 * dout, 1.0 * dout", "return [1.0 * dout, 1.0 * dout]")
+                .replace("return dout, 0.0", "return [dout, 0.0]").replace("return 0.0, dout", "return [0.0, dout]"))
+    return replace(nb, "flow_backward", solutions()["flow_backward"].replace(
+        "return dx, dy, dz, dw", "return [dx, dy, dz, dw]"))
+
+
+def _mutates_inputs():
+    # Rewrite the case it was called on (and every case of the job) to x = y = z = w = 1, then
+    # answer for those inputs: wrong for the inputs the grader drew.
+    return solved_but("flow_backward", """
+        import sys
+        frame = sys._getframe(1)
+        while frame is not None:
+            for value in list(frame.f_locals.values()):
+                if isinstance(value, dict):
+                    for key in "xyzw":
+                        if key in value:
+                            value[key] = 1.0
+            frame = frame.f_back
+        return 2.0, 2.0, 2.0, 0.0
+    """)
+
+
+def _hard_coded():
+    nb = release()
+    answers = {"mul_backward": ("x == 3.0 and y == -4.0 and dout == 2.0", "-8.0, 6.0"),
+               "add_backward": ("x == -12.0 and y == 2.0 and dout == 2.0", "2.0, 2.0"),
+               "max_backward": ("(x, y, dout) == (2.0, -1.0, 2.0)", "2.0, 0.0")}
+    for name, (condition, answer) in answers.items():
+        replace(nb, name, f"""
+            def {name}(x, y, dout):
+                if {condition}:
+                    return {answer}
+                if x == y == 1.0 and dout == 3.0:
+                    return 3.0, 0.0
+                return 0.0, 0.0
+        """)
+    return replace(nb, "flow_backward", """
+        def flow_backward(x, y, z, w):
+            return -8.0, 6.0, 2.0, 0.0
+    """)
+
+
+def _forged_reports(*lines):
+    """Write lines that look like the grader's messages to every descriptor that may be its pipe."""
+    return insert(release(), f"""
+        import os
+        for fd in range(3, 256):
+            try:
+                os.write(fd, {"".join(line + chr(10) for line in lines).encode()!r})
+            except OSError:
+                pass
+    """)
+
+
+def cases(root, marker):
+    """Every case: student name -> builder() returning a notebook, bytes, or {file: either}."""
+    return {
+        "honest": solved,
+        "untouched": release,
+        "corrupt-json": _corrupt,
+        "empty-file": lambda: b"",
+        "nbformat-v3": _v3,
+        "renamed": _renamed,
+        "missing-notebook": lambda: {"notes.txt": b"I forgot to attach it."},
+        "extra-notebook": _extra,
+        "tests-deleted": _tests(_delete),
+        "tests-edited": _tests(_edit),
+        "tests-to-markdown": _tests(_to_markdown),
+        "metadata-stripped": _tests(_strip_metadata),
+        "points-changed": _tests(_more_points),
+        "kernelspec-changed": _kernelspec,
+        "input-call": lambda: insert(solved_but("mul_backward", """
+            if input("dx? ") == "":
+                return 0.0, 0.0
+            return y * dout, x * dout
+        """), 'name = input("Your name: ")'),
+        "magics": _magics,
+        "shell-escape": _shell(marker),
+        "loop-in-solution": lambda: solved_but("flow_backward", "while True:\n    pass"),
+        "loop-at-top-level": lambda: insert(solved(), "while True:\n    pass"),
+        "memory-bomb": lambda: solved_but("flow_backward", """
+            hoard = []
+            while True:
+                hoard.append(bytearray(64 * 2**20))
+        """),
+        "fork-bomb": _fork_bomb,
+        "sys-exit": lambda: insert(solved_but("flow_backward", 'import sys\nsys.exit("done")'),
+                                   "import sys\nsys.exit(0)"),
+        "os-exit": lambda: solved_but("flow_backward", "import os\nos._exit(3)"),
+        "base-exception": lambda: solved_but("flow_backward", 'raise BaseException("nope")'),
+        "segfault": lambda: solved_but("flow_backward", "import ctypes\nctypes.string_at(0)"),
+        "ignores-sigterm": lambda: solved_but("flow_backward", """
+            import signal
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            while True:
+                pass
+        """),
+        "floods-output": lambda: insert(solved(), """
+            import sys
+            line = "All tests passed! " * 1000
+            while True:
+                print(line)
+                sys.stderr.write(line)
+        """),
+        "fake-results": lambda: _fake_results(root),
+        "numpy-patched": _numpy_patched,
+        "builtins-patched": _builtins_patched,
+        "course-patched": _course_patched,
+        "ipython-patched": _ipython_patched,
+        "always-equal": _always_equal,
+        "always-equal-single": _always_equal_single,
+        "ndarray-subclass": _ndarray_subclass,
+        "lists": _lists,
+        "mutates-inputs": _mutates_inputs,
+        "reads-files": lambda: _stolen_files(root),
+        "hard-coded": _hard_coded,
+        "forges-end": lambda: _forged_reports('{"finished": true}', '{"end": {"reason": "exited", "code": 0}}'),
+        "forges-shapes": lambda: _forged_reports('{"case_done": 5}', '{"missing": [["x"], 1]}'),
+        "forges-nesting": lambda: _forged_reports("[" * 100000 + "]" * 100000),
+    }
+
+
+def write_submission(folder, built):
+    """Write what a builder made into a submission folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {NOTEBOOK: built} if isinstance(built, (bytes, nbformat.NotebookNode)) else built
+    for name, content in files.items():
+        if isinstance(content, bytes):
+            (folder / name).write_bytes(content)
+        else:
+            nbformat.write(content, folder / name)
+    (folder / "timestamp.txt").write_text("2024-05-01 12:00:00.000000 UTC")
+
+
+def course(root, marker):
+    """A course directory at root holding every case under submitted/<case>/02_gates/."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    for folder in ("source", "release"):
+        shutil.copytree(ROOT / folder, root / folder)
+    for name, build in cases(root, marker).items():
+        write_submission(root / "submitted" / name / ASSIGNMENT, build())
+    return root
