@@ -6,6 +6,7 @@ is decoded as plain numbers and arrays and judged against expected values comput
 centered differences of the course's forward functions. A cell that ends or hangs the child is
 skipped on a rerun; an exercise that does is marked and the others are still graded.
 """
+from contextlib import closing
 import time
 
 import numpy as np
@@ -17,6 +18,7 @@ from course.checks import call_text, judge
 from course.exercises import EXERCISES
 
 MAX_RUNS = 4   # one run, plus a rerun for each cell or exercise that ended a run
+_CHANNEL = ("garbled", "too much")   # a cell can only cause these by writing to the report pipe
 
 _END_STATUS = {"timeout": "timeout", "signal": "crashed", "exited": "crashed",
                "too much": "crashed", "garbled": "tampered", "worker died": "crashed"}
@@ -48,26 +50,30 @@ def _grade_notebook(submitted, worker, rng, notes):
     spec = submitted.spec
     cases = {g.exercise: _cases(EXERCISES[g.exercise], rng) for g in spec.graded}
     run = _Run(spec, cases)
-    skip_cells = set()
+    skip_cells, channel = set(), []
     for _ in range(MAX_RUNS):
         job = {"cells": [c for c in submitted.cells if c[0] not in skip_cells],
                "exercises": [{"name": name, "functions": list(EXERCISES[name].functions),
                               "cases": [encode_case(c) for c in cases[name]]} for name in cases],
                "skip_exercises": sorted(run.settled)}
-        culprit = run.follow(worker.run(job))
+        with closing(worker.run(job)) as messages:
+            culprit = run.follow(messages)
         if culprit is None or run.settled >= set(cases):
             break
         kind, what, reason = culprit
         if kind == "cell":
             skip_cells.add(what)
             notes.append(f"{spec.name}: cell {what} {_END_WORDS[reason]}; it was skipped")
+            if reason in _CHANNEL:
+                channel.append(f"cell {what} {_END_WORDS[reason]}")
         elif kind == "run":
-            run.end_unsettled(reason)
             break
-    tampered = submitted.tampered + [f"it replaced {name}" for name in run.replaced]
-    if tampered:
-        notes.append(f"{spec.name}: " + "; ".join(tampered))
-    return [run.grade(g, submitted, tampered) for g in spec.graded]
+    if culprit:   # what ended the last run ends every exercise still without an answer
+        run.end_unsettled(culprit[2])
+    replaced = [f"it replaced {name}" for name in list(run.replaced)[:10]]
+    if submitted.tampered + replaced:
+        notes.append(f"{spec.name}: " + "; ".join(submitted.tampered + replaced))
+    return [run.grade(g, submitted.tampered, replaced + channel) for g in spec.graded]
 
 
 def _cases(exercise, rng):
@@ -84,44 +90,56 @@ class _Run:
         self.returned = {name: {} for name in cases}   # name -> {case index: message}
         self.missing = {}                              # name -> missing function names
         self.ended = {}                                # name -> end reason
-        self.replaced = []
+        self.replaced = {}                             # names of replaced objects, in order
         self.settled = set()
 
     def follow(self, messages):
         """Consume one run's messages. Returns None when it finished, else what ended it:
-        ("cell", index, reason), ("case", exercise, reason) or ("run", None, reason)."""
-        current = None
+        ("cell", index, reason), ("case", exercise, reason) or ("run", None, reason). A message
+        out of the runner's form (the child may write anything) ends the run as garbled."""
+        current, finished = None, False
         for message in messages:
-            if not isinstance(message, dict):
-                return ("run", None, "garbled")
-            if "cell" in message:
-                current = ("cell", message["cell"])
-            elif "case" in message:
-                current = ("case", self._exercise_of(message["case"]))
-            elif "cell_done" in message or "case_done" in message:
-                self._record(message)
-                current = None
-            elif "missing" in message:
-                name, functions = message["missing"]
-                if name in self.cases:
-                    self.missing[name] = functions
-                    self.settled.add(name)
-            elif "tampered" in message:
-                self.replaced = [str(n) for n in message["tampered"]][:10]
-            elif "finished" in message:
-                self.settled.update(self.cases)
-            elif "end" in message:
-                reason = message["end"].get("reason")
-                if message["end"] == {"reason": "exited", "code": 0} and self.settled >= set(self.cases):
+            if "end" in message:   # from the sandbox, which never relays one of the child's
+                if finished and current is None and message["end"] == {"reason": "exited", "code": 0}:
+                    self.settled.update(self.cases)
                     return None
-                if current and current[0] == "case" and current[1] in self.cases:
-                    self.ended[current[1]] = reason
-                    self.settled.add(current[1])
-                    return ("case", current[1], reason)
-                if current and current[0] == "cell":
-                    return ("cell", current[1], reason)
-                return ("run", None, reason)
+                return self._ended(current, message["end"].get("reason"))
+            try:
+                current, finished = self._take(message, current, finished)
+            except (TypeError, ValueError, KeyError, IndexError):
+                return self._ended(current, "garbled")
         return ("run", None, "worker died")
+
+    def _take(self, message, current, finished):
+        """Follow one message of the child; return the (current step, finished) it leaves."""
+        if "cell" in message:
+            if type(message["cell"]) is not int:
+                raise TypeError("a cell index must be an int")
+            return ("cell", message["cell"]), finished
+        if "case" in message:
+            return ("case", self._exercise_of(message["case"])), finished
+        if "cell_done" in message or "case_done" in message:
+            self._record(message)
+            return None, finished
+        if "missing" in message:
+            name, functions = message["missing"]
+            if name in self.cases:
+                self.missing[name] = [str(f)[:60] for f in functions[:10]]
+                self.settled.add(name)
+        elif "tampered" in message:
+            self.replaced.update(dict.fromkeys(str(n)[:80] for n in message["tampered"][:20]))
+        elif "finished" in message:
+            finished = True
+        return current, finished
+
+    def _ended(self, current, reason):
+        if current and current[0] == "case" and current[1] in self.cases:
+            self.ended[current[1]] = reason
+            self.settled.add(current[1])
+            return ("case", current[1], reason)
+        if current and current[0] == "cell":
+            return ("cell", current[1], reason)
+        return ("run", None, reason)
 
     def end_unsettled(self, reason):
         """Mark every exercise still without an answer as ended by this reason."""
@@ -141,13 +159,14 @@ class _Run:
             if len(self.returned[name]) == len(self.cases[name]):
                 self.settled.add(name)
 
-    def grade(self, graded, submitted, tampered):
-        """The ExerciseResult of one graded cell."""
+    def grade(self, graded, tampered, everywhere):
+        """The ExerciseResult of one graded cell. tampered: sentences about test cells (each
+        names its grade id); everywhere: tampering that concerns the whole notebook."""
         name, points = graded.exercise, graded.points
         exercise = EXERCISES[name]
         status, message = self._verdict(exercise)
         score = points if status == "passed" else 0.0
-        mine = [t for t in tampered if graded.grade_id in t or "replaced" in t]
+        mine = [t for t in tampered if graded.grade_id in t] + everywhere
         if mine:
             status = "tampered"
             message = (message + "\n" if message and score == 0 else "") + (
@@ -187,6 +206,7 @@ class _Run:
             return "memory", f"{exercise.name} ran out of memory on a check."
         if kind == "NotImplementedError":
             return "failed", f"{exercise.name} is not written yet (it raises NotImplementedError)."
+        advice = " (grading has no keyboard: input() gets nothing, so take it out)" * (kind == "EOFError")
         if hidden:
-            return "failed", f"On a hidden test with random inputs, {exercise.name} raised {kind}."
-        return "failed", f"{call_text(exercise, case)} raised {kind}: {text}"
+            return "failed", f"On a hidden test with random inputs, {exercise.name} raised {kind}{advice}."
+        return "failed", f"{call_text(exercise, case)} raised {kind}: {text}{advice}"

@@ -9,8 +9,7 @@ from autograder.transport import dumps
 
 
 class Worker:
-    """One worker process, for one grading thread at a time. slot: its number, which also picks
-    its sandbox user."""
+    """One worker process, for one grading thread at a time. slot: its number."""
 
     def __init__(self, slot, limits=Limits()):
         self.slot, self.limits = slot, limits
@@ -30,16 +29,20 @@ class Worker:
         return self
 
     def run(self, job):
-        """Send a job; yield the messages of its sandboxed run up to and including {"end": ...}."""
+        """Send a job; yield the messages of its sandboxed run up to and including {"end": ...}.
+        A caller that stops early still gets the rest read here, so the next job starts clean."""
         if self.process is None or self.process.poll() is not None:
             self.start()
         self.process.stdin.write(dumps(job))
         self.process.stdin.flush()
-        while True:
-            message = self._next()
-            yield message
-            if "end" in message:
-                return
+        message = {}
+        try:
+            while "end" not in message:
+                message = self._next()
+                yield message
+        finally:
+            while "end" not in message:
+                message = self._next()
 
     def _next(self):
         line = self.process.stdout.readline()

@@ -1,13 +1,15 @@
 """The student side of grading, run inside the sandbox: execute a notebook's cells, then call the
 exercise functions on the cases given, reporting each step as one line of JSON on a pipe.
 
-Messages: {"cell": i} before cell i and {"cell_done": i, "error": ...} after it; {"tampered":
-[...]} after the cells; then per exercise {"case": [name, k]} before case k and
-{"case_done": [name, k], "result" | "error": ...} after it; {"missing": [name, [functions]]}
-when an exercise's function is not defined; {"finished": true} at the end.
+Messages: {"cell": i} before cell i and {"cell_done": i, "error": ...} after it; then per
+exercise {"case": [name, k]} before case k and {"case_done": [name, k], "result" | "error": ...}
+after it; {"missing": [name, [functions]]} when an exercise's function is not defined;
+{"finished": true} at the end. A step that replaced something watched is followed by
+{"tampered": [names]} before its *_done message.
 """
 import builtins
 import os
+import sys
 
 import numpy as np
 
@@ -47,17 +49,36 @@ class _NoIPython:
     getoutput = system
 
 
-def _watched():
-    """(name, owner, attribute) of everything in _WATCHED, builtins included."""
-    import importlib
-    from IPython.core import inputtransformer2, interactiveshell  # noqa: F401 (for the lookups)
-    import course.checks, course.exercises  # noqa: F401,E401
-    found = [(f"builtins.{name}", builtins, name) for name in builtins.__dict__]
-    for owner_name, attributes in _WATCHED.items():
-        module, _, rest = owner_name.partition(".") if owner_name.count(".") > 2 else (owner_name, "", "")
-        owner = _resolve(importlib, owner_name)
-        found += [(f"{owner_name}.{attribute}", owner, attribute) for attribute in attributes]
-    return found
+def _watch():
+    """The watched objects as they are now: (builtins, {name: (owner, attribute, object)}). Every
+    owner was imported by the worker: a sandboxed child cannot import from disk."""
+    watched = {}
+    for path, attributes in _WATCHED.items():
+        module, _, name = path.rpartition(".")
+        owner = sys.modules[path] if path in sys.modules else getattr(sys.modules[module], name)
+        watched.update({f"{path}.{a}": (owner, a, getattr(owner, a)) for a in attributes})
+    return dict(builtins.__dict__), watched
+
+
+def _undo(saved):
+    """Put back whatever was replaced of the watched objects; return the replaced names. Builtins
+    are put back first, without calling any, since a cell may have replaced them."""
+    originals, watched = saved
+    current = builtins.__dict__
+    replaced = ["builtins." + name for name, value in originals.items() if current.get(name) is not value]
+    current.update(originals)
+    for name, (owner, attribute, value) in watched.items():
+        if getattr(owner, attribute, None) is not value:
+            replaced.append(name)
+            setattr(owner, attribute, value)
+    return replaced
+
+
+def _restore(saved, send):
+    """Undo what the last step replaced of the watched objects, and report it."""
+    replaced = _undo(saved)
+    if replaced:
+        send({"tampered": sorted(replaced)})
 
 
 def _error(exception):
@@ -77,7 +98,7 @@ def run(job, send):
     namespace = {"__name__": "__main__"}
     shell = _NoIPython(namespace)
     namespace["get_ipython"] = lambda: shell
-    before = _watched_objects()
+    saved = _watch()
     transform = TransformerManager().transform_cell
     for index, source in job["cells"]:
         send({"cell": index})
@@ -86,9 +107,8 @@ def run(job, send):
             error = None
         except BaseException as exception:  # noqa: B036 (SystemExit and KeyboardInterrupt too)
             error = _error(exception)
+        _restore(saved, send)
         send({"cell_done": index, "error": error})
-    after = _watched_objects()
-    send({"tampered": sorted(name for name in before if after[name] is not before[name])})
     for exercise in job["exercises"]:
         if exercise["name"] in job.get("skip_exercises", ()):
             continue
@@ -104,6 +124,7 @@ def run(job, send):
                 result = {"result": encode(definition.run(functions, decode_case(case)))}
             except BaseException as exception:  # noqa: B036
                 result = {"error": _error(exception)}
+            _restore(saved, send)
             send({"case_done": [exercise["name"], k], **result})
     send({"finished": True})
 

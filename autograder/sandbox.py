@@ -21,7 +21,10 @@ import time
 from autograder import runner
 
 CLONE_NEWNET = 0x40000000
-SANDBOX_UID = 61000          # the child of worker slot n runs as uid SANDBOX_UID + n
+# A child runs as uid SANDBOX_UID + its pid: a user of its own while it lives, so killing "every
+# process of that user" cannot reach another grading run's child, in a range (above the ones that
+# systemd gives to containers) that no account uses.
+SANDBOX_UID = 0x70000000
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,11 @@ def protections():
         "scrubbed environment": (True, "os.environ emptied but for a fixed PATH and locale"),
         "no network": (root and linux, "new network namespace" if root and linux else "needs root on Linux"),
         "own empty root directory": (root, "chroot into a throwaway folder" if root else "needs root"),
-        "unprivileged user": (root, f"uid {SANDBOX_UID}+slot" if root else "already unprivileged: runs as you"),
+        "unprivileged user": (root, f"uid {SANDBOX_UID}+pid" if root else "already unprivileged: runs as you"),
     }
 
 
-def _enter(limits, slot, workdir, report_fd):
+def _enter(limits, workdir, report_fd):
     """Lock the freshly forked child down. Runs in the child, before any student code."""
     os.setsid()
     null = os.open(os.devnull, os.O_RDWR)
@@ -67,6 +70,9 @@ def _enter(limits, slot, workdir, report_fd):
     os.closerange(report_fd + 1, 65536)
     memory = _address_space() + limits.memory_mb * 2**20
     root = os.geteuid() == 0
+    uid = SANDBOX_UID + os.getpid()
+    if root:
+        os.chown(workdir, uid, uid)
     if root and sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET)
     if root:
@@ -80,8 +86,8 @@ def _enter(limits, slot, workdir, report_fd):
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     if root:
         os.setgroups([])
-        os.setgid(SANDBOX_UID + slot)
-        os.setuid(SANDBOX_UID + slot)
+        os.setgid(uid)
+        os.setuid(uid)
     os.environ.clear()
     os.environ.update(PATH="/nonexistent", LANG="C.UTF-8", HOME="/", MPLBACKEND="agg")
 
@@ -94,13 +100,11 @@ def _address_space():
     return 2**31
 
 
-def run_job(job, limits=Limits(), slot=0):
+def run_job(job, limits=Limits()):
     """Run one job (see autograder.runner.run) in a sandboxed child; yield its messages, then a
-    last {"end": {"reason": ..., ...}}: finished, exited (code), signal (number), timeout,
-    too much (report over its cap) or garbled (a report line that is not JSON)."""
+    last {"end": {"reason": ..., ...}}: exited (code), signal (number), timeout, too much (report
+    over its cap) or garbled (a report line that is not a JSON object, or claims to end the run)."""
     workdir = tempfile.mkdtemp(prefix="sandbox-")
-    if os.geteuid() == 0:
-        os.chown(workdir, SANDBOX_UID + slot, SANDBOX_UID + slot)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -108,7 +112,7 @@ def run_job(job, limits=Limits(), slot=0):
         try:
             os.close(read_fd)
             try:
-                _enter(limits, slot, workdir, write_fd)
+                _enter(limits, workdir, write_fd)
             except Exception as error:
                 send({"sandbox_error": f"{type(error).__name__}: {error}"})
                 raise
@@ -120,7 +124,7 @@ def run_job(job, limits=Limits(), slot=0):
         yield from _relay(pid, read_fd, limits)
     finally:
         os.close(read_fd)
-        _kill_all(pid, slot)
+        _kill_all(pid)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -149,12 +153,14 @@ def _relay(pid, read_fd, limits):
         for line in lines:
             try:
                 message = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
+                message = None
+            if not isinstance(message, dict) or "end" in message:  # only the relay ends a run
                 yield {"end": {"reason": "garbled"}}
                 return
-            if isinstance(message, dict) and "cell" in message:
+            if "cell" in message:
                 step_deadline = time.monotonic() + limits.cell_seconds
-            elif isinstance(message, dict) and "case" in message:
+            elif "case" in message:
                 step_deadline = time.monotonic() + limits.case_seconds
             yield message
 
@@ -167,18 +173,19 @@ def _exit_status(pid):
     return {"reason": "exited", "code": code}
 
 
-def _kill_all(pid, slot):
+def _kill_all(pid):
     """Kill the child's process group and, as its user, every process that user still has (a
     descendant may have left the group); reap the child."""
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    for kill in (os.kill, os.killpg):   # the child too, in case it is not yet in its own group
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     if os.geteuid() == 0:
         killer = os.fork()
         if killer == 0:
             try:
-                os.setuid(SANDBOX_UID + slot)
+                os.setuid(SANDBOX_UID + pid)
                 os.kill(-1, signal.SIGKILL)
             finally:
                 os._exit(0)

@@ -108,6 +108,10 @@ def _select_cells(submitted, nb):
     """Keep the code cells to run: not the test cells (the course's own checks grade), not the
     given display-only cells; record tampering with the test cells."""
     spec = submitted.spec
+    kernel = nb.get("metadata", {}).get("kernelspec")
+    language = str(kernel.get("language", "python"))[:20] if isinstance(kernel, dict) else "python"
+    if language.lower() != "python":
+        submitted.notes.append(f"{spec.name} asks for a {language} kernel; it was run as Python")
     tests = {cell.grade_id: cell for cell in spec.graded}
     visible = {cell.visible_source for cell in spec.graded}
     seen = {}

@@ -88,7 +88,7 @@ def judge(exercise, case, returned, hidden=False):
     if len(outputs) == 1:
         returned = (returned,)
     elif not isinstance(returned, (tuple, list)) or len(returned) != len(outputs):
-        got = "None" if returned is None else f"a {type(returned).__name__}"
+        got = "None" if returned is None else f"a {getattr(returned, 'type_name', type(returned).__name__)}"
         if isinstance(returned, (tuple, list)):
             got = f"{len(returned)} values"
         return (f"{where} returned {got}; it should return {len(outputs)} values: "

@@ -1,16 +1,25 @@
 """Bad and hostile submissions of 02_gates, built from the course's own notebooks.
 
-`CASES` maps a student name to a function that writes that student's submission folder; `course`
+`cases(root, marker)` maps a student name to a builder of that student's submission; `course`
 makes a throwaway course directory holding them all. Each builder starts from the release (what
 students get) or from a "solved release" (the release with every solution cell replaced by the
-instructor's code without its markers) and spoils it in one way.
+instructor's code without its markers) and spoils it in one way. Runtime mischief goes into
+flow_backward, which no other exercise calls, so it should cost that exercise only.
+`SandboxWatch` counts the sandboxes' processes while grading runs.
 """
 from pathlib import Path
+import collections
 import json
+import os
+import re
 import shutil
 import textwrap
+import threading
+import time
 
 import nbformat
+
+from autograder.sandbox import SANDBOX_UID
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "02_gates"
@@ -128,13 +137,17 @@ def _kernelspec():
 def _magics():
     nb = solved()
     cell(nb, "mul_backward").source = "%%capture captured\n" + cell(nb, "mul_backward").source
-    cell(nb, "add_backward").source = "%time _ = 1 + 1\n%matplotlib inline\n" + cell(nb, "add_backward").source
+    add = cell(nb, "add_backward")
+    add.source = "%time _ = 1 + 1\n%matplotlib inline\n" + add.source
     return nb
 
 
 def _shell(marker):
+    """Shell escapes, a captured one, a direct system() call and a %%bash cell that would each
+    create the file marker."""
     def build():
-        nb = insert(solved(), f"!touch {marker}\nlisting = !ls /\nget_ipython().system('touch {marker}')")
+        nb = insert(solved(), f"!touch {marker}\nlisting = !ls /\n"
+                              f"get_ipython().system('touch {marker}')")
         return insert(nb, f"%%bash\ntouch {marker}")
     return build
 
@@ -219,7 +232,7 @@ def _course_patched():
 
 
 def _ipython_patched():
-    return insert(_wrong_answers(solved()), """
+    return insert(_wrong_answers(release()), """
         from IPython.core.inputtransformer2 import TransformerManager
         from IPython.core.interactiveshell import InteractiveShell
         TransformerManager.transform_cell = lambda self, cell: "pass\\n"
@@ -229,6 +242,7 @@ def _ipython_patched():
 
 
 def _always_equal():
+    """A float subclass equal to everything (its real value 0.0 is wrong)."""
     return insert(solved_but("flow_backward", """
         return AlwaysEqual(), AlwaysEqual(), AlwaysEqual(), AlwaysEqual()
     """), """
@@ -243,6 +257,7 @@ def _always_equal():
 
 
 def _always_equal_single():
+    """One object equal to everything, with a length and items, instead of a tuple."""
     return insert(solved_but("flow_backward", "return AlwaysEqual()"), """
         class AlwaysEqual:
             def __eq__(self, other):
@@ -255,7 +270,9 @@ def _always_equal_single():
 
 
 def _ndarray_subclass():
-    return insert(solved_but("flow_backward", "return LiarArray([0.0]), 0.0, 0.0, 0.0"), """
+    """0-d arrays of wrong values that claim to equal anything and to hold the right bytes."""
+    wrong = "return tuple(LiarArray(v) for v in (0.0, 0.0, 2.0, 0.0))"
+    return insert(solved_but("flow_backward", wrong), """
         import numpy as np
         class LiarArray(np.ndarray):
             def __new__(cls, values):
@@ -270,13 +287,11 @@ def _ndarray_subclass():
 
 
 def _lists():
+    """The solved release, every `return a, b` written `return [a, b]`."""
     nb = solved()
-    for name in GATES:
-        replace(nb, name, solutions()[name].replace("return y * dout, x * dout", "return [y * dout, x * dout]")
-                .replace("return 1.0 * dout, 1.0 * dout", "return [1.0 * dout, 1.0 * dout]")
-                .replace("return dout, 0.0", "return [dout, 0.0]").replace("return 0.0, dout", "return [0.0, dout]"))
-    return replace(nb, "flow_backward", solutions()["flow_backward"].replace(
-        "return dx, dy, dz, dw", "return [dx, dy, dz, dw]"))
+    for name in POINTS:
+        cell(nb, name).source = re.sub(r"return (.+, .+)$", r"return [\1]", cell(nb, name).source, flags=re.M)
+    return nb
 
 
 def _mutates_inputs():
@@ -391,7 +406,18 @@ def cases(root, marker):
         "mutates-inputs": _mutates_inputs,
         "reads-files": lambda: _stolen_files(root),
         "hard-coded": _hard_coded,
-        "forges-end": lambda: _forged_reports('{"finished": true}', '{"end": {"reason": "exited", "code": 0}}'),
+        "floods-channel": lambda: insert(solved(), """
+            import os
+            line = ('{"note": "' + "x" * 10000 + '"}' + chr(10)).encode()
+            for _ in range(2000):
+                for fd in range(3, 64):
+                    try:
+                        os.write(fd, line)
+                    except OSError:
+                        pass
+        """),
+        "forges-end": lambda: _forged_reports('{"finished": true}',
+                                              '{"end": {"reason": "exited", "code": 0}}'),
         "forges-shapes": lambda: _forged_reports('{"case_done": 5}', '{"missing": [["x"], 1]}'),
         "forges-nesting": lambda: _forged_reports("[" * 100000 + "]" * 100000),
     }
@@ -418,3 +444,46 @@ def course(root, marker):
     for name, build in cases(root, marker).items():
         write_submission(root / "submitted" / name / ASSIGNMENT, build())
     return root
+
+
+class SandboxWatch(threading.Thread):
+    """Samples /proc while grading runs: every sandbox user of this process's grading workers (a
+    child runs as SANDBOX_UID + its pid), and the most processes any one of them had at once."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.done = threading.Event()
+        self.uids, self.peak = set(), 0
+
+    def run(self):
+        while not self.done.wait(0.02):
+            table = processes()
+            workers = {pid for pid, (ppid, _) in table.items() if ppid == os.getpid()}
+            self.uids |= {SANDBOX_UID + pid for pid, (ppid, _) in table.items() if ppid in workers}
+            counts = collections.Counter(uid for _, uid in table.values() if uid in self.uids)
+            self.peak = max([self.peak, *counts.values()])
+
+    def stop(self):
+        self.done.set()
+        self.join()
+
+    def left(self, seconds=5.0):
+        """The processes of those users still there after up to `seconds` of waiting."""
+        deadline = time.monotonic() + seconds
+        while True:
+            left = [pid for pid, (_, uid) in processes().items() if uid in self.uids]
+            if not left or time.monotonic() > deadline:
+                return left
+            time.sleep(0.05)
+
+
+def processes():
+    """pid -> (parent pid, real uid) of every process."""
+    table = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            table[int(status.parent.name)] = (int(fields["PPid"]), int(fields["Uid"].split()[0]))
+        except (OSError, KeyError, ValueError):
+            pass   # it ended while we looked
+    return table

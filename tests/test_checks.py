@@ -59,7 +59,7 @@ def test_does_a_wrongly_shaped_gradient_say_so():
     (None, "returned None; it should return 2 values: (dx, dy)"),
     ((1.0, 2.0, 3.0), "returned 3 values; it should return 2 values"),
     ((float("nan"), 0.0), "contains nan or inf"),
-    (("a", 0.0), "expected a number or an array"),
+    (("a", 0.0), "expected a number or a numpy array of numbers, got a str"),
 ])
 def test_does_a_malformed_return_get_a_plain_message(returned, said):
     with pytest.raises(CheckFailed, match=said.replace("(", r"\(").replace(")", r"\)")):

@@ -1,0 +1,74 @@
+"""On honest submissions, does our grading give the per-exercise scores of plain nbgrader autograde?"""
+import shutil
+import subprocess
+
+from nbgrader.api import Gradebook
+import nbformat
+import pytest
+
+from autograder import notebooks, results
+from autograder.autograde import autograde
+from autograder.sample_class import replace_in, solved_release, with_cell
+from conftest import ROOT
+
+HONEST = {  # (assignment, notebook) -> student -> how the notebook is made
+    ("02_gates", "gates.ipynb"): {
+        "correct": lambda nb: nb,
+        "mul-not-swapped": lambda nb: replace_in(nb, "mul_backward", "return y * dout, x * dout",
+                                                 "return x * dout, y * dout"),
+        "max-tie-to-y": lambda nb: replace_in(nb, "max_backward", "if x >= y:", "if x > y:"),
+        "warning": lambda nb: with_cell(nb, "import numpy as np\nnp.log(-1.0)"),
+    },
+    ("05_staged_backprop", "staged_backprop.ipynb"): {
+        "correct": lambda nb: nb,
+        "assigns-at-fork": lambda nb: replace_in(nb, "staged_backward", 'dx += 1.0 * dnum',
+                                                 'dx = 1.0 * dnum'),
+        "blank": None,
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The same honest submissions graded by plain nbgrader and by our pipeline, in two copies of
+    the course. Returns {(assignment, student, exercise): (nbgrader score, our score)}."""
+    folders = {name: tmp_path_factory.mktemp(name) for name in ("nbgrader", "ours")}
+    for folder in folders.values():
+        shutil.copy(ROOT / "nbgrader_config.py", folder)
+        for (assignment, notebook), students in HONEST.items():
+            shutil.copytree(ROOT / "source" / assignment, folder / "source" / assignment)
+            solved = solved_release(ROOT, assignment, notebook)
+            for student, make in students.items():
+                path = folder / "submitted" / student / assignment / notebook
+                path.parent.mkdir(parents=True)
+                nb = make(solved) if make else notebooks.read(ROOT / "release" / assignment / notebook)
+                nbformat.write(nb, path)
+    scores = {}
+    for assignment, _ in HONEST:
+        subprocess.run(["nbgrader", "generate_assignment", assignment], cwd=folders["nbgrader"],
+                       check=True, capture_output=True)
+        subprocess.run(["nbgrader", "autograde", assignment], cwd=folders["nbgrader"], check=True,
+                       capture_output=True)
+        autograde(folders["ours"], assignment, progress=False)
+        with Gradebook(f"sqlite:///{folders['nbgrader'] / 'gradebook.db'}") as gradebook:
+            for student in HONEST[(assignment, _)]:
+                for nb in gradebook.find_submission(assignment, student).notebooks:
+                    for grade in nb.grades:
+                        scores[(assignment, student, grade.name.removeprefix("check_"))] = [grade.score]
+        for result in results.load_all(folders["ours"], assignment):
+            for e in result.exercises:
+                scores[(assignment, result.student, e.exercise)].append(e.score)
+    return scores
+
+
+def test_does_every_honest_exercise_score_equal_plain_nbgraders(both):
+    assert len(both) == 4 * 4 + 3 * 2
+    differing = {key: pair for key, pair in both.items() if pair[0] != pair[1]}
+    assert differing == {}
+
+
+def test_do_the_honest_submissions_cover_right_wrong_and_blank(both):
+    ours = [pair[1] for pair in both.values()]
+    assert 0 in ours and max(ours) > 0
+    assert both[("05_staged_backprop", "assigns-at-fork", "staged_backward")] == [0, 0]
+    assert both[("05_staged_backprop", "assigns-at-fork", "staged_forward")] == [1, 1]
