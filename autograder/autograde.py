@@ -1,5 +1,5 @@
-"""`backprop-course autograde`: grade every submission of an assignment, in parallel sandboxes,
-into nbgrader's gradebook and per-student result files."""
+"""`backprop-course autograde`: grade every submission of one or more assignments, in parallel
+sandboxes, into nbgrader's gradebook and per-student result files."""
 from pathlib import Path
 import queue
 import threading
@@ -21,45 +21,50 @@ def submitted_students(root, assignment):
     return sorted(p.parent.name for p in Path(root, "submitted").glob(f"*/{assignment}") if p.is_dir())
 
 
-def autograde(root, assignment, students=(), workers=2, force=False, limits=Limits(),
+def autograde(root, names, students=(), workers=2, force=False, limits=Limits(),
               progress=True, url=None):
-    """Grade the submissions and record them. Returns (graded, skipped, protections): the new
-    SubmissionResults, the students left alone because their result is up to date, and the
-    sandbox protections the workers reported."""
+    """Grade the submissions of the named assignments and record them.
+
+    students: only these, in this order (each must have submitted one of them); force: grade again
+    what is up to date. Returns (graded, skipped, protections): the new SubmissionResults, the
+    (assignment, student) pairs left alone because their result is up to date, and the sandbox
+    protections the workers reported.
+    """
     root = Path(root)
-    specs = read_assignment(root, assignment)
-    everyone = submitted_students(root, assignment)
-    unknown = sorted(set(students) - set(everyone))
+    specs = {name: read_assignment(root, name) for name in names}
+    everyone = {name: submitted_students(root, name) for name in names}
+    unknown = sorted(set(students) - set().union(*everyone.values()))
     if unknown:
-        raise ValueError(f"no submission of {assignment} from {', '.join(unknown)} "
+        raise ValueError(f"no submission of {', '.join(names)} from {', '.join(unknown)} "
                          f"under submitted/")
-    chosen = list(students) or everyone
-    todo = [s for s in chosen if force or not _up_to_date(root, assignment, s)]
-    skipped = [s for s in chosen if s not in todo]
+    chosen = [(name, s) for name in names for s in (students or everyone[name]) if s in everyone[name]]
+    todo = [pair for pair in chosen if force or not _up_to_date(root, *pair)]
+    skipped = [pair for pair in chosen if pair not in todo]
     if not todo:
         return [], skipped, {}
     pool = [Worker(slot, limits) for slot in range(max(1, min(workers, len(todo))))]
     jobs, done = queue.Queue(), queue.Queue()
-    for student in todo:
-        jobs.put(student)
-    threads = [threading.Thread(target=_serve, args=(root, assignment, specs, w, jobs, done),
-                                daemon=True) for w in pool]
+    for pair in todo:
+        jobs.put(pair)
+    threads = [threading.Thread(target=_serve, args=(root, specs, w, jobs, done), daemon=True)
+               for w in pool]
     for thread in threads:   # workers warm up while the gradebook is prepared
         thread.start()
     graded = []
     try:
         url = url or db_url(root)
-        ensure_assignment(root, assignment, url)
+        for name in names:
+            ensure_assignment(root, name, url)
         writer = GradebookWriter(url)
         try:
-            with tqdm(total=len(todo), desc=f"autograde {assignment}", unit="submission",
+            with tqdm(total=len(todo), desc="autograde", unit="submission",
                       disable=not progress) as bar:
                 for _ in todo:
                     result = done.get()
-                    writer.record(result, _timestamp(root, assignment, result.student))
+                    writer.record(result, _timestamp(root, result.assignment, result.student))
                     results.save(root, result)   # after the gradebook: the mark of a finished one
                     graded.append(result)
-                    bar.set_postfix_str(result.student)
+                    bar.set_postfix_str(f"{result.assignment} {result.student}")
                     bar.update()
         finally:
             writer.close()
@@ -69,7 +74,7 @@ def autograde(root, assignment, students=(), workers=2, force=False, limits=Limi
             jobs.put(None)
         for thread in threads:
             thread.join(timeout=30)
-    protections = pool[0].protections if pool and pool[0].protections else {}
+    protections = pool[0].protections if pool[0].protections else {}
     return graded, skipped, protections
 
 
@@ -82,24 +87,26 @@ def _drain(jobs):
         pass
 
 
-def _serve(root, assignment, specs, worker, jobs, done):
-    """A grading thread: take students from jobs until None, put their results on done."""
+def _serve(root, specs, worker, jobs, done):
+    """A grading thread: take (assignment, student) pairs from jobs until None, put their
+    results on done. specs: assignment -> its NotebookSpecs."""
     try:
         worker.start()
         broken = None
     except Exception as error:
         broken = error
-    while (student := jobs.get()) is not None:
+    while (job := jobs.get()) is not None:
+        assignment, student = job
         try:
             if broken:
                 raise broken
-            done.put(grade_submission(root, assignment, student, specs, worker))
+            done.put(grade_submission(root, assignment, student, specs[assignment], worker))
         except Exception as error:  # a grader bug must not lose the rest of the class
-            done.put(_grader_failed(root, assignment, student, specs, error))
+            done.put(_grader_failed(assignment, student, specs[assignment], error))
     worker.stop()
 
 
-def _grader_failed(root, assignment, student, specs, error):
+def _grader_failed(assignment, student, specs, error):
     result = SubmissionResult(student, assignment, "")
     message = f"The grader itself failed on this submission ({type(error).__name__}: {error})."
     result.exercises = [ExerciseResult(spec.name, g.exercise, 0.0, g.points, "crashed", message)

@@ -37,10 +37,10 @@ def validate_command(args):
 def autograde_command(args, root=None):
     from autograder.autograde import autograde
     root = root or find_root(args.course_dir)
-    assignments(root, [args.assignment])
+    names = assignments(root, args.assignments)
     try:
-        graded, skipped, protections = autograde(root, args.assignment, args.student,
-                                                 args.workers, args.force)
+        graded, skipped, protections = autograde(root, names, args.student, args.workers,
+                                                 args.force)
     except ValueError as error:
         raise CourseError(str(error)) from None
     if protections:
@@ -50,10 +50,10 @@ def autograde_command(args, root=None):
             if not on:
                 print(f"  {name} is off: {how}")
     if graded:
-        print(f"\n{'student':<28} {'score':>11}  needs a person")
-        for result in graded:
-            print(f"{result.student:<28} {result.score:>5g} / {result.max_score:<3g}  "
-                  f"{', '.join(result.needs_a_person) or '-'}")
+        print(f"\n{'assignment':<20} {'student':<28} {'score':>11}  needs a person")
+        for result in sorted(graded, key=lambda r: (r.assignment, r.student)):
+            print(f"{result.assignment:<20} {result.student:<28} {result.score:>5g} / "
+                  f"{result.max_score:<3g}  {', '.join(result.needs_a_person) or '-'}")
     print(f"\n{len(graded)} submission(s) graded"
           + (f", {len(skipped)} already up to date (--force grades them again)" if skipped else "")
           + ". Scores are in the gradebook.")
@@ -103,8 +103,8 @@ def demo_command(args):
         shutil.copytree(root / folder / "02_gates", demo / folder / "02_gates")
     write_class(demo, "02_gates", "gates.ipynb", gates_class(root))
     print(f"sample class of 12 submissions written to {demo / 'submitted'}")
-    step = argparse.Namespace(assignment="02_gates", student=[], workers=args.workers, force=False,
-                              output=str(demo / "grades.csv"))
+    step = argparse.Namespace(assignment="02_gates", assignments=["02_gates"], student=[],
+                              workers=args.workers, force=False, output=str(demo / "grades.csv"))
     for command in (autograde_command, feedback_command, export_command, report_command):
         command(step, demo)
     print(f"\nOpen {demo / 'reports' / '02_gates.html'} for the class report and "
@@ -131,7 +131,8 @@ def _parser():
         sub.add_argument("--jobs", type=int, default=2, help="assignments checked at once (default: 2)")
     grade = command("autograde", autograde_command,
                     "grade every submitted/<student>/ASSIGNMENT/ in sandboxes, into the gradebook")
-    grade.add_argument("assignment", metavar="ASSIGNMENT")
+    grade.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                       help="assignment folders under source/ (default: all)")
     grade.add_argument("--student", action="append", default=[], metavar="ID",
                        help="grade only this student (repeatable)")
     grade.add_argument("--workers", type=int, default=2, help="sandboxes at once (default: 2)")

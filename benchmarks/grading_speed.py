@@ -116,16 +116,23 @@ def main():
         print(f"{args.submissions} submissions over {len(names)} assignments: " + ", ".join(
             f"{sum(k == kind for k, _ in made.values())} {kind}"
             for kind in ("correct", "partly wrong", "blank", "broken")))
-        our_seconds = sum(timed(["backprop-course", "autograde", a, "--workers", str(args.workers)], ours)
-                          for a in names)
-        print(f"backprop-course autograde: {our_seconds:7.1f} s, {our_seconds / args.submissions:.3f} s per submission")
+        workers = ["--workers", str(args.workers)]
+        our_seconds = timed(["backprop-course", "autograde", *names, *workers], ours)
+        print(f"backprop-course autograde, one command:       {our_seconds:7.1f} s, "
+              f"{our_seconds / args.submissions:.3f} s per submission")
+        one_each = sum(timed(["backprop-course", "autograde", a, "--force", *workers], ours)
+                       for a in names)
+        print(f"backprop-course autograde, one per assignment: {one_each:7.1f} s, "
+              f"{one_each / args.submissions:.3f} s per submission")
         nbgrader_seconds = 0.0
         for a in names:
             started = time.perf_counter()
             subprocess.run(["nbgrader", "autograde", a], cwd=theirs, capture_output=True)
             nbgrader_seconds += time.perf_counter() - started
-        print(f"plain nbgrader autograde:  {nbgrader_seconds:7.1f} s, {nbgrader_seconds / args.submissions:.3f} s per submission")
-        print(f"throughput ratio: {nbgrader_seconds / our_seconds:.1f} x nbgrader")
+        print(f"plain nbgrader autograde, one per assignment: {nbgrader_seconds:7.1f} s, "
+              f"{nbgrader_seconds / args.submissions:.3f} s per submission")
+        print(f"throughput: {nbgrader_seconds / our_seconds:.1f} x nbgrader with one command, "
+              f"{nbgrader_seconds / one_each:.1f} x with one command per assignment")
         theirs_scores = nbgrader_scores(theirs)
         mismatches = []
         for assignment in names:

@@ -49,7 +49,7 @@ def both(tmp_path_factory):
                        check=True, capture_output=True)
         subprocess.run(["nbgrader", "autograde", assignment], cwd=folders["nbgrader"], check=True,
                        capture_output=True)
-        autograde(folders["ours"], assignment, progress=False)
+        autograde(folders["ours"], [assignment], progress=False)
         with Gradebook(f"sqlite:///{folders['nbgrader'] / 'gradebook.db'}") as gradebook:
             for student in HONEST[(assignment, _)]:
                 for nb in gradebook.find_submission(assignment, student).notebooks:

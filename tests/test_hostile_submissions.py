@@ -39,19 +39,19 @@ def batch(tmp_path_factory):
     watch = hostile.SandboxWatch()
     watch.start()
     try:
-        first = autograde(root, A, students=FIRST, **grade)
+        first = autograde(root, [A], students=FIRST, **grade)
         half = results.path_for(root, A, HALF_SAVED).with_suffix(".tmp")
         half.parent.mkdir(parents=True)
         half.write_text('{"student": "lists", "exercises": [')
-        rest = autograde(root, A, **grade)
+        rest = autograde(root, [A], **grade)
     finally:
         watch.stop()
-    again = autograde(root, A, **grade)
+    again = autograde(root, [A], **grade)
     one = {**grade, "workers": 1, "force": True}
     ensure_assignment(root, A, url := f"sqlite:///{root / 'beside.db'}")
     with ThreadPoolExecutor(1) as other:
-        beside = other.submit(autograde, root, A, students=BESIDE, url=url, **one)
-        sequel = autograde(root, A, students=SEQUEL, **one)
+        beside = other.submit(autograde, root, [A], students=BESIDE, url=url, **one)
+        sequel = autograde(root, [A], students=SEQUEL, **one)
     return SimpleNamespace(
         root=root, marker=marker, watch=watch, everyone=submitted_students(root, A),
         first=first, rest=rest, again=again, results={r.student: r for r in first[0] + rest[0]},
@@ -105,14 +105,14 @@ def test_does_an_honest_submission_in_the_same_batch_earn_full_marks(batch):
 
 def test_does_a_rerun_without_force_skip_everything(batch):
     graded, skipped, _ = batch.again
-    assert graded == [] and skipped == batch.everyone
+    assert graded == [] and skipped == [(A, s) for s in batch.everyone]
 
 
 def test_does_a_run_after_one_killed_midway_grade_only_the_rest(batch):
     assert sorted(r.student for r in batch.first[0]) == FIRST
     graded, skipped, _ = batch.rest
     assert sorted(r.student for r in graded) == sorted(set(batch.everyone) - set(FIRST))
-    assert skipped == FIRST
+    assert skipped == [(A, s) for s in FIRST]
     assert HALF_SAVED in [r.student for r in graded]
 
 
