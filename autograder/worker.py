@@ -11,7 +11,9 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = "1"  # a forked child must not inherit BLAS threads
 os.environ.setdefault("MPLBACKEND", "agg")
 
+import importlib  # noqa: E402
 import json  # noqa: E402
+import pkgutil  # noqa: E402
 import sys  # noqa: E402
 
 from autograder import sandbox  # noqa: E402
@@ -25,7 +27,9 @@ def warm_up():
     import numpy.linalg, numpy.random, numpy.testing  # noqa: F401,E401
     from IPython.core.inputtransformer2 import TransformerManager
     import IPython.core.interactiveshell  # noqa: F401 (watched by the runner)
-    import course.checks, course.exercises, course.explorers, course.functions  # noqa: F401,E401
+    import course
+    for module in pkgutil.walk_packages(course.__path__, "course."):
+        importlib.import_module(module.name)
     TransformerManager().transform_cell("%time x = 1\n!ls\n")
 
 
