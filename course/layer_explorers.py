@@ -1,0 +1,176 @@
+"""Pictures and explorers of assignment 07: a network drawn as a chain of layers, and the
+pointwise non-linearities with the local gradient each passes back.
+"""
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+from .circuits import Picture
+from .explorers import BLUE, DPI, ORANGE, RED, Explorer, slider
+from .layers import (network_forward, network_loss, parameter_names, relu_forward,
+                     sigmoid_forward, tanh_forward)
+from .numgrad import STEP, centered_difference, input_gradients, numerical_gradient
+
+NONLINEAR = {"tanh": tanh_forward, "ReLU": relu_forward, "sigmoid": sigmoid_forward}
+
+
+def _layer_label(layer):
+    kind, *names = layer
+    return f"{kind}\n{', '.join(names)}" if names else kind
+
+
+def network_picture(layers, title=None, params=None, x=None, y=None):
+    """A network as a chain of boxes, one per layer, then the Euclidean loss.
+
+    layers: list of layer tuples as in course.layers. Above the chain, black arrows carry the
+    values x0, x1, ... forward; below it, red arrows carry the gradients dL/dx back, and each
+    linear layer hands down the gradients on its parameters. Given params, x and y, the wires
+    and parameters are labelled with their numbers (values by the forward pass, gradients by
+    centered differences), best for vectors of 3 entries or fewer. Returns a Figure that shows
+    itself.
+    """
+    count = len(layers) + 1
+    numbers = params is not None
+    if numbers:
+        values, wire_grads, param_grads = network_numbers(layers, params, x, y)
+    figure = Picture(figsize=((1.8 if numbers else 1.4) * count + 1.0, 2.7 if numbers else 2.1), dpi=DPI)
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-0.9, 2 * count + 0.9)
+    ax.set_ylim(-2.3 if numbers else -1.75, 1.3)
+    ax.axis("off")
+    labels = [_layer_label(layer) for layer in layers] + ["loss\n½‖x−y‖²"]
+    for i, label in enumerate(labels):
+        center = 2 * i + 1
+        color = "0.35" if i == count - 1 else (ORANGE if layers[i][0] == "linear" else BLUE)
+        ax.add_patch(FancyBboxPatch((center - 0.62, -0.3), 1.24, 0.6, facecolor=color,
+                                    alpha=0.25, edgecolor=color,
+                                    boxstyle="round,pad=0.02,rounding_size=0.12"))
+        ax.text(center, 0, label, ha="center", va="center", fontsize=8)
+        if i < count - 1 and layers[i][0] == "linear":
+            names = layers[i][1:]
+            text = ", ".join("d" + name for name in names)
+            if numbers:
+                text = "\n".join(f"d{name} = {_short(param_grads[name])}" for name in names)
+            _arrow(ax, (center, -0.32), (center, -1.2), RED)
+            ax.text(center, -1.3, text, ha="center", va="top", fontsize=7.5, color=RED,
+                    multialignment="left")
+    for i in range(count + 1):
+        left, right = 2 * i - 0.62 + 0.02, 2 * i + 0.62 - 0.02
+        if i == 0:
+            left = -0.8
+        if i == count:
+            right = 2 * count + 0.8
+        name = f"x{i}" if i < count else "L"
+        above, below = name, f"dL/d{name}"
+        if numbers:
+            above = f"{name} = {_short(values[i])}"
+            if i < count:
+                below = f"{_short(wire_grads[i])}"
+        _arrow(ax, (left, 0.15), (right, 0.15), "0.15")
+        ax.text(2 * i, 0.36, above, ha="center", va="bottom", fontsize=7.5)
+        if i < count:
+            _arrow(ax, (right, -0.15), (left, -0.15), RED)
+            ax.text(2 * i, -0.36, below, ha="center", va="top", fontsize=7.5, color=RED)
+    if title:
+        ax.text(count, 1.2, title, ha="center", va="top", fontsize=9)
+    return figure
+
+
+def network_numbers(layers, params, x, y):
+    """The numbers on a network's picture: (values, wire gradients, parameter gradients).
+
+    values: x0 = x, the output of every layer, then the loss (len(layers) + 2 entries);
+    wire gradients: dL/dx_l for every x_l (len(layers) + 1 entries), by centered differences
+    of the rest of the network from x_l up; parameter gradients: dict name -> dL/dname, by
+    centered differences of the whole network.
+    """
+    loss, caches = network_forward(layers, params, x, y)
+    values = [cache[0] for cache in caches] + [loss]
+    wire_grads = [numerical_gradient(lambda v, l=l: network_loss(layers[l:], params, v, y),
+                                     values[l])
+                  for l in range(len(layers) + 1)]
+    names = parameter_names(layers)
+    grads = input_gradients(lambda **p: network_loss(layers, p, x, y), params, names)
+    return values, wire_grads, dict(zip(names, grads))
+
+
+def _short(value):
+    """A float, vector or matrix with 3 decimals, a matrix one row per line."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return f"{float(array):.4g}"
+    if array.ndim == 2:
+        return "[" + ",\n ".join(_short(row) for row in array) + "]"
+    return "[" + ", ".join(f"{v:.3f}" for v in array) + "]"
+
+
+def _arrow(ax, start, end, color):
+    ax.annotate("", xy=end, xytext=start,
+                arrowprops=dict(arrowstyle="-|>", color=color, lw=1.1, shrinkA=0, shrinkB=0))
+
+
+def local_gradient(kind, x):
+    """The slope of a non-linearity at x by differences: centered, except for the ReLU, whose
+    slope comes from the right, so that at its kink it gives the course's relu'(0) = 1."""
+    h = NONLINEAR[kind]
+
+    def f(v):
+        return h(v)[0]
+
+    if kind == "ReLU":
+        return (f(x + STEP) - f(x)) / STEP
+    return centered_difference(f, x)
+
+
+class PointwiseExplorer(Explorer):
+    """A non-linearity and the gradient it passes back. Controls: the kind (tanh, ReLU,
+    sigmoid) and x from -4 to 4. Picture: h(x) with its tangent at x above; the local gradient
+    h'(x) below, which is the factor a gradient arriving from above is multiplied by.
+    Readout: x, h(x) and h'(x)."""
+
+    def __init__(self, kind="tanh", x=0.5):
+        self._draw()
+        menu = widgets.Dropdown(options=list(NONLINEAR), value=kind, description="layer",
+                                style={"description_width": "initial"})
+        super().__init__({"kind": menu, "x": slider("x", x, -4.0, 4.0, 0.1)})
+
+    def _draw(self):
+        """The figure with every kind's curves, once; render shows one kind's and moves marks."""
+        self.xs = np.linspace(-4, 4, 320)  # an even count: no grid point at the ReLU's kink
+        self.figure = Figure(figsize=(6.5, 3.8), dpi=DPI)
+        self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
+        top, bottom = self.figure.subplots(2, 1, sharex=True)
+        self.curves = {}
+        for kind in NONLINEAR:
+            slopes = [local_gradient(kind, v) for v in self.xs]
+            self.curves[kind] = (top.plot(self.xs, NONLINEAR[kind](self.xs)[0], color="0.2",
+                                          lw=1.5)[0],
+                                 bottom.plot(self.xs, slopes, color=RED, lw=1.5)[0])
+        self.tangent, = top.plot([], [], "--", color=ORANGE, lw=1.2)
+        self.point, = top.plot([], [], "o", color=ORANGE, ms=5)
+        self.slope_point, = bottom.plot([], [], "o", color=ORANGE, ms=5)
+        top.set_ylim(-1.2, 4.2)
+        top.set_ylabel("h(x)", fontsize=9)
+        top.axhline(0, color="0.7", lw=0.6)
+        self.title = top.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
+        bottom.set_ylim(-0.1, 1.15)
+        bottom.set_ylabel("h'(x)", fontsize=9)
+        bottom.set_xlabel("x", fontsize=9)
+        top.set_yticks([0, 2, 4])
+        bottom.set_yticks([0, 0.5, 1])
+        bottom.set_xticks([-4, -2, 0, 2, 4])
+        for ax in (top, bottom):
+            ax.tick_params(labelsize=7)
+
+    def render(self, values):
+        kind, x = values["kind"], values["x"]
+        for name, lines in self.curves.items():
+            for line in lines:
+                line.set_visible(name == kind)
+        y, slope = float(NONLINEAR[kind](x)[0]), local_gradient(kind, x)
+        self.tangent.set_data(self.xs, y + slope * (self.xs - x))
+        self.point.set_data([x], [y])
+        self.slope_point.set_data([x], [slope])
+        self.title.set_text(f"{kind}: h({x:.2f}) = {y:.4f}, local gradient h'(x) = {slope:.4f}")
+        return self.figure, {"x": x, "h(x)": y, "h'(x)": float(slope)}

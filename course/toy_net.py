@@ -1,0 +1,123 @@
+"""The toy network of assignment 10 and its data.
+
+A two-moons data set in the plane and a small network trained on it offline (with a fixed seed)
+whose weights are written here as constants:
+
+    score(x) = w2 . tanh(W1 x + b1) + b2,    P(class 1 | x) = sigmoid(score(x)),
+
+with x of shape (2,) (or (..., 2) for many points) and 8 hidden units. Only forward passes live
+here; every gradient the course shows is a centered difference (course.numgrad).
+"""
+import numpy as np
+
+from .numgrad import input_gradients
+
+
+def moons(count=100, noise=0.12, seed=0):
+    """Two interleaved half circles, count points each, with Gaussian noise.
+
+    Returns (X, y): X of shape (2 count, 2), y of shape (2 count,) with 0 for the upper moon and
+    1 for the lower one.
+    """
+    rng = np.random.default_rng(seed)
+    angle = rng.uniform(0, np.pi, size=(2, count))
+    upper = np.stack([np.cos(angle[0]), np.sin(angle[0])], axis=1)
+    lower = np.stack([1 - np.cos(angle[1]), 0.5 - np.sin(angle[1])], axis=1)
+    X = np.concatenate([upper, lower]) - [0.5, 0.25] + rng.normal(0, noise, size=(2 * count, 2))
+    return X, np.repeat([0.0, 1.0], count)
+
+
+# The trained network (3 hidden units, 98.5% of the moons right); see the module docstring.
+W1 = np.array([[-3.290, -2.447],
+               [2.883, -1.790],
+               [-3.287, 1.597]])
+b1 = np.array([-0.254, -2.924, -3.237])
+w2 = np.array([4.570, 4.955, -4.840])
+b2 = 0.032
+
+
+def hidden(x, W1=W1, b1=b1):
+    """The hidden layer tanh(W1 x + b1). x: shape (D,) or (..., D); W1: (H, D); b1: (H,).
+    Returns shape (H,) or (..., H)."""
+    return np.tanh(np.asarray(x) @ np.asarray(W1).T + b1)
+
+
+def score(x, W1=W1, b1=b1, w2=w2, b2=b2):
+    """The network's output w2 . tanh(W1 x + b1) + b2: positive means class 1.
+
+    x: shape (D,) for one point (returns a float) or (..., D) for many (returns shape (...));
+    W1: (H, D); b1: (H,); w2: (H,); b2: float. Defaults: the trained weights above.
+    """
+    out = hidden(x, W1, b1) @ w2 + b2
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def probability(x, **weights):
+    """P(class 1 | x) = sigmoid(score(x)); same shapes as score."""
+    return 1.0 / (1.0 + np.exp(-score(x, **weights)))
+
+
+def objective(x, W1=W1, b1=b1, w2=w2, b2=b2, lam=0.1):
+    """What unit visualization climbs: score(x) - lam / 2 * ||x||^2.
+
+    x: shape (D,) or (..., D); lam: float >= 0, the strength of the L2 regularizer. Weights as in
+    score. Returns a float, or shape (...) for many points.
+    """
+    return score(x, W1, b1, w2, b2) - 0.5 * lam * np.sum(np.square(x), axis=-1)
+
+
+def unit_weights(unit=None):
+    """Weights (W1, b1, w2, b2) whose score is one unit of the trained net: the output for
+    unit=None, hidden unit j (its tanh activation) for unit=j."""
+    if unit is None:
+        return W1, b1, w2, b2
+    return W1, b1, np.eye(len(b1))[unit], 0.0
+
+
+def score_gradient(x, unit=None, lam=0.0):
+    """d objective / dx at x (shape (2,)) for a unit of the trained net, by centered differences."""
+    weights = dict(zip(("W1", "b1", "w2", "b2"), unit_weights(unit)), lam=lam)
+    return input_gradients(objective, {"x": np.asarray(x, dtype=float), **weights}, ("x",))[0]
+
+
+def numerical_path(start, steps=60, lr=0.1, lam=0.1, unit=None):
+    """Regularized gradient ascent on the input, x <- x + lr * d objective / dx, with gradients by
+    centered differences. start: shape (2,). Returns the visited points, shape (steps + 1, 2)."""
+    points = [np.asarray(start, dtype=float)]
+    for _ in range(steps):
+        points.append(points[-1] + lr * score_gradient(points[-1], unit, lam))
+    return np.array(points)
+
+
+def adversarial(x, epsilon, gradient=None):
+    """x moved a distance epsilon along the gradient of the score, towards the other class:
+    x - epsilon * sign(score(x)) * g / ||g||. x: shape (2,); gradient: g, by centered
+    differences when None. Returns shape (2,)."""
+    g = score_gradient(x) if gradient is None else np.asarray(gradient, dtype=float)
+    return np.asarray(x, dtype=float) - epsilon * np.sign(score(x)) * g / np.linalg.norm(g)
+
+
+# The worked example of the weights-versus-inputs section (shared/seeds/NOTES.md): a two-layer
+# tanh net x1 = W0 x0, x2 = tanh(x1), x3 = W1 x2, L = 1/2 (x3 - y)^2.
+def two_layer_loss(x0, W0, W1, y):
+    """L of the worked two-layer tanh net. x0: shape (2,); W0: (2, 2); W1: (2,); y: float."""
+    return 0.5 * (float(np.tanh(W0 @ x0) @ W1) - y) ** 2
+
+
+# Embeddings: a lookup table E (V words by d numbers) read at integer ids.
+def one_hot(ids, vocabulary):
+    """One row per id with a 1 in that id's column. ids: ints, shape (T,). Returns (T, V)."""
+    return np.eye(vocabulary)[np.asarray(ids, dtype=int)]
+
+
+def lookup(ids, E):
+    """The rows of E at ids: shape (T, d) for ids of shape (T,) and E of shape (V, d)."""
+    return np.asarray(E)[np.asarray(ids, dtype=int)]
+
+
+def fmt(value, digits=4):
+    """A float or array written with `digits` decimals, arrays as nested lists like
+    [[1.0, -3.0], [0.2, 1.0]]."""
+    if np.ndim(value) == 0:
+        return f"{float(value):.{digits}f}".replace("-0." + "0" * digits, "0." + "0" * digits)
+    return "[" + ", ".join(fmt(v, digits) for v in value) + "]"
