@@ -1,0 +1,59 @@
+"""Assignment 08: the backward pass of the two-layer tanh network, and a gradient descent step."""
+import numpy as np
+
+from course.checks import Exercise
+from course.two_layer import WORKED, WORKED_STEP, measured_gradients
+
+_SIGNALS = ("dx3", "dx2", "dx1", "dW0", "dW1")
+
+
+def _network_case(rng, hidden, inputs):
+    return {"W0": rng.uniform(-2, 2, (hidden, inputs)), "W1": rng.uniform(-2, 2, hidden),
+            "x0": rng.uniform(-2, 2, inputs), "y": float(rng.uniform(-1, 1))}
+
+
+def _network_cases(rng):
+    """Three random networks of random sizes, square W0 never guaranteed."""
+    return [_network_case(rng, int(rng.integers(1, 5)), int(rng.integers(1, 5)))
+            for _ in range(3)]
+
+
+# 3 hidden units and 4 inputs: W0 is not square, so a transposed dW0 has the wrong shape.
+_WIDE = {"W0": np.array([[0.5, -1.0, 0.2, 0.0], [1.5, 0.3, -0.7, 1.0], [-0.4, 0.8, 0.6, -1.2]]),
+         "W1": np.array([0.7, -1.1, 0.4]), "x0": np.array([1.0, -0.5, 2.0, 0.3]), "y": -0.4}
+
+two_layer_backward = Exercise(
+    name="two_layer_backward", arguments=("W0", "W1", "x0", "y"), outputs=_SIGNALS,
+    visible=(WORKED, _WIDE), draw_hidden=_network_cases,
+    expect=lambda **case: tuple(measured_gradients(**case)[name[1:]] for name in _SIGNALS),
+    hint="go backward from x3 - y: a linear layer sends its weights times the gradient on its "
+         "output to its input, and (gradient on output) times (its input) to its weights, shaped "
+         "like them (an outer product for W0); tanh multiplies by 1 - x2**2.")
+
+
+def _slides_update(W, jacobian, eta):
+    """The update as the slides write it: W + eta * (dL/dW)^T, where their dL/dW is the
+    Jacobian (row) layout of the gradient, and eta is negative (-0.2) for a descent step."""
+    return W + eta * np.transpose(jacobian)
+
+
+def _step_cases(rng):
+    cases = []
+    for shape in [(int(rng.integers(1, 5)), int(rng.integers(1, 5))), (int(rng.integers(1, 6)),)]:
+        cases.append({"W": rng.uniform(-3, 3, shape), "dW": rng.uniform(-1, 1, shape),
+                      "learning_rate": float(rng.uniform(0.01, 1.0))})
+    return cases
+
+
+sgd_step = Exercise(
+    name="sgd_step", arguments=("W", "dW", "learning_rate"), outputs=("W_new",),
+    visible=({"W": WORKED["W0"], "dW": np.array([[0.5, -1.0], [2.0, 0.25]]),
+              "learning_rate": WORKED_STEP},
+             {"W": np.array([1.0, -1.0, 3.0]), "dW": np.array([-0.5, 0.5, 1.0]),
+              "learning_rate": 0.1}),
+    draw_hidden=_step_cases,
+    expect=lambda W, dW, learning_rate: (_slides_update(W, np.transpose(dW), -learning_rate),),
+    hint="the gradient points uphill: move W a learning_rate-sized step against it; dW has "
+         "the shape of W, so no transpose is needed.")
+
+EXERCISES = (two_layer_backward, sgd_step)

@@ -1,0 +1,288 @@
+"""The two-layer tanh network of assignment 08 and what its notebook draws.
+
+For one example: x1 = W0 x0, x2 = tanh(x1), x3 = W1 . x2, L = 1/2 (x3 - y)^2, with W0 of shape
+(H, D), W1 of shape (H,), x0 of shape (D,) and floats x3, y, L. This module holds the forward
+passes (one example, and a batch for training), a toy data set, the gradients measured by
+centered differences, and pictures. It holds no backward rule and no update rule: training code
+comes from the notebook.
+"""
+import numpy as np
+from matplotlib.colors import ListedColormap
+
+from .circuits import GRADIENT_COLOR, VALUE_COLOR, Picture
+from .numgrad import centered_difference, input_gradients, numerical_gradient
+
+# The worked example of the slides (seeds/NOTES.md): weights, input, target and step size.
+WORKED = {"W0": np.array([[1.0, -3.0], [0.2, 1.0]]), "W1": np.array([1.0, -1.0]),
+          "x0": np.array([1.0, 0.1]), "y": 0.5}
+WORKED_STEP = 0.2
+
+BLUE, ORANGE = "#1f5fa8", "#e08a00"
+CLASS_COLORS = {1.0: BLUE, -1.0: ORANGE}
+
+
+def fmt(value, digits):
+    """A float or array rounded to digits decimals, written the short way: fmt(0.70001, 4) is
+    "0.7", an array is written as a list, such as "[[1.0237, -2.9976], [0.1658, 0.9966]]"."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return f"{round(float(array), digits) + 0.0:g}"
+    return "[" + ", ".join(fmt(item, digits) for item in array) + "]"
+
+
+def squared_error(x3, y):
+    """The Euclidean loss 1/2 (x3 - y)^2; floats or arrays of one shape, elementwise."""
+    return 0.5 * (x3 - y) ** 2
+
+
+def two_layer_values(W0, W1, x0, y):
+    """Every value of the forward pass for one example.
+
+    W0: (H, D); W1: (H,); x0: (D,); y: float. Returns a dict with x1 and x2, arrays of shape
+    (H,), and x3 and L, floats.
+    """
+    values = {"x1": np.dot(W0, x0)}
+    values["x2"] = np.tanh(values["x1"])
+    values["x3"] = float(np.dot(W1, values["x2"]))
+    values["L"] = float(squared_error(values["x3"], y))
+    return values
+
+
+def two_layer_loss(W0, W1, x0, y):
+    """The loss L of one example (shapes as in two_layer_values); a float."""
+    return two_layer_values(W0, W1, x0, y)["L"]
+
+
+def measured_gradients(W0, W1, x0, y):
+    """dL/dx3, dL/dx2, dL/dx1, dL/dW0 and dL/dW1 by centered differences: each value of the
+    forward pass is nudged and the rest of the pass rerun from there.
+
+    Shapes as in two_layer_values. Returns a dict name -> gradient (a float for x3, else an
+    array shaped like its variable), keyed "x3", "x2", "x1", "W0", "W1".
+    """
+    values = two_layer_values(W0, W1, x0, y)
+    rest_from = {"x3": lambda v: squared_error(v, y),
+                 "x2": lambda v: squared_error(float(np.dot(W1, v)), y),
+                 "x1": lambda v: squared_error(float(np.dot(W1, np.tanh(v))), y)}
+    measured = {"x3": centered_difference(rest_from["x3"], values["x3"])}
+    measured["x2"] = numerical_gradient(rest_from["x2"], values["x2"])
+    measured["x1"] = numerical_gradient(rest_from["x1"], values["x1"])
+    inputs = {"W0": W0, "W1": W1, "x0": x0, "y": y}
+    measured["W0"], measured["W1"] = input_gradients(two_layer_loss, inputs, ("W0", "W1"))
+    return measured
+
+
+# ---------------------------------------------------------------- a batch, and a data set
+
+def network_outputs(W0, W1, X):
+    """x3 for every row of X: X of shape (N, D) -> array of shape (N,)."""
+    return np.tanh(X @ W0.T) @ W1
+
+
+def mean_loss(W0, W1, X, Y):
+    """Mean of 1/2 (x3 - y)^2 over the rows of X (N, D) and the targets Y (N,); a float."""
+    return float(np.mean(squared_error(network_outputs(W0, W1, X), Y)))
+
+
+def accuracy(W0, W1, X, Y):
+    """Fraction of rows whose output has the sign of its target (targets are +1 or -1)."""
+    return float(np.mean(np.sign(network_outputs(W0, W1, X)) == Y))
+
+
+def two_moons(n=80, noise=0.15, seed=0):
+    """A toy data set: two interleaved half-circles of points in the plane, n points in all.
+
+    Returns (X, Y): X of shape (n, 3), each row a point (x, y) followed by a constant 1, so that
+    the last column of a W0 acts as the hidden units' biases; Y of shape (n,), +1 for the upper
+    moon and -1 for the lower one.
+    """
+    rng = np.random.default_rng(seed)
+    angle = rng.uniform(0, np.pi, n)
+    upper = np.arange(n) < n // 2
+    points = np.where(upper[:, None],
+                      np.column_stack([np.cos(angle), np.sin(angle)]),
+                      np.column_stack([1 - np.cos(angle), 0.5 - np.sin(angle)]))
+    points = 1.5 * (points + noise * rng.standard_normal((n, 2)) - [0.5, 0.25])
+    return np.column_stack([points, np.ones(n)]), np.where(upper, 1.0, -1.0)
+
+
+def initial_weights(hidden=8, inputs=3, seed=0):
+    """Small random weights to start training from: (W0 of shape (hidden, inputs), W1 of shape
+    (hidden,)), drawn from normal distributions with standard deviations 1 and 0.5."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(0.0, 1.0, (hidden, inputs)), rng.normal(0.0, 0.5, hidden)
+
+
+# ---------------------------------------------------------------- pictures
+
+def loss_axes(ax, epochs):
+    """Set up ax for mean loss against epoch: a log scale from 0.01 to 3 with plain tick labels."""
+    ax.set_yscale("log")
+    ax.set_ylim(0.01, 3.0)
+    ax.set_yticks([0.01, 0.03, 0.1, 0.3, 1, 3], ["0.01", "0.03", "0.1", "0.3", "1", "3"])
+    ax.minorticks_off()
+    ax.set_xlim(0, max(epochs, 1))
+    ax.set_xlabel("epoch (one pass over the data)", fontsize=9)
+    ax.set_ylabel("mean loss", fontsize=9)
+    ax.grid(True, color="0.9")
+    ax.tick_params(labelsize=7)
+
+
+def shown_losses(losses):
+    """The losses as a float array, with those of a run that blew up (inf, nan, above 1e6) as
+    nan, which matplotlib leaves out of a line."""
+    losses = np.asarray(losses, dtype=float)
+    return np.where(np.isfinite(losses) & (losses < 1e6), losses, np.nan)
+
+
+def draw_losses(ax, curves):
+    """Loss curves on ax; curves: dict label -> sequence of losses, one before training and one
+    after every epoch."""
+    for label, losses in curves.items():
+        ax.plot(np.arange(len(losses)), shown_losses(losses), lw=1.5, label=label)
+    loss_axes(ax, max(len(losses) for losses in curves.values()) - 1)
+    if len(curves) > 1:
+        ax.legend(fontsize=8)
+
+
+class BoundaryPanel:
+    """The data set as dots coloured by class, over the plane shaded by the sign of the network's
+    output, with the decision boundary (output 0) as a line. X (N, 3) with the constant 1 last,
+    Y (N,) of +1 and -1. Built once on an Axes; show(W0, W1, title) redraws the shading."""
+
+    def __init__(self, ax, X, Y, resolution=100):
+        lows, highs = X[:, :2].min(axis=0) - 0.4, X[:, :2].max(axis=0) + 0.4
+        self.extent = (lows[0], highs[0], lows[1], highs[1])
+        gx, gy = np.meshgrid(np.linspace(lows[0], highs[0], resolution),
+                             np.linspace(lows[1], highs[1], resolution))
+        self.gx, self.gy = gx, gy
+        self.grid = np.column_stack([gx.ravel(), gy.ravel(), np.ones(gx.size)])
+        self.ax = ax
+        self.shade = ax.imshow(np.zeros(gx.shape), origin="lower", extent=self.extent,
+                               cmap=ListedColormap(["#fbe3c0", "#d6e4f5"]), vmin=0, vmax=1,
+                               interpolation="nearest", aspect="equal")
+        self.line = None
+        for label, color in CLASS_COLORS.items():
+            ax.plot(*X[Y == label, :2].T, "o", ms=3.5, color=color, mec="white", mew=0.4)
+        ax.set_xlim(lows[0], highs[0])
+        ax.set_ylim(lows[1], highs[1])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        self.title = ax.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
+
+    def show(self, W0, W1, title=""):
+        """Shade the plane for the network (W0 (H, 3), W1 (H,)); a network whose outputs are
+        not finite leaves the plane blank."""
+        with np.errstate(all="ignore"):
+            out = network_outputs(W0, W1, self.grid).reshape(self.gx.shape)
+        finite = bool(np.all(np.isfinite(out)))
+        self.shade.set_data(out > 0 if finite else np.full(out.shape, np.nan))
+        if self.line is not None:
+            self.line.remove()
+            self.line = None
+        if finite and out.min() < 0 < out.max():
+            self.line = self.ax.contour(self.gx, self.gy, out, levels=[0.0], colors="0.3",
+                                        linewidths=1.2)
+        self.title.set_text(title)
+
+
+def draw_boundary(ax, W0, W1, X, Y, title=""):
+    """Draw the decision boundary of one network on ax (see BoundaryPanel)."""
+    BoundaryPanel(ax, X, Y).show(W0, W1, title)
+
+
+def training_picture(curves, networks, X, Y, title=""):
+    """A Picture of training runs: their loss curves on top (curves: dict label -> losses per
+    epoch), and below one decision-boundary panel per network (networks: dict title ->
+    (W0, W1)) on the data set X, Y (see two_moons)."""
+    fig = Picture(figsize=(3.3 * len(networks), 5.0), dpi=90)
+    grid = fig.add_gridspec(2, len(networks), height_ratios=[1, 1.05], left=0.07, right=0.98,
+                            bottom=0.02, top=0.94, hspace=0.3, wspace=0.08)
+    losses = fig.add_subplot(grid[0, :])
+    draw_losses(losses, curves)
+    losses.set_title(title, fontsize=9, y=1)
+    for column, (name, (W0, W1)) in enumerate(networks.items()):
+        draw_boundary(fig.add_subplot(grid[1, column]), W0, W1, X, Y, name)
+    return fig
+
+
+class NetworkDrawing:
+    """A picture of the two-layer network with two inputs and two hidden units: every node with
+    its value (green, above) and its gradient dL/d node (red, below), every weight on its edge
+    with dL/d weight under it. Gradients come from measured_gradients (centered differences).
+
+    Built once; show(W0, W1, x0, y) rewrites the numbers and returns the Figure.
+    """
+
+    COLUMNS = {"x0": 0.0, "x1": 2.2, "x2": 3.7, "x3": 5.2, "L": 6.5}
+    ROWS = (0.75, -0.75)
+    HEADERS = {"x0": "input x0", "x1": "x1 = W0 x0", "x2": "x2 = tanh(x1)",
+               "x3": "x3 = W1 · x2", "L": "L = ½ (x3 − y)²"}
+
+    def __init__(self, figure=None):
+        self.figure = figure or Picture(figsize=(7.5, 3.3), dpi=90)
+        ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
+        ax.set_xlim(-0.8, 7.3)
+        ax.set_ylim(-1.75, 1.75)
+        ax.axis("off")
+        self.ax = ax
+        nodes = self._nodes()
+        edges = {("W0", i, j): (nodes[("x0", j)], nodes[("x1", i)])
+                 for i in range(2) for j in range(2)}
+        edges.update({("W1", i, 0): (nodes[("x2", i)], nodes[("x3", 0)]) for i in range(2)})
+        for i in range(2):
+            ax.plot(*zip(nodes[("x1", i)], nodes[("x2", i)]), color="0.55", lw=1, zorder=1)
+        ax.plot(*zip(nodes[("x3", 0)], nodes[("L", 0)]), color="0.55", lw=1, zorder=1)
+        for (a, b) in edges.values():
+            ax.plot(*zip(a, b), color="0.35", lw=1.1, zorder=1)
+        self.texts = {}
+        for key, (x, y) in nodes.items():
+            ax.plot(x, y, "o", ms=15, mfc="#eef3fb", mec="#35507a", mew=1.2, zorder=2)
+            self.texts[key] = (ax.text(x, y + 0.2, "", ha="center", va="bottom", fontsize=8,
+                                       color=VALUE_COLOR, zorder=3),
+                               ax.text(x, y - 0.2, "", ha="center", va="top", fontsize=8,
+                                       color=GRADIENT_COLOR, zorder=3))
+        box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85)
+        for key, (a, b) in edges.items():
+            t = 0.25 if key[0] == "W0" else 0.5
+            x, y = np.add(a, t * np.subtract(b, a))
+            self.texts[key] = (ax.text(x, y + 0.03, "", ha="center", va="bottom", fontsize=7,
+                                       bbox=box, zorder=4),
+                               ax.text(x, y - 0.03, "", ha="center", va="top", fontsize=7,
+                                       color=GRADIENT_COLOR, bbox=box, zorder=4))
+        for column, header in self.HEADERS.items():
+            ax.text(self.COLUMNS[column], 1.55, header, ha="center", va="center", fontsize=8.5)
+        self.target = ax.text(self.COLUMNS["L"], -0.55, "", ha="center", va="top", fontsize=8)
+        ax.text(7.25, -1.55, "value", color=VALUE_COLOR, ha="right", fontsize=8)
+        ax.text(7.25, -1.72, "gradient of L", color=GRADIENT_COLOR, ha="right", fontsize=8)
+
+    def _nodes(self):
+        nodes = {(name, i): (self.COLUMNS[name], self.ROWS[i])
+                 for name in ("x0", "x1", "x2") for i in range(2)}
+        nodes.update({("x3", 0): (self.COLUMNS["x3"], 0.0), ("L", 0): (self.COLUMNS["L"], 0.0)})
+        return nodes
+
+    def show(self, W0, W1, x0, y):
+        """Write the values and gradients for these weights (W0 (2, 2), W1 (2,)), input x0 (2,)
+        and target y; return the Figure."""
+        values = {"x0": x0, **two_layer_values(W0, W1, x0, y)}
+        grads = measured_gradients(W0, W1, x0, y)
+        for key, (value_text, grad_text) in self.texts.items():
+            name, i, *j = key
+            if name in ("W0", "W1"):
+                weight = W0[i, j[0]] if name == "W0" else W1[i]
+                gradient = grads[name][i, j[0]] if name == "W0" else grads[name][i]
+                value_text.set_text(f"{weight:.4g}")
+                grad_text.set_text(f"{gradient:.4f}")
+                continue
+            value = np.atleast_1d(values[name])[i]
+            value_text.set_text(f"{value:.4f}")
+            grad_text.set_text("" if name == "x0" else
+                               f"{1.0 if name == 'L' else np.atleast_1d(grads[name])[i]:.4f}")
+        self.target.set_text(f"y = {y:g}")
+        return self.figure
+
+
+def network_picture(W0, W1, x0, y):
+    """A Picture of the network at these weights, input and target (see NetworkDrawing)."""
+    return NetworkDrawing().show(W0, W1, x0, y)

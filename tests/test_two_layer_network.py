@@ -1,0 +1,253 @@
+"""Assignment 08: does the two-layer network show the slides' worked numbers, do its exercises
+catch the layout mistakes, and do its helpers and explorers behave?"""
+import statistics
+import time
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from autograder import notebooks
+from course import CheckFailed, check
+from course.checks import judge
+from course.exercises import EXERCISES
+from course.numgrad import input_gradients
+from course.two_layer import (WORKED, accuracy, fmt, initial_weights, mean_loss,
+                              measured_gradients, network_outputs, network_picture,
+                              two_layer_values, two_moons)
+from course.two_layer_explorers import TrainingExplorer, TwoLayerExplorer, batch_size_options
+from conftest import instructor_namespace
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+ASSIGNMENT = "08_two_layer_network"
+
+# What the executed source notebook must print: the two-layer row of shared/seeds/NOTES.md.
+WORKED_NUMBERS = [
+    "x1 = [0.7, 0.3], x2 = [0.6044, 0.2913], x3 = 0.3131, L = 0.01747",
+    "dL/dx3 = -0.18694",
+    "dL/dx2 = [-0.18694, 0.18694]",
+    "dL/dx1 = [-0.11866, 0.17108]",
+    "dL/dW0 = [[-0.11866, -0.01187], [0.17108, 0.01711]]",
+    "dL/dW1 = [-0.11298, -0.05446]",
+    "after one step: W0 = [[1.0237, -2.9976], [0.1658, 0.9966]], W1 = [1.0226, -0.9891]",
+    # the slides' erratum: their factor -0.1186 gives another vector than their result
+    "x2 * dL/dx3    = [-0.113, -0.0545]",
+    "x2 * (-0.1186) = [-0.0717, -0.0345]",
+]
+
+
+@pytest.fixture(scope="module")
+def instructor():
+    return instructor_namespace(ASSIGNMENT)
+
+
+def _printed(folder):
+    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
+                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
+                     for out in cell.get("outputs", []))
+
+
+def test_does_the_notebook_print_the_worked_numbers(validated):
+    folder = validated[1] / ASSIGNMENT / "autograded" / "instructor_solution" / ASSIGNMENT
+    printed = _printed(folder)
+    for line in WORKED_NUMBERS:
+        assert line in printed
+
+
+def test_do_the_measured_gradients_give_the_worked_numbers():
+    values = two_layer_values(**WORKED)
+    assert fmt(values["x1"], 4) == "[0.7, 0.3]" and fmt(values["L"], 5) == "0.01747"
+    grads = measured_gradients(**WORKED)
+    assert fmt(grads["x3"], 5) == "-0.18694"
+    assert fmt(grads["x2"], 5) == "[-0.18694, 0.18694]"
+    assert fmt(grads["x1"], 5) == "[-0.11866, 0.17108]"
+    assert fmt(grads["W0"], 5) == "[[-0.11866, -0.01187], [0.17108, 0.01711]]"
+    assert fmt(grads["W1"], 5) == "[-0.11298, -0.05446]"
+
+
+def test_does_the_step_exercise_expect_the_worked_update():
+    # one step of 0.2 on the worked example, with the gradients measured numerically
+    grads = measured_gradients(**WORKED)
+    expected = {name: EXERCISES["sgd_step"].expected(
+        {"W": WORKED[name], "dW": grads[name], "learning_rate": 0.2})[0] for name in ("W0", "W1")}
+    assert fmt(expected["W0"], 4) == "[[1.0237, -2.9976], [0.1658, 0.9966]]"
+    assert fmt(expected["W1"], 4) == "[1.0226, -0.9891]"
+
+
+def test_does_the_step_exercise_reject_a_step_uphill():
+    with pytest.raises(CheckFailed, match="wrong W_new"):
+        check("sgd_step", lambda W, dW, learning_rate: W + learning_rate * dW)
+
+
+def test_does_a_transposed_weight_gradient_fail_by_values_and_by_shape(instructor):
+    def slides_layout(W0, W1, x0, y):
+        dx3, dx2, dx1, dW0, dW1 = instructor["two_layer_backward"](W0, W1, x0, y)
+        return dx3, dx2, dx1, dW0.T, dW1
+    with pytest.raises(CheckFailed, match="returned a wrong dW0: expected"):
+        check("two_layer_backward", slides_layout)
+    exercise = EXERCISES["two_layer_backward"]
+    wide = exercise.visible[1]
+    assert wide["W0"].shape == (3, 4)
+    message = judge(exercise, wide, exercise.run([slides_layout], wide))
+    assert r"wrong dW0: expected shape (3, 4), got shape (4, 3)" in message
+
+
+def test_does_the_first_wrong_signal_get_named(instructor):
+    def forgets_tanh(W0, W1, x0, y):
+        dx3, dx2, dx1, dW0, dW1 = instructor["two_layer_backward"](W0, W1, x0, y)
+        return dx3, dx2, dx2, np.outer(dx2, x0), dW1
+    with pytest.raises(CheckFailed, match="returned a wrong dx1"):
+        check("two_layer_backward", forgets_tanh)
+
+
+def test_do_hidden_cases_come_in_several_shapes():
+    cases = EXERCISES["two_layer_backward"].draw_hidden(np.random.default_rng(3))
+    for case in cases:
+        hidden, inputs = case["W0"].shape
+        assert case["W1"].shape == (hidden,) and case["x0"].shape == (inputs,)
+    shapes = {case["W0"].shape for seed in range(10)
+              for case in EXERCISES["two_layer_backward"].draw_hidden(np.random.default_rng(seed))}
+    assert len(shapes) > 5
+
+
+def test_does_the_batch_forward_pass_agree_with_the_one_example_pass():
+    X, Y = two_moons(12, seed=1)
+    W0, W1 = initial_weights(hidden=4, inputs=3, seed=2)
+    one_by_one = [two_layer_values(W0, W1, x, y) for x, y in zip(X, Y)]
+    assert network_outputs(W0, W1, X) == pytest.approx([v["x3"] for v in one_by_one])
+    assert mean_loss(W0, W1, X, Y) == pytest.approx(np.mean([v["L"] for v in one_by_one]))
+
+
+def test_is_the_data_set_fixed_by_its_seed_and_balanced():
+    X, Y = two_moons(80, seed=0)
+    again, _ = two_moons(80, seed=0)
+    assert X.shape == (80, 3) and Y.shape == (80,)
+    assert np.array_equal(X, again)
+    assert np.all(X[:, 2] == 1.0)
+    assert sorted(set(Y)) == [-1.0, 1.0] and np.sum(Y == 1) == 40
+    assert not np.array_equal(X, two_moons(80, seed=1)[0])
+
+
+def test_does_fmt_write_numbers_the_short_way():
+    assert fmt(0.70000001, 4) == "0.7"
+    assert fmt(-0.000001, 4) == "0"
+    assert fmt(np.array([[1.02373, -2.99763]]), 4) == "[[1.0237, -2.9976]]"
+
+
+def test_does_the_network_picture_draw():
+    figure = network_picture(**WORKED)
+    texts = {text.get_text() for ax in figure.axes for text in ax.texts}
+    assert {"0.7000", "0.6044", "0.3131", "-0.1869", "-0.1187", "0.1711"} <= texts
+    assert figure._repr_png_().startswith(PNG_MAGIC)
+
+
+# ---------------------------------------------------------------- explorers
+
+def test_does_the_two_layer_explorer_start_at_the_worked_numbers():
+    explorer = TwoLayerExplorer()
+    assert bytes(explorer.picture.value).startswith(PNG_MAGIC)
+    numbers = explorer.numbers
+    assert round(numbers["L"], 5) == 0.01747
+    assert [round(numbers[f"dL/dW0[{i},{j}]"], 5) for i in range(2) for j in range(2)] == [
+        -0.11866, -0.01187, 0.17108, 0.01711]
+    assert [round(numbers[f"dL/dW1[{i}]"], 5) for i in range(2)] == [-0.11298, -0.05446]
+    assert all(type(s) is widgets.FloatSlider and s.continuous_update
+               for s in explorer.controls.values())
+
+
+def test_does_saturating_a_hidden_unit_shrink_its_weight_gradients():
+    explorer = TwoLayerExplorer()
+    before = abs(explorer.numbers["dL/dW0[0,0]"])
+    picture = bytes(explorer.picture.value)
+    explorer.controls["W0[0,0]"].value = 3.0
+    assert abs(explorer.numbers["dL/dW0[0,0]"]) < 0.2 * before
+    assert bytes(explorer.picture.value) != picture
+
+
+def test_is_a_two_layer_explorer_update_quick_enough():
+    explorer = TwoLayerExplorer()
+    times = []
+    for value in (0.5, 1.5, -2.0, 2.5, 1.0):
+        start = time.perf_counter()
+        explorer.controls["W1[0]"].value = value
+        times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.5  # seconds, as for the unit-1 explorers
+
+
+def test_are_the_batch_sizes_powers_of_two_then_the_full_batch():
+    assert batch_size_options(80) == [1, 2, 4, 8, 16, 32, 64, 80]
+    assert batch_size_options(8) == [1, 2, 4, 8]
+
+
+@pytest.fixture
+def data():
+    return two_moons(40, seed=0)
+
+
+def numerical_train(X, Y, epochs=3):
+    """A training run for the explorer, stepping with centered-difference gradients (no backward
+    pass needed) on batches taken in order; records its calls."""
+    def train(learning_rate, batch_size):
+        train.calls.append((learning_rate, batch_size))
+        W0, W1 = initial_weights(hidden=3, inputs=3, seed=0)
+        losses = [mean_loss(W0, W1, X, Y)]
+        for _ in range(epochs):
+            for start in range(0, len(X), batch_size):
+                batch = {"W0": W0, "W1": W1, "X": X[start:start + batch_size],
+                         "Y": Y[start:start + batch_size]}
+                dW0, dW1 = input_gradients(mean_loss, batch, ("W0", "W1"))
+                W0, W1 = W0 - learning_rate * dW0, W1 - learning_rate * dW1
+            losses.append(mean_loss(W0, W1, X, Y))
+        return W0, W1, losses
+    train.calls = []
+    return train
+
+
+def test_does_the_training_explorer_train_and_report(data):
+    X, Y = data
+    train = numerical_train(X, Y)
+    explorer = TrainingExplorer(train, X, Y, learning_rate=0.3, batch_size=40)
+    assert train.calls == [(0.3, 40)]
+    assert bytes(explorer.picture.value).startswith(PNG_MAGIC)
+    numbers = explorer.numbers
+    assert numbers["steps per epoch"] == 1 and numbers["batch size"] == 40
+    W0, W1, losses = train(0.3, 40)
+    assert numbers["final loss"] == pytest.approx(losses[-1])
+    assert numbers["accuracy"] == pytest.approx(accuracy(W0, W1, X, Y))
+    assert losses[-1] < losses[0]
+
+
+def test_does_the_training_explorer_train_each_setting_once(data):
+    X, Y = data
+    train = numerical_train(X, Y, epochs=1)
+    explorer = TrainingExplorer(train, X, Y, learning_rate=0.1, batch_size=8)
+    explorer.controls["batch_size"].value = 16
+    assert explorer.numbers["steps per epoch"] == 3
+    explorer.controls["batch_size"].value = 8
+    explorer.controls["batch_size"].value = 16
+    assert train.calls == [(0.1, 8), (0.1, 16)]
+
+
+def test_does_a_run_that_blows_up_show_as_diverged(data):
+    X, Y = data
+
+    def blows_up(learning_rate, batch_size):
+        W0, W1 = initial_weights(hidden=3, inputs=3)
+        return W0 * np.inf, W1, [0.9, 1e3, np.inf, np.nan]
+
+    explorer = TrainingExplorer(blows_up, X, Y)
+    assert np.isnan(explorer.numbers["accuracy"])
+    assert explorer.warning.get_visible() and "blew up" in explorer.warning.get_text()
+    assert bytes(explorer.picture.value).startswith(PNG_MAGIC)
+
+
+def test_is_a_cached_training_explorer_update_quick_enough(data):
+    X, Y = data
+    explorer = TrainingExplorer(numerical_train(X, Y, epochs=1), X, Y, batch_size=40)
+    explorer.controls["learning_rate"].value = 0.5
+    times = []
+    for value in (0.1, 0.5, 0.1, 0.5, 0.1):
+        start = time.perf_counter()
+        explorer.controls["learning_rate"].value = value
+        times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.5  # seconds, as for the unit-1 explorers
