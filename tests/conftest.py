@@ -4,6 +4,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder import notebooks
 from autograder.course_dir import assignments
 from autograder.release import release
 
@@ -37,3 +38,11 @@ def instructor_namespace(assignment):
         for cell in [cells[0], *solutions]:
             exec(cell.source, namespace)
     return namespace
+
+
+def printed_by(validated, name):
+    """Everything the executed source notebook of an assignment printed, as one string."""
+    folder = validated[1] / name / "autograded" / "instructor_solution" / name
+    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
+                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
+                     for out in cell.get("outputs", []))

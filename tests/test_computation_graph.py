@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 from autograder import notebooks
 from autograder.transport import decode_case, encode_case
-from conftest import instructor_namespace
+from conftest import printed_by, instructor_namespace
 from course import CheckFailed, check
 from course.checks import judge
 from course.circuits import Circuit
@@ -40,14 +40,9 @@ def instructor():
     return instructor_namespace(NAME)
 
 
-def _printed(folder):
-    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
-                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
-                     for out in cell.get("outputs", []))
-
 
 def test_does_the_notebook_print_the_worked_numbers(validated):
-    printed = _printed(validated[1] / NAME / "autograded" / "instructor_solution" / NAME)
+    printed = printed_by(validated, NAME)
     for line in WORKED_NUMBERS:
         assert line in printed
 

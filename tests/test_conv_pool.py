@@ -7,13 +7,13 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from autograder import notebooks
 from course import CheckFailed, check
 from course.conv_pool import (conv1d, maxpool1d, padding, pool_input_gradient, tie_broken,
                               window_starts)
 from course.conv_pool_explorers import ConvExplorer, PoolExplorer
 from course.exercises import EXERCISES
 from course.numgrad import input_gradients
+from conftest import printed_by
 
 NAME = "11_conv_pool"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -31,10 +31,7 @@ PRINTED = [
 
 
 def test_does_the_notebook_print_its_worked_numbers(validated):
-    folder = validated[1] / NAME / "autograded" / "instructor_solution" / NAME
-    printed = "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
-                        for cell in notebooks.read(path).cells if cell.cell_type == "code"
-                        for out in cell.get("outputs", []))
+    printed = printed_by(validated, NAME)
     for line in PRINTED:
         assert line in printed
 

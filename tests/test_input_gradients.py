@@ -7,7 +7,6 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from autograder import notebooks
 from course import CheckFailed, check
 from course.exercises import EXERCISES
 from course.input_gradient_explorers import (AdversarialExplorer, AscentExplorer,
@@ -15,6 +14,7 @@ from course.input_gradient_explorers import (AdversarialExplorer, AscentExplorer
 from course.numgrad import input_gradients
 from course.toy_net import (W1, adversarial, fmt, lookup, moons, numerical_path, one_hot, score,
                             score_gradient, two_layer_loss, unit_weights)
+from conftest import printed_by
 
 NAME = "10_input_gradients"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -43,10 +43,7 @@ PRINTED = [
 
 
 def test_does_the_notebook_print_its_worked_numbers(validated):
-    folder = validated[1] / NAME / "autograded" / "instructor_solution" / NAME
-    printed = "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
-                        for cell in notebooks.read(path).cells if cell.cell_type == "code"
-                        for out in cell.get("outputs", []))
+    printed = printed_by(validated, NAME)
     for line in PRINTED:
         assert line in printed
 

@@ -8,8 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from autograder import notebooks
-from conftest import instructor_namespace
+from conftest import printed_by, instructor_namespace
 from course import CheckFailed, check
 from course.exercises import EXERCISES
 from course.exercises.layers import NETWORK_PARAMS, near_kink, network_layers
@@ -39,22 +38,16 @@ def solution():
     return instructor_namespace(NAME)
 
 
-def _printed(validated):
-    folder = validated[1] / NAME / "autograded" / "instructor_solution" / NAME
-    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
-                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
-                     for out in cell.get("outputs", []))
-
 
 def test_does_the_notebook_print_the_worked_two_layer_numbers(validated):
-    printed = _printed(validated)
+    printed = printed_by(validated, NAME)
     for line in WORKED_NUMBERS:
         assert line in printed
 
 
 def test_does_the_notebook_gradient_check_every_parameter_of_its_network(validated):
     checked = dict(re.findall(r"^(\w+) +\([\d, ]+\): relative error (\S+)$",
-                              _printed(validated), flags=re.M))
+                              printed_by(validated, NAME), flags=re.M))
     assert sorted(checked) == ["W1", "W2", "W3", "W4", "b1", "b2", "b3", "b4"]
     assert max(float(error) for error in checked.values()) < 1e-5
 

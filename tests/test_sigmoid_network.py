@@ -6,7 +6,6 @@ import time
 import numpy as np
 import pytest
 
-from autograder import notebooks
 from course import CheckFailed, check
 from course.exercises import EXERCISES
 from course.numgrad import input_gradients
@@ -14,7 +13,7 @@ from course.sigmoid_network import (WORKED, SigmoidFitExplorer, initial_paramete
                                     sigmoid_network_loss, sigmoid_network_values, wave,
                                     za_picture)
 from course.two_layer import fmt
-from conftest import instructor_namespace
+from conftest import printed_by, instructor_namespace
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ASSIGNMENT = "09_sigmoid_network"
@@ -25,11 +24,6 @@ PARAMETERS = ("W1", "b1", "W2", "b2")
 def instructor():
     return instructor_namespace(ASSIGNMENT)
 
-
-def _printed(folder):
-    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
-                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
-                     for out in cell.get("outputs", []))
 
 
 def expected_lines():
@@ -55,8 +49,7 @@ def test_does_the_example_match_the_course_forward_pass():
 
 
 def test_does_the_notebook_print_the_example_with_the_right_sign(validated):
-    folder = validated[1] / ASSIGNMENT / "autograded" / "instructor_solution" / ASSIGNMENT
-    printed = _printed(folder)
+    printed = printed_by(validated, ASSIGNMENT)
     for line in expected_lines()[0]:
         assert line in printed
 

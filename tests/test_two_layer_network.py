@@ -7,7 +7,6 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from autograder import notebooks
 from course import CheckFailed, check
 from course.checks import judge
 from course.exercises import EXERCISES
@@ -16,7 +15,7 @@ from course.two_layer import (WORKED, accuracy, fmt, initial_weights, mean_loss,
                               measured_gradients, network_outputs, network_picture,
                               two_layer_values, two_moons)
 from course.two_layer_explorers import TrainingExplorer, TwoLayerExplorer, batch_size_options
-from conftest import instructor_namespace
+from conftest import printed_by, instructor_namespace
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ASSIGNMENT = "08_two_layer_network"
@@ -41,15 +40,9 @@ def instructor():
     return instructor_namespace(ASSIGNMENT)
 
 
-def _printed(folder):
-    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
-                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
-                     for out in cell.get("outputs", []))
-
 
 def test_does_the_notebook_print_the_worked_numbers(validated):
-    folder = validated[1] / ASSIGNMENT / "autograded" / "instructor_solution" / ASSIGNMENT
-    printed = _printed(folder)
+    printed = printed_by(validated, ASSIGNMENT)
     for line in WORKED_NUMBERS:
         assert line in printed
 

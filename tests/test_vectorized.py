@@ -8,8 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from autograder import notebooks
-from conftest import instructor_namespace
+from conftest import printed_by, instructor_namespace
 from course import CheckFailed, check
 from course.exercises import EXERCISES
 from course.vectorized import candidates, product_shape, shape_text
@@ -29,21 +28,15 @@ WORKED_NUMBERS = [
 ]
 
 
-def _printed(validated):
-    folder = validated[1] / NAME / "autograded" / "instructor_solution" / NAME
-    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
-                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
-                     for out in cell.get("outputs", []))
-
 
 def test_does_the_notebook_print_the_lectures_shapes(validated):
-    printed = _printed(validated)
+    printed = printed_by(validated, NAME)
     for line in WORKED_NUMBERS:
         assert line in printed
 
 
 def test_do_the_printed_gradient_checks_agree_with_centered_differences(validated):
-    errors = [float(e) for e in re.findall(r"relative error (\S+)", _printed(validated))]
+    errors = [float(e) for e in re.findall(r"relative error (\S+)", printed_by(validated, NAME))]
     assert len(errors) == 6  # dW, dX of the product; the batch sum; dX, dW, db of the affine layer
     assert max(errors) < 1e-6
 

@@ -1,7 +1,7 @@
 """Does every notebook show the worked numbers of the source material's NOTES.md?"""
 import pytest
+from conftest import printed_by
 
-from autograder import notebooks
 
 # What each executed source notebook must print, taken from shared/seeds/NOTES.md.
 WORKED_NUMBERS = {
@@ -15,14 +15,9 @@ WORKED_NUMBERS = {
 }
 
 
-def _printed(folder):
-    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
-                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
-                     for out in cell.get("outputs", []))
-
 
 @pytest.mark.parametrize("name", sorted(WORKED_NUMBERS))
 def test_does_the_notebook_print_the_worked_numbers(validated, name):
-    printed = _printed(validated[1] / name / "autograded" / "instructor_solution" / name)
+    printed = printed_by(validated, name)
     for line in WORKED_NUMBERS[name]:
         assert line in printed
