@@ -1,12 +1,13 @@
 """`backprop-course report`: an HTML class report for one assignment: score histogram, pass rate
 per exercise, the most frequent mistakes, and the submissions that need a person."""
 from collections import Counter
-from io import BytesIO
 from pathlib import Path
 import base64
 import re
 
 from matplotlib.figure import Figure
+
+from course.circuits import png
 
 from autograder import html, results
 
@@ -67,7 +68,7 @@ def _body(graded):
 
 
 def _histogram(scores, top):
-    figure = Figure(figsize=(6, 2.6))
+    figure = Figure(figsize=(6, 2.6), dpi=90)
     axes = figure.subplots()
     axes.hist(scores, bins=[b - 0.5 for b in range(int(top) + 2)], color="#4c72b0", rwidth=0.85)
     axes.set_xlabel("score")
@@ -77,7 +78,7 @@ def _histogram(scores, top):
 
 
 def _rates_chart(rates):
-    figure = Figure(figsize=(6, 0.4 + 0.35 * len(rates)))
+    figure = Figure(figsize=(6, 0.4 + 0.35 * len(rates)), dpi=90)
     axes = figure.subplots()
     names = list(rates)[::-1]
     axes.barh(names, [rates[n][0] / rates[n][1] for n in names], color="#55a868")
@@ -88,7 +89,5 @@ def _rates_chart(rates):
 
 
 def _image(figure):
-    buffer = BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    data = base64.b64encode(png(figure)).decode("ascii")
     return f"<img alt='chart' src='data:image/png;base64,{data}'>"

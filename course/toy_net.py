@@ -10,6 +10,8 @@ here; every gradient the course shows is a centered difference (course.numgrad).
 """
 import numpy as np
 
+from . import two_layer
+from .layers import rounded
 from .numgrad import input_gradients
 
 
@@ -100,8 +102,9 @@ def adversarial(x, epsilon, gradient=None):
 # The worked example of the weights-versus-inputs section (shared/seeds/NOTES.md): a two-layer
 # tanh net x1 = W0 x0, x2 = tanh(x1), x3 = W1 x2, L = 1/2 (x3 - y)^2.
 def two_layer_loss(x0, W0, W1, y):
-    """L of the worked two-layer tanh net. x0: shape (2,); W0: (2, 2); W1: (2,); y: float."""
-    return 0.5 * (float(np.tanh(W0 @ x0) @ W1) - y) ** 2
+    """L of the worked two-layer tanh net (course.two_layer), input first. x0: shape (2,);
+    W0: (2, 2); W1: (2,); y: float."""
+    return two_layer.two_layer_loss(W0, W1, x0, y)
 
 
 # Embeddings: a lookup table E (V words by d numbers) read at integer ids.
@@ -117,7 +120,5 @@ def lookup(ids, E):
 
 def fmt(value, digits=4):
     """A float or array written with `digits` decimals, arrays as nested lists like
-    [[1.0, -3.0], [0.2, 1.0]]."""
-    if np.ndim(value) == 0:
-        return f"{float(value):.{digits}f}".replace("-0." + "0" * digits, "0." + "0" * digits)
-    return "[" + ", ".join(fmt(v, digits) for v in value) + "]"
+    [[1.0000, -3.0000], [0.2000, 1.0000]] (course.layers.rounded, 4 decimals by default)."""
+    return rounded(value, digits)
