@@ -5,7 +5,7 @@ import sys
 from autograder import results
 
 COLUMNS = ["student_id", "assignment", "notebook", "exercise", "score", "max_score", "status",
-           "message"]
+           "message", "mistake"]
 
 
 def write_csv(root, assignment, out):
@@ -17,7 +17,7 @@ def write_csv(root, assignment, out):
     for result in results.load_all(root, assignment):
         for e in result.exercises:
             writer.writerow([result.student, result.assignment, e.notebook, e.exercise,
-                             f"{e.score:g}", f"{e.max_score:g}", e.status, e.message])
+                             f"{e.score:g}", f"{e.max_score:g}", e.status, e.message, e.mistake])
             count += 1
     return count
 

@@ -14,7 +14,7 @@ import numpy as np
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.submission import fingerprint, match_notebooks
 from autograder.transport import TransportError, decode, encode_case
-from course.checks import call_text, judge
+from course.checks import call_text, verdict
 from course.exercises import EXERCISES
 
 MAX_RUNS = 4   # one run, plus a rerun for each cell or exercise that ended a run
@@ -164,39 +164,40 @@ class _Run:
         names its grade id); everywhere: tampering that concerns the whole notebook."""
         name, points = graded.exercise, graded.points
         exercise = EXERCISES[name]
-        status, message = self._verdict(exercise)
+        status, message, mistake = self._verdict(exercise)
         score = points if status == "passed" else 0.0
         mine = [t for t in tampered if graded.grade_id in t] + everywhere
         if mine:
             status = "tampered"
             message = (message + "\n" if message and score == 0 else "") + (
                 "Graded with the course's own checks; a person should look: " + "; ".join(mine) + ".")
-        return ExerciseResult(self.spec.name, name, score, points, status, message)
+        return ExerciseResult(self.spec.name, name, score, points, status, message, mistake)
 
     def _verdict(self, exercise):
+        """(status, message, name of the diagnosed mistake or "") of one exercise."""
         name = exercise.name
         if name in self.missing:
             return "missing", (f"{', '.join(self.missing[name])} is not defined: keep the function "
-                               "name the notebook gives, and make sure its cell runs without error.")
+                               "name the notebook gives, and make sure its cell runs without error."), ""
         if name in self.ended:
             reason = self.ended[name]
-            return _END_STATUS[reason], f"{name} {_END_WORDS[reason]} while it was being checked."
+            return _END_STATUS[reason], f"{name} {_END_WORDS[reason]} while it was being checked.", ""
         visible = len(exercise.visible)
         for k, case in enumerate(self.cases[name]):
             reply = self.returned[name].get(k)
             if reply is None:
-                return "crashed", f"{name} gave no answer on a check."
+                return "crashed", f"{name} gave no answer on a check.", ""
             hidden = k >= visible
             if "error" in reply:
-                return self._raised(exercise, case, reply["error"], hidden)
+                return (*self._raised(exercise, case, reply["error"], hidden), "")
             try:
                 returned = decode(reply["result"])
             except (TransportError, KeyError):
-                return "tampered", f"{name} returned something the grader could not read."
-            problem = judge(exercise, case, returned, hidden)
+                return "tampered", f"{name} returned something the grader could not read.", ""
+            problem, mistake = verdict(exercise, case, returned, hidden)
             if problem:
-                return "failed", problem
-        return "passed", ""
+                return "failed", problem, mistake.name if mistake else ""
+        return "passed", "", ""
 
     @staticmethod
     def _raised(exercise, case, error, hidden):

@@ -35,14 +35,20 @@ def pass_rates(graded):
 
 
 def frequent_mistakes(graded, most=10):
-    """[(count, exercise, message with numbers blanked)] of failed checks, most frequent first."""
+    """[(count, exercise, what the checks said)] of failed checks, most frequent first: a diagnosed
+    mistake by its diagnosis, any other failure by its first line with numbers blanked."""
     counter = Counter()
     for result in graded:
         for e in result.exercises:
             if e.status == "failed" and e.message:
-                first_line = e.message.splitlines()[0]
-                counter[(e.exercise, re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", first_line))] += 1
+                counter[(e.exercise, _gist(e))] += 1
     return [(n, exercise, text) for (exercise, text), n in counter.most_common(most)]
+
+
+def _gist(e):
+    if e.mistake:
+        return next(line for line in e.message.splitlines() if line.startswith("Mistake: "))
+    return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", e.message.splitlines()[0])
 
 
 def _body(graded):

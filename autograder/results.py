@@ -11,14 +11,15 @@ NEEDS_A_PERSON = ("timeout", "crashed", "memory", "ungradable", "missing", "tamp
 
 @dataclass
 class ExerciseResult:
-    """The grade of one exercise: points earned of max_score, a status (PLAIN or NEEDS_A_PERSON)
-    and the message the student sees."""
+    """The grade of one exercise: points earned of max_score, a status (PLAIN or NEEDS_A_PERSON),
+    the message the student sees and the name of the catalogued mistake it diagnosed, if any."""
     notebook: str
     exercise: str
     score: float
     max_score: float
     status: str
     message: str = ""
+    mistake: str = ""
 
 
 @dataclass

@@ -3,12 +3,25 @@ assignment that cover every status, for the demo and the benchmark."""
 from pathlib import Path
 import copy
 import re
+import shutil
 
 import nbformat
 
 from autograder import notebooks
 
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.M)
+
+
+def copy_course(root, folder, names=None):
+    """A throwaway course directory at folder with root's nbgrader_config.py and the source and
+    release of the named assignments (default: all); returns folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(root) / "nbgrader_config.py", folder)
+    for sub in ("source", "release"):
+        for name in names or [p.name for p in (Path(root) / sub).iterdir() if p.is_dir()]:
+            shutil.copytree(Path(root) / sub / name, folder / sub / name)
+    return folder
 
 
 def solved_release(root, assignment, notebook):

@@ -15,6 +15,19 @@ class CheckFailed(AssertionError):
 
 
 @dataclass(frozen=True)
+class Mistake:
+    """A mistake students make in one exercise, recognised from the values it returns.
+
+    name: a short id (e.g. "not-swapped"), used in reports; diagnosis: what the student reads,
+    naming the mistake and the idea in the notebook that fixes it; returns: (**case) -> the outputs
+    the mistaken code returns on that case, a tuple like Exercise.expect's.
+    """
+    name: str
+    diagnosis: str
+    returns: object
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One graded function.
 
@@ -26,7 +39,9 @@ class Exercise:
     expect: (**case) -> tuple of expected outputs, one per name in outputs;
     hint: one sentence pointing at the idea in the notebook;
     uses: the student functions the check calls, in order (default: just `name`);
-    call: (functions, case) -> what to judge (default: the first function on the case's values).
+    call: (functions, case) -> what to judge (default: the first function on the case's values);
+    mistakes: the catalogue of common Mistakes, recognised when a wrong answer matches one (the
+    first that matches wins, so narrow ones, wrong on few cases such as ties, come first).
     """
     name: str
     arguments: tuple
@@ -39,6 +54,7 @@ class Exercise:
     call: object = None
     rtol: float = 1e-5
     atol: float = 1e-7
+    mistakes: tuple = ()
 
     @property
     def functions(self):
@@ -79,10 +95,17 @@ def judge(exercise, case, returned, hidden=False):
     """Compare what a function returned with the expected outputs for one case.
 
     Returns None when right, else a message that names the wrong output, shows expected and
-    actual values (shapes only for hidden cases, whose inputs stay secret) and gives the hint.
+    actual values (shapes only for hidden cases, whose inputs stay secret) and then either names
+    the catalogued mistake the answer matches or gives the exercise's hint.
     """
-    where = (f"On a hidden test with random inputs, {exercise.name}" if hidden
-             else call_text(exercise, case))
+    return verdict(exercise, case, returned, hidden)[0]
+
+
+def verdict(exercise, case, returned, hidden=False):
+    """(message, mistake) for one case: (None, None) when right; else judge's message and the
+    catalogued Mistake the returned values match, or None when they match none."""
+    where = (f"On a hidden test with random inputs{_shapes(exercise, case)}, {exercise.name}"
+             if hidden else call_text(exercise, case))
     expected = exercise.expected(case)
     outputs = exercise.outputs
     if len(outputs) == 1:
@@ -92,12 +115,47 @@ def judge(exercise, case, returned, hidden=False):
         if isinstance(returned, (tuple, list)):
             got = f"{len(returned)} values"
         return (f"{where} returned {got}; it should return {len(outputs)} values: "
-                f"({', '.join(outputs)}).")
+                f"({', '.join(outputs)})."), None
     for name, want, got in zip(outputs, expected, returned):
         problem = _compare(want, got, exercise.rtol, exercise.atol, hidden)
         if problem:
-            return f"{where} returned a wrong {name}: {problem}\nHint: {exercise.hint}"
+            mistake = diagnose(exercise, case, returned, expected)
+            advice = f"Mistake: {mistake.diagnosis}" if mistake else f"Hint: {exercise.hint}"
+            return f"{where} returned a wrong {name}: {problem}\n{advice}", mistake
+    return None, None
+
+
+def diagnose(exercise, case, returned, expected):
+    """The first catalogued Mistake whose outputs on this case equal the returned ones (and differ
+    from the expected ones), or None. returned, expected: tuples, one entry per output."""
+    for mistake in exercise.mistakes:
+        try:
+            predicted = tuple(mistake.returns(**copy.deepcopy(case)))
+        except (ArithmeticError, ValueError, IndexError, TypeError):   # undefined on this case
+            continue
+        if len(predicted) == len(returned) and _same(predicted, returned, exercise) \
+                and not _same(predicted, expected, exercise):
+            return mistake
     return None
+
+
+def _same(these, those, exercise):
+    """Whether two tuples of outputs agree within the exercise's tolerance, shapes included."""
+    for this, that in zip(these, those):
+        try:
+            this, that = np.asarray(this, dtype=float), np.asarray(that, dtype=float)
+        except (TypeError, ValueError):
+            return False
+        if this.shape != that.shape or not np.allclose(this, that, exercise.rtol, exercise.atol):
+            return False
+    return True
+
+
+def _shapes(exercise, case):
+    """' (W of shape (3, 4), ...)' for the array inputs of a case, or '' when all are numbers."""
+    shapes = [f"{a} of shape {case[a].shape}" for a in exercise.arguments
+              if isinstance(case.get(a), np.ndarray)]
+    return f" ({', '.join(shapes)})" if shapes else ""
 
 
 def _compare(want, got, rtol, atol, hidden):

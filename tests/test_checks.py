@@ -3,6 +3,8 @@ import numpy as np
 import pytest
 
 from course import CheckFailed, check, todo
+from course.checks import diagnose
+from course.functions import sigmoid
 from course.exercises import EXERCISES
 from conftest import instructor_namespace, ROOT
 from autograder.course_dir import assignments
@@ -32,11 +34,47 @@ def test_does_the_instructor_solution_pass_visible_and_many_hidden_checks(name):
 
 def test_does_a_wrong_gradient_name_the_output_with_expected_and_got():
     with pytest.raises(CheckFailed) as failure:
-        check("mul_backward", lambda x, y, dout: (x * dout, y * dout))
+        check("mul_backward", lambda x, y, dout: (1.5 * y * dout, x * dout))
     message = str(failure.value)
     assert "mul_backward(x=3, y=-4, dout=2) returned a wrong dx" in message
+    assert "expected -8, got -12" in message
+    assert "Hint:" in message and "Mistake:" not in message
+
+
+def test_does_a_catalogued_mistake_get_its_diagnosis_instead_of_the_hint():
+    with pytest.raises(CheckFailed) as failure:
+        check("mul_backward", lambda x, y, dout: (x * dout, y * dout))
+    message = str(failure.value)
     assert "expected -8, got 6" in message
-    assert "Hint:" in message
+    assert "Mistake: dx and dy are not swapped" in message and "Hint:" not in message
+
+
+def test_does_a_hidden_failure_name_the_mistake_without_its_inputs():
+    with pytest.raises(CheckFailed) as failure:
+        check("sigmoid_backward", lambda x, dout: (sigmoid(x) * dout), hidden=True)
+    message = str(failure.value)
+    assert "Mistake: sigma(x) is the gate's output, not its slope" in message
+    assert "x=" not in message and "expected" not in message
+
+
+def test_does_a_hidden_failure_on_arrays_give_the_shapes_only():
+    def halved(w, x):
+        dx, dw = INSTRUCTOR["neuron_backward"][0](w, x)
+        return dx, dw / 2
+    with pytest.raises(CheckFailed) as failure:
+        check("neuron_backward", halved, hidden=True)
+    message = str(failure.value)
+    assert "(w of shape (3,), x of shape (2,))" in message and "wrong dw" in message
+    assert "expected" not in message and "Hint:" in message
+
+
+def test_is_a_mistake_that_gives_the_right_answer_on_a_case_not_blamed_there():
+    max_gate = EXERCISES["max_backward"]
+    tie_to_y = next(m for m in max_gate.mistakes if m.name == "tie-to-y")
+    no_tie = {"x": 2.0, "y": -1.0, "dout": 2.0}
+    assert diagnose(max_gate, no_tie, tie_to_y.returns(**no_tie), max_gate.expected(no_tie)) is None
+    tie = {"x": 1.0, "y": 1.0, "dout": 3.0}
+    assert diagnose(max_gate, tie, (0.0, 3.0), max_gate.expected(tie)) is tie_to_y
 
 
 def test_does_a_hidden_failure_keep_its_inputs_secret():

@@ -49,14 +49,15 @@ def test_does_every_sample_submission_get_the_score_and_statuses_it_deserves(dem
 def test_does_the_csv_have_the_promised_columns_and_one_row_per_exercise(demo):
     rows = _rows(demo)
     assert list(rows[0]) == ["student_id", "assignment", "notebook", "exercise", "score",
-                             "max_score", "status", "message"]
+                             "max_score", "status", "message", "mistake"]
     assert len(rows) == 12 * 4
 
 
-def test_does_a_wrong_answer_get_a_message_with_expected_got_and_hint(demo):
+def test_does_a_wrong_answer_get_expected_got_and_the_name_of_its_mistake(demo):
     row = next(r for r in _rows(demo) if r["student_id"] == "sample-03-mul-not-swapped")
     assert "returned a wrong dx: expected -8, got 6" in row["message"]
-    assert "Hint:" in row["message"]
+    assert "Mistake: dx and dy are not swapped" in row["message"]
+    assert row["mistake"] == "not-swapped"
 
 
 def test_does_the_summary_table_show_who_needs_a_person(demo):
@@ -75,14 +76,14 @@ def test_does_feedback_show_each_exercise_without_hidden_tests(demo):
         for exercise in ("mul_backward", "add_backward", "max_backward", "flow_backward"):
             assert exercise in text
     wrong = (demo[0] / "feedback" / "sample-04-max-tie-to-y" / "02_gates" / "gates.html").read_text()
-    assert "4 of 5" in wrong and "to x on a tie" in wrong
+    assert "4 of 5" in wrong and "sends it to x: compare with &gt;=, not &gt;" in wrong
 
 
 def test_does_the_report_show_histogram_pass_rates_mistakes_and_who_needs_a_person(demo):
     text = (demo[0] / "reports" / "02_gates.html").read_text()
     assert text.count("data:image/png;base64,") == 2
     assert "Pass rate per exercise" in text and "Most frequent mistakes" in text
-    assert "returned a wrong dx: expected #, got #" in text
+    assert "Mistake: dx and dy are not swapped" in text
     for student in ("sample-06-infinite-loop", "sample-08-segfault", "sample-10-corrupted"):
         assert student in text.split("need a person")[1]
 

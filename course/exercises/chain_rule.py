@@ -1,10 +1,20 @@
 """Assignment 03: the chain rule on f = (x + y) z."""
+from course.checks import Mistake
 from course.exercises.kit import gradient_exercise
 from course.functions import add_mul
 
 add_mul_backward = gradient_exercise(
     "add_mul_backward", add_mul, ("x", "y", "z"), ("x", "y", "z"),
     visible=[{"x": -2.0, "y": 5.0, "z": -4.0}],
-    hint="with q = x + y: df/dz = q, df/dq = z, and df/dx = df/dq * dq/dx (likewise for y).")
+    hint="with q = x + y: df/dz = q, df/dq = z, and df/dx = df/dq * dq/dx (likewise for y).",
+    mistakes=(
+        Mistake("local-only", "dx and dy are the add gate's local gradients (1) alone. The chain "
+                "rule multiplies them by the gradient arriving at q, df/dq = z.",
+                lambda x, y, z: (1.0, 1.0, x + y)),
+        Mistake("not-swapped", "dz and df/dq are the wrong way round: in f = q z the multiply gate "
+                "swaps, so df/dz = q = x + y and df/dq = z.",
+                lambda x, y, z: (x + y, x + y, z)),
+        Mistake("dz-is-x", "dz came out as x: the multiply gate's other input is q = x + y, the "
+                "whole sum, so df/dz = x + y.", lambda x, y, z: (z, z, x))))
 
 EXERCISES = (add_mul_backward,)

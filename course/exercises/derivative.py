@@ -1,5 +1,5 @@
 """Assignment 01: the derivative as sensitivity."""
-from course.checks import Exercise
+from course.checks import Exercise, Mistake
 from course.functions import polynomial
 
 
@@ -7,6 +7,11 @@ def _forward_difference_of_cubic(coefficients, x, h):
     """(p(x + h) - p(x)) / h for p = a x^3 + b x^2 + c x + d, expanded by hand (exact in h)."""
     a, b, c, _ = coefficients
     return (a * (3 * x**2 + 3 * x * h + h**2) + b * (2 * x + h) + c,)
+
+
+def _quotient(coefficients, x, h, before, after, over):
+    """(p(x + after) - p(x + before)) / over for the polynomial p, as a 1-tuple."""
+    return ((polynomial(coefficients, x + after) - polynomial(coefficients, x + before)) / over,)
 
 
 def _random_cubic_cases(rng):
@@ -27,6 +32,17 @@ forward_difference = Exercise(
         lambda t: polynomial(case["coefficients"], t), case["x"], case["h"]),
     hint="nudge x forward by h only, and divide the change in f by h (the one-sided slope).",
     rtol=1e-6,
+    mistakes=(
+        Mistake("centered", "that is the centered difference (f(x + h) - f(x - h)) / 2h. This "
+                "exercise asks for the one-sided forward difference: nudge x forward by h only.",
+                lambda coefficients, x, h: _quotient(coefficients, x, h, -h, h, 2 * h)),
+        Mistake("backward", "that is the backward difference (f(x) - f(x - h)) / h: the forward "
+                "difference nudges x forward, to x + h.",
+                lambda coefficients, x, h: _quotient(coefficients, x, h, -h, 0.0, h)),
+        Mistake("not-divided", "the change in f was not divided by h: a slope is rise over run, "
+                "(f(x + h) - f(x)) / h.", lambda coefficients, x, h: _quotient(coefficients, x, h, 0.0, h, 1.0)),
+        Mistake("upside-down", "the sign is flipped: subtract f(x) from f(x + h), not the other "
+                "way round.", lambda coefficients, x, h: _quotient(coefficients, x, h, h, 0.0, h))),
 )
 
 EXERCISES = (forward_difference,)

@@ -1,4 +1,5 @@
 """Assignment 02: the add, multiply and max gates, and the circuit f = 2 (x y + max(z, w))."""
+from course.checks import Mistake
 from course.exercises.kit import gradient_exercise, random_cases
 from course.functions import flow_patterns
 from course.numgrad import input_gradients
@@ -11,6 +12,11 @@ def _max_gate_expect(x, y, dout):
     return input_gradients(lambda x, y: max(x, y), {"x": x, "y": y}, ("x", "y"), dout)
 
 
+def _routed(to_x, dout):
+    """(dx, dy) of a gate that sends all of dout to x when to_x, else all to y."""
+    return (dout, 0.0) if to_x else (0.0, dout)
+
+
 def _max_cases_with_tie(rng):
     tie = float(rng.integers(-3, 4))
     return random_cases(rng, {"x": (), "y": (), "dout": ()}) + [
@@ -19,24 +25,66 @@ def _max_cases_with_tie(rng):
 
 add_backward = gradient_exercise(
     "add_backward", lambda x, y: x + y, ("x", "y", "dout"), ("x", "y"), upstream="dout",
-    visible=[{"x": -12.0, "y": 2.0, "dout": 2.0}],
-    hint="the add gate has local gradient 1 on each input: it hands dout to both unchanged.")
+    visible=[{"x": -12.0, "y": 2.0, "dout": 3.0}],
+    hint="the add gate has local gradient 1 on each input: it hands dout to both unchanged.",
+    mistakes=(
+        Mistake("split", "the add gate does not split dout between its inputs: each input's local "
+                "gradient is 1, so each gets all of dout (the add gate distributes).",
+                lambda x, y, dout: (dout / 2, dout / 2)),
+        Mistake("swapped-like-multiply", "that is the multiply gate's rule (each input gets the "
+                "other one times dout). The add gate's local gradients are 1: it hands dout to "
+                "both inputs unchanged.", lambda x, y, dout: (y * dout, x * dout)),
+        Mistake("own-input", "each input's gradient came out as that input times dout. The add "
+                "gate's local gradients are 1, not the inputs: it hands dout to both unchanged.",
+                lambda x, y, dout: (x * dout, y * dout))))
 
 mul_backward = gradient_exercise(
     "mul_backward", lambda x, y: x * y, ("x", "y", "dout"), ("x", "y"), upstream="dout",
     visible=[{"x": 3.0, "y": -4.0, "dout": 2.0}],
-    hint="the multiply gate swaps: each input's local gradient is the other input, times dout.")
+    hint="the multiply gate swaps: each input's local gradient is the other input, times dout.",
+    mistakes=(
+        Mistake("not-swapped", "dx and dy are not swapped: d(x y)/dx is y, the other input, so dx "
+                "= y * dout and dy = x * dout (the multiply gate swaps).",
+                lambda x, y, dout: (x * dout, y * dout)),
+        Mistake("like-add", "that is the add gate's rule (dout to both). The multiply gate's local "
+                "gradient on each input is the other input: dx = y * dout, dy = x * dout.",
+                lambda x, y, dout: (dout, dout))))
 
 max_backward = gradient_exercise(
     "max_backward", lambda x, y: max(x, y), ("x", "y", "dout"), ("x", "y"), upstream="dout",
     visible=[{"x": 2.0, "y": -1.0, "dout": 2.0}, {"x": 1.0, "y": 1.0, "dout": 3.0}],
     expect=_max_gate_expect, draw_hidden=_max_cases_with_tie,
-    hint="the max gate routes: all of dout goes to the larger input (to x on a tie), 0 to the other.")
+    hint="the max gate routes: all of dout goes to the larger input (to x on a tie), 0 to the other.",
+    mistakes=(
+        Mistake("tie-to-y", "on a tie (x == y) the gradient went to y. The course's convention sends "
+                "it to x: compare with >=, not >.", lambda x, y, dout: _routed(x > y, dout)),
+        Mistake("tie-split", "on a tie (x == y) dout was split between the inputs. The course's "
+                "convention routes all of it to x: compare with >=.",
+                lambda x, y, dout: (dout / 2, dout / 2) if x == y else _routed(x > y, dout)),
+        Mistake("to-smaller", "dout went to the smaller input. The max gate routes all of dout to "
+                "the input that won (the larger one); the loser had no effect on the output and "
+                "gets 0.", lambda x, y, dout: _routed(x < y, dout)),
+        Mistake("to-both", "dout went to both inputs. The max gate routes: only the larger input "
+                "affects the output, so it gets all of dout and the other gets 0.",
+                lambda x, y, dout: (dout, dout))))
 
 flow_backward = gradient_exercise(
     "flow_backward", flow_patterns, ("x", "y", "z", "w"), ("x", "y", "z", "w"),
     visible=[{"x": 3.0, "y": -4.0, "z": 2.0, "w": -1.0}],
     hint="go backward gate by gate: the final x2 scales, the add distributes, "
-         "then the max routes and the multiply swaps.")
+         "then the max routes and the multiply swaps.",
+    mistakes=(
+        Mistake("forgot-the-2", "every gradient is half what it should be: the last gate multiplies "
+                "by 2, so the gradient entering the add gate is 2, not 1.",
+                lambda x, y, z, w: (y, x, *_routed(z >= w, 1.0))),
+        Mistake("mul-not-swapped", "dx and dy are not swapped: through the multiply gate x y, x's "
+                "gradient is y times the upstream gradient, and y's is x times it.",
+                lambda x, y, z, w: (2 * x, 2 * y, *_routed(z >= w, 2.0))),
+        Mistake("max-to-smaller", "dz and dw are routed the wrong way: the max gate sends its "
+                "gradient to the input that won (the larger), and 0 to the other.",
+                lambda x, y, z, w: (2 * y, 2 * x, *_routed(z < w, 2.0))),
+        Mistake("max-to-both", "both dz and dw got the gradient: the max gate routes it to the "
+                "larger input only, and 0 to the other.",
+                lambda x, y, z, w: (2 * y, 2 * x, 2.0, 2.0))))
 
 EXERCISES = (add_backward, mul_backward, max_backward, flow_backward)

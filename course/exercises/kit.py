@@ -1,7 +1,7 @@
 """Building blocks for exercise definitions: gradient exercises and random input cases."""
 import numpy as np
 
-from course.checks import Exercise
+from course.checks import Exercise, Mistake
 from course.numgrad import input_gradients
 
 
@@ -16,22 +16,39 @@ def _draw(rng, shape, low, high):
     return float(value) if shape == () else value
 
 
+def gradients_of(forward, wrt, upstream=None):
+    """(**case) -> the gradients of forward at the case with respect to wrt, by centered
+    differences, times the case's upstream gradient (the argument named upstream, or 1)."""
+    def gradients(**case):
+        arriving = case.pop(upstream) if upstream else 1.0
+        return input_gradients(forward, case, wrt, arriving)
+    return gradients
+
+
 def gradient_exercise(name, forward, arguments, wrt, visible, hint, shapes=None,
-                      upstream=None, **options):
+                      upstream=None, mistakes=(), **options):
     """An exercise whose outputs are the gradients of forward with respect to wrt.
 
     forward: the given forward function, taking the arguments other than upstream by keyword;
     arguments: the student function's parameters in order; wrt: the inputs to differentiate
     (outputs are named d<input>); upstream: the name of the argument that carries the gradient
     arriving at the output, or None for 1; shapes: name -> shape of each argument for random
-    hidden cases (default: all floats). Expected gradients come from centered differences.
+    hidden cases (default: all floats); mistakes: the exercise's catalogue, to which a gate with
+    an upstream argument adds "forgot-upstream". Expected gradients come from centered differences.
     """
-    def expect(**case):
-        upstream_value = case.pop(upstream) if upstream else 1.0
-        return input_gradients(forward, case, wrt, upstream_value)
-
     shapes = shapes or {a: () for a in arguments}
-    options.setdefault("expect", expect)
+    options.setdefault("expect", gradients_of(forward, wrt, upstream))
     options.setdefault("draw_hidden", lambda rng: random_cases(rng, shapes))
+    if upstream:
+        mistakes = (*mistakes, forgot_upstream(options["expect"], upstream))
     return Exercise(name=name, arguments=tuple(arguments), outputs=tuple("d" + w for w in wrt),
-                    visible=tuple(visible), hint=hint, **options)
+                    visible=tuple(visible), hint=hint, mistakes=tuple(mistakes), **options)
+
+
+def forgot_upstream(expect, upstream):
+    """The Mistake of returning the local gradients alone: what expect gives with upstream = 1."""
+    def returns(**case):
+        return expect(**{**case, upstream: np.ones_like(case[upstream])})
+    return Mistake("forgot-upstream", f"the local gradient was not multiplied by {upstream}, the "
+                   f"gradient arriving from above. By the chain rule each input's gradient is its "
+                   f"local gradient times {upstream}.", returns)

@@ -1,6 +1,7 @@
 """Assignment 04: unary gates, the sigmoid gate and the 2-D sigmoid neuron."""
 import numpy as np
 
+from course.checks import Mistake
 from course.exercises.kit import gradient_exercise, random_cases
 from course.functions import neuron, sigmoid
 
@@ -13,38 +14,92 @@ def _positive_x_cases(rng):
     return cases
 
 
+def _neuron_gradients(w, x, swapped=False, bias=1.0, local=None):
+    """(dx, dw) of the 2-D neuron as a mistaken backward pass computes them: the gradient on dot
+    measured (or local(sigma(dot)) when given), dx and dw built from x and w when swapped, and
+    bias as dw[2]'s factor. w: shape (3,), x: shape (2,)."""
+    ddot = neuron_backward.expect(w=w, x=x)[1][2] if local is None else \
+        local(sigmoid(w[0] * x[0] + w[1] * x[1] + w[2]))
+    ins, weights = (w[:2], x) if swapped else (x, w[:2])
+    return weights * ddot, np.append(ins, bias) * ddot
+
+
+SIGMA_NOT_DERIVATIVE = ("sigma(x) is the gate's output, not its slope: the local gradient is "
+                        "sigma(x) (1 - sigma(x)).")
+
+
 inv_backward = gradient_exercise(
     "inv_backward", lambda x: 1.0 / x, ("x", "dout"), ("x",), upstream="dout",
     visible=[{"x": 2.0, "dout": 1.0}, {"x": -0.5, "dout": 3.0}],
     draw_hidden=_positive_x_cases,
-    hint="d(1/x)/dx = -1/x^2; multiply it by dout.")
+    hint="d(1/x)/dx = -1/x^2; multiply it by dout.",
+    mistakes=(
+        Mistake("lost-minus", "the sign is lost: 1/x falls as x grows (for x > 0), so its slope "
+                "-1/x^2 is negative.", lambda x, dout: (dout / x**2,)),
+        Mistake("power-rule", "the power rule was half applied: 1/x = x^-1, so its derivative is "
+                "-1 x^-2 = -1/x^2, not -1/x.", lambda x, dout: (-dout / x,))))
 
 addc_backward = gradient_exercise(
     "addc_backward", lambda x, c: c + x, ("x", "c", "dout"), ("x",), upstream="dout",
-    visible=[{"x": 2.0, "c": 1.0, "dout": 0.5}],
-    hint="adding a constant shifts f but not its slope: the local gradient is 1.")
+    visible=[{"x": 2.0, "c": 3.0, "dout": 0.25}],
+    hint="adding a constant shifts f but not its slope: the local gradient is 1.",
+    mistakes=(
+        Mistake("zero", "the gradient came out 0: the constant c has no gradient, but x does. "
+                "Adding c shifts the output without changing its slope in x, which stays 1.",
+                lambda x, c, dout: (0.0 * dout,)),
+        Mistake("times-c", "the gradient was multiplied by c, as for the scaling gate a x. Adding c "
+                "leaves the slope in x at 1.", lambda x, c, dout: (c * dout,)),
+        Mistake("times-x", "the gradient was multiplied by x. Adding a constant leaves the slope "
+                "in x at 1, whatever x is.", lambda x, c, dout: (x * dout,))))
 
 exp_backward = gradient_exercise(
     "exp_backward", lambda x: np.exp(x), ("x", "dout"), ("x",), upstream="dout",
     visible=[{"x": 0.0, "dout": 2.0}, {"x": -1.0, "dout": 1.0}],
-    hint="e^x is its own derivative; multiply it by dout.")
+    hint="e^x is its own derivative; multiply it by dout.",
+    mistakes=(
+        Mistake("forgot-local", "dout was passed through unchanged: it must be multiplied by the "
+                "gate's local gradient, e^x.", lambda x, dout: (dout,)),
+        Mistake("exp-of-minus-x", "the local gradient came out as e^-x: e^x is its own derivative, "
+                "with no change of sign.", lambda x, dout: (np.exp(-x) * dout,)),
+        Mistake("power-rule", "the power rule does not apply to e^x (the variable is in the "
+                "exponent): e^x is its own derivative.", lambda x, dout: (x * np.exp(x - 1) * dout,))))
 
 scale_backward = gradient_exercise(
     "scale_backward", lambda x, a: a * x, ("x", "a", "dout"), ("x",), upstream="dout",
     visible=[{"x": 2.0, "a": -1.0, "dout": 0.25}],
-    hint="d(a x)/dx = a; multiply it by dout.")
+    hint="d(a x)/dx = a; multiply it by dout.",
+    mistakes=(
+        Mistake("times-x", "the gradient was multiplied by x, the input: the local gradient of "
+                "a x with respect to x is the constant a.", lambda x, a, dout: (x * dout,)),
+        Mistake("forgot-local", "dout was passed through unchanged: it must be multiplied by the "
+                "gate's local gradient, a.", lambda x, a, dout: (dout,))))
 
 sigmoid_backward = gradient_exercise(
     "sigmoid_backward", sigmoid, ("x", "dout"), ("x",), upstream="dout",
     visible=[{"x": 1.0, "dout": 1.0}, {"x": -2.0, "dout": 0.5}],
-    hint="sigma'(x) = sigma(x) (1 - sigma(x)); multiply it by dout.")
+    hint="sigma'(x) = sigma(x) (1 - sigma(x)); multiply it by dout.",
+    mistakes=(
+        Mistake("sigma-not-derivative", SIGMA_NOT_DERIVATIVE, lambda x, dout: (sigmoid(x) * dout,)),
+        Mistake("sigma-squared", "sigma(x)^2 is not the slope: the local gradient is sigma(x) "
+                "(1 - sigma(x)).", lambda x, dout: (sigmoid(x) ** 2 * dout,)),
+        Mistake("one-minus-sigma", "1 - sigma(x) is half of it: the local gradient is sigma(x) "
+                "(1 - sigma(x)).", lambda x, dout: ((1 - sigmoid(x)) * dout,))))
 
 neuron_backward = gradient_exercise(
     "neuron_backward", neuron, ("w", "x"), ("x", "w"),
     visible=[{"w": np.array([2.0, -3.0, -3.0]), "x": np.array([-1.0, -2.0])}],
     shapes={"w": (3,), "x": (2,)},
     hint="compute dot = w0 x0 + w1 x1 + w2 and d dot = sigma(dot)(1 - sigma(dot)); then "
-         "dx = d dot * w[:2] and dw = d dot * [x0, x1, 1].")
+         "dx = d dot * w[:2] and dw = d dot * [x0, x1, 1].",
+    mistakes=(
+        Mistake("sigma-not-derivative", "the gradient on dot used sigma(dot), the neuron's output; "
+                "the sigmoid's local gradient is sigma(dot) (1 - sigma(dot)).",
+                lambda w, x: _neuron_gradients(w, x, local=lambda s: s)),
+        Mistake("not-swapped", "dx and dw are not swapped: in w0 x0 the gradient on x0 is w0 times "
+                "d dot, and the gradient on w0 is x0 times d dot.",
+                lambda w, x: _neuron_gradients(w, x, swapped=True)),
+        Mistake("no-bias-gradient", "dw[2] is 0: the bias w2 is added into dot, so its gradient "
+                "is d dot times 1.", lambda w, x: _neuron_gradients(w, x, bias=0.0))))
 
 EXERCISES = (inv_backward, addc_backward, exp_backward, scale_backward, sigmoid_backward,
              neuron_backward)

@@ -1,9 +1,47 @@
 """Assignment 05: staged backprop on f = (x + sigma(y)) / (sigma(x) + (x + y)^2)."""
-from course.checks import Exercise
+import numpy as np
+
+from course.checks import Exercise, Mistake
 from course.exercises.kit import gradient_exercise, random_cases
-from course.functions import staged
+from course.functions import sigmoid, staged
+from course.numgrad import input_gradients
 
 _VISIBLE = ({"x": 3.0, "y": -4.0}, {"x": -1.0, "y": 0.5})
+
+
+
+def _value(x, y, numerator=lambda x, y: x + sigmoid(y),
+           denominator=lambda x, y: sigmoid(x) + (x + y) ** 2, combine=lambda n, d: n / d):
+    """f as a forward pass with a mistaken stage computes it, as a 1-tuple."""
+    return (combine(numerator(x, y), denominator(x, y)),)
+
+
+def _through(x, y, stage):
+    """(dx, dy) along the paths through one stage of f, by centered differences of f with every
+    other stage frozen at its value at (x, y). stage: "num", "den", "sigx", "square" or "sigy"."""
+    num, sigx, square = x + sigmoid(y), sigmoid(x), (x + y) ** 2
+    partial = {"num": lambda a, b: (a + sigmoid(b)) / (sigx + square),
+               "den": lambda a, b: num / (sigmoid(a) + (a + b) ** 2),
+               "sigx": lambda a, b: num / (sigmoid(a) + square),
+               "square": lambda a, b: num / (sigx + (a + b) ** 2),
+               "sigy": lambda a, b: (x + sigmoid(b)) / (sigx + square)}[stage]
+    return np.array(input_gradients(partial, {"a": x, "b": y}, ("a", "b"), 1.0))
+
+
+def _gradients(x, y, **scaled):
+    """(dx, dy) of a backward pass that gets each named stage's paths wrong by a factor:
+    the true gradient plus (factor - 1) times the paths through that stage."""
+    true = np.array(input_gradients(staged, {"x": x, "y": y}, ("x", "y"), 1.0))
+    return tuple(true + sum((factor - 1) * _through(x, y, stage) for stage, factor in scaled.items()))
+
+
+def _only(x, y, stage, keep):
+    """(dx, dy) where the gradient of input keep (0 for x, 1 for y) was overwritten by its last
+    path, the one through stage, instead of adding all of them."""
+    gradients = list(_gradients(x, y))
+    gradients[keep] = _through(x, y, stage)[keep]
+    return tuple(gradients)
+
 
 staged_forward = Exercise(
     name="staged_forward", arguments=("x", "y"), outputs=("f",), visible=_VISIBLE,
@@ -11,13 +49,38 @@ staged_forward = Exercise(
     expect=lambda x, y: (staged(x, y),),
     call=lambda functions, case: functions[0](case["x"], case["y"])[0],
     hint="compute the stages one at a time (sigma(y), the numerator, sigma(x), x + y, its square, "
-         "the denominator, its inverse) and return f with a dict of them.")
+         "the denominator, its inverse) and return f with a dict of them.",
+    mistakes=(
+        Mistake("no-square", "f came out with x + y in the denominator where (x + y)^2 belongs: "
+                "square the sum before adding sigma(x).",
+                lambda x, y: _value(x, y, denominator=lambda x, y: sigmoid(x) + x + y)),
+        Mistake("sigmas-swapped", "sigma(x) and sigma(y) are swapped: the numerator is "
+                "x + sigma(y), the denominator sigma(x) + (x + y)^2.",
+                lambda x, y: _value(x, y, lambda x, y: x + sigmoid(x),
+                                    lambda x, y: sigmoid(y) + (x + y) ** 2)),
+        Mistake("not-inverted", "the numerator was multiplied by the denominator, not by its "
+                "inverse 1 / den.", lambda x, y: _value(x, y, combine=lambda n, d: n * d))))
 
 staged_backward = gradient_exercise(
     "staged_backward", staged, ("x", "y"), ("x", "y"), visible=_VISIBLE,
     uses=("staged_forward", "staged_backward"),
     call=lambda functions, case: functions[1](functions[0](case["x"], case["y"])[1]),
     hint="walk the stages in reverse, and use += wherever a variable (x, y, x + y) fed two "
-         "stages: its gradients from both paths add up.")
+         "stages: its gradients from both paths add up.",
+    mistakes=(
+        Mistake("overwrote-dx", "dx holds only its last path, the one through the numerator: x "
+                "feeds three stages (the numerator, sigma(x) and x + y), so its gradients from all "
+                "three add up. Use dx += everywhere, not dx =.",
+                lambda x, y: _only(x, y, "num", 0)),
+        Mistake("overwrote-dy", "dy holds only its last path, the one through sigma(y): y feeds "
+                "two stages (sigma(y) and x + y), so its gradients add up. Use dy += everywhere, "
+                "not dy =.", lambda x, y: _only(x, y, "sigy", 1)),
+        Mistake("sigma-not-derivative", "the sigmoid stages used sigma as their local gradient: "
+                "the slope of sigma is sigma (1 - sigma).",
+                lambda x, y: _gradients(x, y, sigx=1 / (1 - sigmoid(x)), sigy=1 / (1 - sigmoid(y)))),
+        Mistake("lost-minus", "the paths through the denominator have the wrong sign: the "
+                "gradient of 1/den is -1/den^2, negative.", lambda x, y: _gradients(x, y, den=-1.0)),
+        Mistake("square-without-2", "the paths through (x + y)^2 are half as large as they should "
+                "be: the local gradient of t^2 is 2 t.", lambda x, y: _gradients(x, y, square=0.5))))
 
 EXERCISES = (staged_forward, staged_backward)

@@ -1,0 +1,75 @@
+"""The catalogue of common mistakes: is every catalogued mistake, made in the reference solution,
+caught by the grading pipeline and given its own diagnosis?
+
+Each mistake of every exercise (course.exercises, `mistakes=`) has a source mutation in
+tests/mutations that makes the instructor's code commit it. One throwaway class holds a student per
+mutation, and one `autograde` run grades them all.
+"""
+from collections import Counter
+
+import pytest
+
+from autograder.autograde import autograde
+from autograder.course_dir import assignments
+from autograder.sample_class import copy_course, replace_in, solved_release, write_class
+from autograder.assignment import read_assignment
+from conftest import ROOT
+from course.exercises import EXERCISES
+from mutations import MUTATIONS
+
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
+
+CATALOGUE = [(e.name, m.name) for e in EXERCISES.values() for m in e.mistakes]
+
+
+def _where():
+    """exercise -> (assignment, notebook file name) of its graded cell."""
+    found = {}
+    for assignment in assignments(ROOT):
+        for spec in read_assignment(ROOT, assignment):
+            found.update({g.exercise: (assignment, spec.name) for g in spec.graded})
+    return found
+
+
+def student(exercise, mistake):
+    return f"{exercise}--{mistake}"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """student -> SubmissionResult, for a class of one mutant per catalogued mistake."""
+    root = copy_course(ROOT, tmp_path_factory.mktemp("catalogue") / "course")
+    where = _where()
+    for exercise, mistake in CATALOGUE:
+        assignment, notebook = where[exercise]
+        nb = solved_release(ROOT, assignment, notebook)
+        for old, new in MUTATIONS.get((exercise, mistake), []):
+            nb = replace_in(nb, exercise, old, new)
+        write_class(root, assignment, notebook, {student(exercise, mistake): nb})
+    names = sorted({where[e][0] for e, _ in CATALOGUE})
+    results, _, _ = autograde(root, names, workers=2, progress=False)
+    return {r.student: r for r in results}
+
+
+def test_does_every_catalogued_mistake_have_a_mutation_and_every_mutation_a_mistake():
+    assert sorted(set(CATALOGUE) - set(MUTATIONS)) == []
+    assert sorted(set(MUTATIONS) - set(CATALOGUE)) == []
+
+
+def test_does_every_backward_exercise_list_at_least_three_mistakes():
+    sizes = Counter(exercise for exercise, _ in CATALOGUE)
+    assert {name: sizes[name] for name in EXERCISES if sizes[name] < FEWER_EXIST.get(name, 3)} == {}
+
+
+# Exercises where fewer than three distinct mistakes really occur, and why.
+FEWER_EXIST = {}
+
+
+@pytest.mark.parametrize("exercise, mistake", CATALOGUE, ids=[f"{e}:{m}" for e, m in CATALOGUE])
+def test_does_the_pipeline_catch_the_mistake_and_name_it(graded, exercise, mistake):
+    result = graded[student(exercise, mistake)]
+    mine = next(e for e in result.exercises if e.exercise == exercise)
+    diagnosis = next(m.diagnosis for m in EXERCISES[exercise].mistakes if m.name == mistake)
+    assert (mine.status, mine.score) == ("failed", 0.0), mine.message
+    assert mine.mistake == mistake, mine.message
+    assert f"Mistake: {diagnosis}" in mine.message
