@@ -41,12 +41,20 @@ def solved_release(root, assignment, notebook):
 
 def replace_in(nb, grade_id, old, new):
     """A copy of nb whose cell grade_id has old replaced by new (old must be there)."""
+    source = _cell(nb, grade_id).source
+    assert old in source, f"{old!r} is not in {grade_id}"
+    return with_source(nb, grade_id, source.replace(old, new))
+
+
+def with_source(nb, grade_id, source):
+    """A copy of nb whose cell grade_id holds source instead."""
     nb = copy.deepcopy(nb)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-            assert old in cell.source, f"{old!r} is not in {grade_id}"
-            cell.source = cell.source.replace(old, new)
+    _cell(nb, grade_id).source = source
     return nb
+
+
+def _cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 def with_cell(nb, source, before=None):

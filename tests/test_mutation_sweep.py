@@ -1,0 +1,40 @@
+"""Do the checks kill every mechanical mutant of every solution that is not equivalent to it?
+
+Runs tools/mutation_sweep.py over the whole course (about 550 mutants, one `autograde` run) and
+holds tools/equivalent_mutants.py to account both ways: no survivor without an explanation, and
+no explanation of a mutant that is killed (or no longer made).
+"""
+import io
+
+import pytest
+
+from autograder.course_dir import assignments
+from conftest import ROOT
+from tools.equivalent_mutants import EQUIVALENT
+from tools.mutation_sweep import report, sweep
+
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    return sweep(ROOT, assignments(ROOT), workers=2, progress=False)
+
+
+def test_is_every_surviving_mutant_explained_as_equivalent(outcomes):
+    printed = io.StringIO()
+    assert report(outcomes, printed) == [], printed.getvalue()
+
+
+def test_does_every_explanation_still_name_a_surviving_mutant(outcomes):
+    survivors = {o.key for o in outcomes if not o.killed}
+    assert sorted(set(EQUIVALENT) - survivors) == []
+
+
+def test_does_the_sweep_make_every_kind_of_slip(outcomes):
+    labels = " ".join(o.label for o in outcomes)
+    for slip in ("dW = X.T @ dD -> dW = X @ dD", "dX = dD @ W.T -> dX = dD @ W",
+                 "dx += 1.0 * dnum -> dx = 1.0 * dnum", "dsigy = 1.0 * dnum -> pass",
+                 "if x >= y: -> if x > y:", "dsum = 2.0 -> dsum = 3.0", "dx3 = x3 - y -> dx3 = y - x3",
+                 "dW0 = np.outer(dx1, x0) -> dW0 = np.outer(x0, dx1)"):
+        assert slip in labels, slip

@@ -1,0 +1,1 @@
+"""Developer tools of the course: scripts that check the checks."""

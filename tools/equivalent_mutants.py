@@ -1,0 +1,32 @@
+"""Mutants of the solutions that no check can kill, because they compute the same thing.
+
+Keyed as tools/mutation_sweep.py prints them: "<exercise>: <line before> -> <line after>".
+"""
+_UNARY_B = ("the second value is only read by two-input gates; a one-input gate (1/x, sigmoid, "
+            "tanh) ignores it, whatever it is")
+
+EQUIVALENT = {
+    "flow_backward: xy = x * y -> xy = x":
+        "the add gate's gradients do not depend on its inputs' values, so xy is never used",
+    "flow_backward: xy = x * y -> xy = y": "likewise: add_backward ignores the value of xy",
+    "flow_backward: m = max(z, w) -> m = max(w, z)": "max is symmetric",
+    "flow_backward: dxy, dm = add_backward(xy, m, dsum) -> dxy, dm = add_backward(m, xy, dsum)":
+        "the add gate hands dsum to both inputs, whichever order they come in",
+    "staged_backward: dx += 1.0 * dxpy -> dx = 1.0 * dxpy":
+        "dx is still 0 here (its first path), so = and += agree; the later += are killed",
+    "staged_backward: dy += 1.0 * dxpy -> dy = 1.0 * dxpy":
+        "dy is still 0 here (its first path), so = and += agree; the later += is killed",
+    "linear_backward: dx = W.T @ dout -> dx = W.T @ dout.T": "dout is a vector: .T does nothing",
+    "two_layer_backward: x1 = W0 @ x0 -> x1 = W0 @ x0.T": "x0 is a vector: .T does nothing",
+    "two_layer_backward: x3 = W1 @ x2 -> x3 = x2 @ W1": "W1 and x2 are vectors: both are a dot product",
+    "two_layer_backward: x3 = W1 @ x2 -> x3 = W1.T @ x2": "W1 is a vector: .T does nothing",
+    "two_layer_backward: x3 = W1 @ x2 -> x3 = W1 @ x2.T": "x2 is a vector: .T does nothing",
+    "input_gradient: return W1.T @ da -> return W1.T @ da.T": "da is a vector: .T does nothing",
+    "input_gradient: h = np.tanh(W1 @ x + b1) -> h = np.tanh((W1 @ x.T) + b1)":
+        "x is a vector: .T does nothing",
+    "conv1d_backward: dxp = np.zeros(n + k - 1) -> dxp = np.zeros(n + k + 1)":
+        "a longer buffer only adds zeros past the end; the slice returned is the same",
+    "conv1d_backward: dxp = np.zeros(n + k - 1) -> dxp = np.zeros(n + k)": "likewise, one zero more",
+    "graph_backward: da, db = local_gradients(op, values[a], values[b] if b >= 0 else 0.0) -> "
+    "da, db = local_gradients(op, values[a], values[b] if b >= 0 else 1.0)": _UNARY_B,
+}

@@ -1,0 +1,124 @@
+"""Mutation sweep: grade mechanical mutants of every solution and report which the checks miss.
+
+Every solution cell of every source notebook is mutated one slip at a time (tools/mutants.py); each
+mutant is a student of a throwaway course whose submission is the solved release with that one cell
+changed, and one `autograde` run grades the class. A mutant is killed when its submission loses a
+point. Prints the mutation score per exercise and every survivor, each marked as explained in
+tools/equivalent_mutants.py or not. Exit status 1 when an unexplained survivor is left.
+
+    python -m tools.mutation_sweep [--assignment 02_gates ...] [--workers 2]
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+import argparse
+import sys
+import tempfile
+
+from autograder import notebooks
+from autograder.autograde import autograde
+from autograder.course_dir import assignments, find_root
+from autograder.sample_class import copy_course, solved_release, with_source, write_class
+from autograder.sandbox import Limits
+from tools.equivalent_mutants import EQUIVALENT
+from tools.mutants import mutants
+
+LIMITS = Limits(cell_seconds=5, case_seconds=3, job_seconds=30)
+
+
+@dataclass
+class Outcome:
+    """What grading made of one mutant of one exercise: killed (it lost a point) and the
+    catalogued mistake its exercise's feedback named ("" for none)."""
+    assignment: str
+    exercise: str
+    label: str
+    killed: bool
+    diagnosed: str = ""
+
+    @property
+    def key(self):
+        return f"{self.exercise}: {self.label}"
+
+
+def solution_mutants(root, assignment):
+    """[(notebook, exercise, Mutant)] for every solution cell of the assignment's source."""
+    found = []
+    for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
+        for cell in notebooks.read(path).cells:
+            exercise = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if not cell.metadata.get("nbgrader", {}).get("solution"):
+                continue
+            lines = cell.source.split("\n")
+            begin = next(i for i, l in enumerate(lines) if "### BEGIN SOLUTION" in l)
+            end = next(i for i, l in enumerate(lines) if "### END SOLUTION" in l)
+            code = "\n".join(l for i, l in enumerate(lines) if i not in (begin, end))
+            found += [(path.name, exercise, m) for m in mutants(code, begin + 1, end - 1)]
+    return found
+
+
+def sweep(root, names, workers=2, progress=True):
+    """Grade every mutant of the named assignments; returns a list of Outcomes."""
+    planned = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        course = copy_course(root, Path(scratch) / "course", names)
+        for assignment in names:
+            solved = {}
+            for notebook, exercise, mutant in solution_mutants(root, assignment):
+                if notebook not in solved:
+                    solved[notebook] = solved_release(root, assignment, notebook)
+                student = f"mutant-{len(planned):04d}"
+                write_class(course, assignment, notebook,
+                            {student: with_source(solved[notebook], exercise, mutant.source)})
+                planned[student] = (assignment, exercise, mutant.label)
+        graded, _, _ = autograde(course, names, workers=workers, limits=LIMITS, progress=progress)
+    found = {r.student: r for r in graded}
+    return [Outcome(a, e, label, found[student].score < found[student].max_score,
+                    next(x.mistake for x in found[student].exercises if x.exercise == e))
+            for student, (a, e, label) in planned.items()]
+
+
+def report(outcomes, out=sys.stdout):
+    """Print the score per exercise and the survivors; returns the unexplained survivors' keys."""
+    by_exercise = defaultdict(list)
+    for o in outcomes:
+        by_exercise[(o.assignment, o.exercise)].append(o)
+    print(f"{'assignment':22} {'exercise':26} {'killed':>7} {'of':>4} {'equivalent':>10}  score"
+          f"  diagnosed", file=out)
+    for (assignment, exercise), mine in sorted(by_exercise.items()):
+        killed = sum(o.killed for o in mine)
+        equivalent = sum(not o.killed and o.key in EQUIVALENT for o in mine)
+        score = killed / max(1, len(mine) - equivalent)
+        diagnosed = sum(bool(o.diagnosed) for o in mine if o.killed)
+        print(f"{assignment:22} {exercise:26} {killed:7d} {len(mine):4d} {equivalent:10d}  "
+              f"{score:5.0%}  {diagnosed / max(1, killed):9.0%}", file=out)
+    survivors = [o for o in outcomes if not o.killed]
+    unexplained = [o.key for o in survivors if o.key not in EQUIVALENT]
+    killed = sum(o.killed for o in outcomes)
+    print(f"\n{len(outcomes)} mutants, {killed} killed, {len(survivors) - len(unexplained)} "
+          f"equivalent, {len(unexplained)} unexplained survivors: mutation score "
+          f"{killed / max(1, len(outcomes) - len(survivors) + len(unexplained)):.1%} of the "
+          "non-equivalent mutants", file=out)
+    named = sum(bool(o.diagnosed) for o in outcomes if o.killed)
+    print(f"{named} of the {killed} killed mutants ({named / max(1, killed):.0%}) got the name of a "
+          "catalogued mistake in their feedback; the others got the output, expected and actual "
+          "values and a hint", file=out)
+    for o in survivors:
+        why = EQUIVALENT.get(o.key)
+        print(f"  {'equivalent' if why else 'SURVIVED  '} {o.key}" + (f"  # {why}" if why else ""),
+              file=out)
+    return unexplained
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", action="append", help="only these (default: all)")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    root = find_root(Path.cwd())
+    outcomes = sweep(root, args.assignment or assignments(root), args.workers)
+    return 1 if report(outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
