@@ -2,7 +2,8 @@
 own commands and ours, from release to the feedback each student fetches, lateness included?
 
 The instructor releases 02_gates to an exchange folder; alice, bob and carol (each with a home and a
-work folder of their own, identified as a hub does with nbgrader's --student) fetch it and submit;
+work folder of their own; one OS user plays them all, so nbgrader's --student names them, where a hub
+would use each one's user name) fetch it and submit;
 alice submits twice, carol after the due date. The instructor collects, grades with `backprop-course
 autograde`, writes feedback, report and CSV, and releases the feedback; the students fetch it.
 """
