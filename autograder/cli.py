@@ -160,8 +160,8 @@ def _parser():
     collect.add_argument("--pattern", default="auto",
                          help="canvas, moodle, blackboard, plain, or a regular expression with the "
                               "groups (?P<student_id>...) and (?P<file_id>...), optionally "
-                              "(?P<timestamp>...), (?P<attempt>...); default: auto, the built-in "
-                              "one that matches the most entries")
+                              "(?P<timestamp>...), (?P<attempt>...); default: auto, the LMS pattern "
+                              "that matches the most entries, else plain")
     collect.add_argument("--force", action="store_true",
                          help="replace existing submissions even when the zip's are not newer")
     collect.add_argument("--timezone", default="UTC",
