@@ -62,6 +62,8 @@ def autograde(root, names, students=(), workers=2, force=False, limits=Limits(),
                 for _ in todo:
                     result = done.get()
                     writer.record(result, _timestamp(root, result.assignment, result.student))
+                    results.copy_stamps(root / "submitted" / result.student / result.assignment,
+                                        results.path_for(root, result.assignment, result.student).parent)
                     results.save(root, result)   # after the gradebook: the mark of a finished one
                     graded.append(result)
                     bar.set_postfix_str(f"{result.assignment} {result.student}")

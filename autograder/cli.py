@@ -90,6 +90,15 @@ def report_command(args, root=None):
     return 0
 
 
+def collect_command(args, root=None):
+    from autograder.collect import collect
+    root = root or find_root(args.course_dir)
+    assignments(root, [args.assignment])
+    report = collect(root, args.zip, args.assignment, args.pattern, args.force, args.timezone)
+    print(report.summary())
+    return 0
+
+
 def demo_command(args):
     """Grade the sample class in its own course directory, then write feedback, CSV and report."""
     from autograder.sample_class import gates_class, write_class
@@ -144,6 +153,19 @@ def _parser():
     export.add_argument("-o", "--output", default="grades.csv", help="file, or - for stdout (default: grades.csv)")
     command("report", report_command,
             "write reports/ASSIGNMENT.html, the class report").add_argument("assignment", metavar="ASSIGNMENT")
+    collect = command("collect", collect_command,
+                      "unpack an LMS's zip of uploads into submitted/<student>/ASSIGNMENT/")
+    collect.add_argument("zip", metavar="ZIP")
+    collect.add_argument("assignment", metavar="ASSIGNMENT")
+    collect.add_argument("--pattern", default="auto",
+                         help="canvas, moodle, blackboard, plain, or a regular expression with the "
+                              "groups (?P<student_id>...) and (?P<file_id>...), optionally "
+                              "(?P<timestamp>...), (?P<attempt>...); default: auto, the LMS pattern "
+                              "that matches the most entries, else plain")
+    collect.add_argument("--force", action="store_true",
+                         help="replace existing submissions even when the zip's are not newer")
+    collect.add_argument("--timezone", default="UTC",
+                         help="time zone of times in entry names that carry none (default: UTC)")
     demo = command("demo", demo_command, "grade the shipped sample class and write its feedback and report")
     demo.add_argument("--dir", default="demo-class", help="where to build it (default: ./demo-class)")
     demo.add_argument("--workers", type=int, default=2)

@@ -3,21 +3,26 @@ import csv
 import sys
 
 from autograder import results
+from autograder.gradebook import db_url, lateness
 
 COLUMNS = ["student_id", "assignment", "notebook", "exercise", "score", "max_score", "status",
-           "message", "mistake"]
+           "message", "mistake", "seconds_late"]
 
 
 def write_csv(root, assignment, out):
     """Write the rows for one assignment (or all, with None) to the open text file out; returns
-    the number of rows."""
+    the number of rows. seconds_late is nbgrader's figure from the gradebook, empty where the
+    submission has no timestamp or the assignment no due date."""
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
+    late = lateness(db_url(root), assignment)
     count = 0
     for result in results.load_all(root, assignment):
+        submitted, due, seconds = late.get((result.assignment, result.student), (None, None, 0))
         for e in result.exercises:
             writer.writerow([result.student, result.assignment, e.notebook, e.exercise,
-                             f"{e.score:g}", f"{e.max_score:g}", e.status, e.message, e.mistake])
+                             f"{e.score:g}", f"{e.max_score:g}", e.status, e.message, e.mistake,
+                             f"{seconds:g}" if submitted and due else ""])
             count += 1
     return count
 

@@ -1,6 +1,7 @@
 """`backprop-course feedback`: one HTML page per student and notebook with each exercise's points,
 status and message. Built from the grading results only, so it never shows hidden tests or
-hidden inputs (the messages about hidden checks name no input)."""
+hidden inputs (the messages about hidden checks name no input). Pages and the graded submission's
+timestamp and secret land where `nbgrader release_feedback` looks for them."""
 from collections import defaultdict
 from pathlib import Path
 
@@ -8,17 +9,17 @@ from autograder import html, results
 
 
 def write_feedback(root, assignment):
-    """Write feedback/<student>/<assignment>/<notebook>.html for every graded student; returns
-    the paths written."""
+    """Write feedback/<student>/<assignment>/<notebook>.html for every graded student, beside the
+    graded submission's results.STAMPS; returns the paths of the pages."""
     written = []
     for result in results.load_all(root, assignment):
+        folder = Path(root) / "feedback" / result.student / assignment
+        results.copy_stamps(results.path_for(root, assignment, result.student).parent, folder)
         by_notebook = defaultdict(list)
         for exercise in result.exercises:
             by_notebook[exercise.notebook].append(exercise)
         for notebook, exercises in by_notebook.items():
-            path = Path(root) / "feedback" / result.student / assignment / (
-                Path(notebook).stem + ".html")
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path = folder / (Path(notebook).stem + ".html")
             path.write_text(_page(result, notebook, exercises))
             written.append(path)
     return written

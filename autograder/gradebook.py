@@ -75,3 +75,17 @@ class GradebookWriter:
 
     def close(self):
         self.gradebook.close()
+
+
+def lateness(url, assignment=None):
+    """(assignment, student) -> (submitted, due, seconds late) for every submission in the
+    gradebook, of one assignment or all: naive UTC datetimes (None where unknown) and nbgrader's
+    own SubmittedAssignment.total_seconds_late (0 when on time or without a due date)."""
+    from nbgrader.api import Assignment, Gradebook, SubmittedAssignment
+
+    with Gradebook(url) as gradebook:
+        query = gradebook.db.query(SubmittedAssignment).join(Assignment)
+        if assignment is not None:
+            query = query.filter(Assignment.name == assignment)
+        return {(s.assignment.name, s.student.id): (s.timestamp, s.duedate, s.total_seconds_late)
+                for s in query}

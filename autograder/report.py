@@ -1,5 +1,5 @@
 """`backprop-course report`: an HTML class report for one assignment: score histogram, pass rate
-per exercise, the most frequent mistakes, and the submissions that need a person."""
+per exercise, the most frequent mistakes, the submissions that need a person, and the late ones."""
 from collections import Counter
 from pathlib import Path
 import base64
@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from course.circuits import png
 
 from autograder import html, results
+from autograder.gradebook import db_url, lateness
 
 
 def write_report(root, assignment):
@@ -20,8 +21,33 @@ def write_report(root, assignment):
                          f"{assignment}` first")
     path = Path(root) / "reports" / f"{assignment}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html.page(f"Class report: {assignment}", _body(graded)))
+    late = {student: times for (_, student), times in lateness(db_url(root), assignment).items()}
+    path.write_text(html.page(f"Class report: {assignment}", _body(graded) + _late_section(
+        assignment, {r.student: late[r.student] for r in graded if r.student in late})))
     return path
+
+
+def late_by(seconds):
+    """A duration in seconds as people say it: "2 d 3 h", "3 h 12 min", "41 s"."""
+    days, rest = divmod(round(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min"), (secs, "s")) if n]
+    return " ".join(parts[:2]) or f"{seconds:.1f} s"
+
+
+def _late_section(assignment, late):
+    """The late submissions, by nbgrader's figure. late: student -> (submitted, due, seconds late)."""
+    body = "<h2>Late submissions</h2>"
+    if not any(due for _, due, _ in late.values()):
+        return body + (f"<p>The gradebook has no due date for {html.escape(assignment)}, so nothing "
+                       f"counts as late. Set one with <code>nbgrader db assignment add "
+                       f"{html.escape(assignment)} --duedate='YYYY-MM-DD HH:MM:SS UTC'</code>.</p>")
+    rows = [(student, f"{when:%Y-%m-%d %H:%M:%S}", f"{due:%Y-%m-%d %H:%M:%S}", late_by(seconds),
+             f"{seconds:g}")
+            for student, (when, due, seconds) in sorted(late.items()) if seconds > 0]
+    return body + (html.table(["student", "submitted (UTC)", "due (UTC)", "late by", "seconds late"],
+                              rows, numeric=(3, 4)) if rows else "<p>None.</p>")
 
 
 def pass_rates(graded):

@@ -4,8 +4,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 import json
 import os
+import shutil
 
 PLAIN = ("passed", "failed")
+# What nbgrader's exchange puts beside a submission: when it was submitted, and the secret under
+# whose hash `nbgrader release_feedback` files the feedback the student's copy will look for.
+STAMPS = ("timestamp.txt", "submission_secret.txt")
 NEEDS_A_PERSON = ("timeout", "crashed", "memory", "ungradable", "missing", "tampered")
 
 
@@ -56,6 +60,16 @@ def save(root, result):
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(asdict(result), indent=1))
     os.replace(temporary, path)
+
+
+def copy_stamps(source, folder):
+    """Make folder's STAMPS those of the folder source: copied, or removed where source has none."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for name in STAMPS:
+        if (Path(source) / name).is_file():
+            shutil.copyfile(Path(source) / name, Path(folder) / name)
+        else:
+            (Path(folder) / name).unlink(missing_ok=True)
 
 
 def load(root, assignment, student):

@@ -1,5 +1,6 @@
 """Shared fixtures: the course root, and one validation run of every assignment per test session."""
 from pathlib import Path
+import shutil
 
 import nbformat
 import pytest
@@ -46,3 +47,13 @@ def printed_by(validated, name):
     return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
                      for cell in notebooks.read(path).cells if cell.cell_type == "code"
                      for out in cell.get("outputs", []))
+
+
+def course_copy(folder, assignment):
+    """A throwaway course directory at folder: the course's nbgrader_config.py and one
+    assignment's source/ and release/ (nothing is ever written into the repository)."""
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    for part in ("source", "release"):
+        shutil.copytree(ROOT / part / assignment, folder / part / assignment)
+    return folder

@@ -49,7 +49,7 @@ def test_does_every_sample_submission_get_the_score_and_statuses_it_deserves(dem
 def test_does_the_csv_have_the_promised_columns_and_one_row_per_exercise(demo):
     rows = _rows(demo)
     assert list(rows[0]) == ["student_id", "assignment", "notebook", "exercise", "score",
-                             "max_score", "status", "message", "mistake"]
+                             "max_score", "status", "message", "mistake", "seconds_late"]
     assert len(rows) == 12 * 4
 
 
