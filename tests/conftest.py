@@ -1,6 +1,5 @@
 """Shared fixtures: the course root, and one validation run of every assignment per test session."""
 from pathlib import Path
-import shutil
 
 import nbformat
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from autograder import notebooks
 from autograder.course_dir import assignments
 from autograder.release import release
+from autograder.sample_class import copy_course
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,10 +50,6 @@ def printed_by(validated, name):
 
 
 def course_copy(folder, assignment):
-    """A throwaway course directory at folder: the course's nbgrader_config.py and one
-    assignment's source/ and release/ (nothing is ever written into the repository)."""
-    folder.mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", folder)
-    for part in ("source", "release"):
-        shutil.copytree(ROOT / part / assignment, folder / part / assignment)
-    return folder
+    """A throwaway course directory at folder with one assignment (nothing is ever written into
+    the repository)."""
+    return copy_course(ROOT, folder, [assignment])

@@ -12,13 +12,13 @@ import collections
 import json
 import os
 import re
-import shutil
 import textwrap
 import threading
 import time
 
 import nbformat
 
+from autograder.sample_class import copy_course
 from autograder.sandbox import SANDBOX_UID
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -437,10 +437,7 @@ def write_submission(folder, built):
 
 def course(root, marker):
     """A course directory at root holding every case under submitted/<case>/02_gates/."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    for folder in ("source", "release"):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_course(ROOT, root)
     for name, build in cases(root, marker).items():
         write_submission(root / "submitted" / name / ASSIGNMENT, build())
     return root
