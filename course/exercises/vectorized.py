@@ -1,7 +1,8 @@
 """Assignment 06: gradients of matrix products, found by dimension analysis."""
 import numpy as np
 
-from course.exercises.kit import gradient_exercise, random_cases
+from course.checks import Mistake
+from course.exercises.kit import gradient_exercise, gradients_of, random_cases, transposed
 from course.vectorized import affine, matmul, matmul_rows
 
 
@@ -37,9 +38,39 @@ def _seeded(seed, **shapes):
     return {name: np.round(rng.uniform(-2, 2, size=shape), 1) for name, shape in shapes.items()}
 
 
+def _other_layout(other_expect):
+    """A mistake's returns: the other layout's formulas, which run only when every size is equal.
+    other_expect: the other exercise's expected gradients; its two outputs come in reverse order."""
+    return lambda **case: other_expect(**case)[::-1]
+
+
+_COLUMNS_GRADIENTS = gradients_of(matmul, ("W", "X"), "dD")
+_ROWS_GRADIENTS = gradients_of(matmul_rows, ("X", "W"), "dD")
+_AFFINE_GRADIENTS = gradients_of(affine, ("X", "W", "b"), "dD")
+
+# Square first: every product then runs, and only the values can tell a transposed or reordered
+# gradient from the right one.
+_SQUARE = {"W": np.array([[1.0, 2.0], [0.0, -1.0]]), "X": np.array([[2.0, 0.0], [1.0, 3.0]]),
+           "dD": np.array([[1.0, -1.0], [2.0, 0.0]])}
+
+TRANSPOSED = ("{} came out transposed. A gradient has the shape of its variable, and dimension "
+              "analysis with sizes that differ finds the one product that fits: {} (with square "
+              "matrices, shapes alone cannot tell).")
+
 matmul_backward = gradient_exercise(
     "matmul_backward", matmul, ("W", "X", "dD"), ("W", "X"), upstream="dD",
-    visible=[{"W": np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 1.0]]),
+    expect=_COLUMNS_GRADIENTS,
+    mistakes=(
+        Mistake("rows-layout", "these are the formulas of the row layout D = X W (they only run "
+                "when every size is equal). Here X holds one example per column: redo the "
+                "dimension analysis with the shapes W (m, n), X (n, p), dD (m, p).",
+                _other_layout(_ROWS_GRADIENTS)),
+        Mistake("dW-transposed", TRANSPOSED.format("dW", "(m, p) times (p, n)"),
+                transposed(_COLUMNS_GRADIENTS, 0)),
+        Mistake("dX-transposed", TRANSPOSED.format("dX", "(n, m) times (m, p)"),
+                transposed(_COLUMNS_GRADIENTS, 1))),
+    visible=[_SQUARE,
+             {"W": np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 1.0]]),
               "X": np.array([[1.0, -1.0], [0.0, 2.0], [3.0, 1.0]]),
               "dD": np.array([[1.0, 0.0], [0.0, -1.0]])},
              _seeded(6, W=(5, 10), X=(10, 3), dD=(5, 3))],
@@ -49,7 +80,18 @@ matmul_backward = gradient_exercise(
 
 matmul_rows_backward = gradient_exercise(
     "matmul_rows_backward", matmul_rows, ("X", "W", "dD"), ("X", "W"), upstream="dD",
-    visible=[{"X": np.array([[1.0, 2.0], [0.0, -1.0], [2.0, 1.0]]),
+    expect=_ROWS_GRADIENTS,
+    mistakes=(
+        Mistake("columns-layout", "these are the formulas of the column layout D = W X (they only "
+                "run when every size is equal). Here X holds one example per row: redo the "
+                "dimension analysis with the shapes X (p, n), W (n, m), dD (p, m).",
+                _other_layout(_COLUMNS_GRADIENTS)),
+        Mistake("dX-transposed", TRANSPOSED.format("dX", "(p, m) times (m, n)"),
+                transposed(_ROWS_GRADIENTS, 0)),
+        Mistake("dW-transposed", TRANSPOSED.format("dW", "(n, p) times (p, m)"),
+                transposed(_ROWS_GRADIENTS, 1))),
+    visible=[{"X": _SQUARE["X"], "W": _SQUARE["W"], "dD": _SQUARE["dD"]},
+             {"X": np.array([[1.0, 2.0], [0.0, -1.0], [2.0, 1.0]]),
               "W": np.array([[1.0, 0.0, -2.0], [3.0, 1.0, 1.0]]),
               "dD": np.array([[1.0, 0.0, 1.0], [-1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])},
              _seeded(7, X=(3, 10), W=(10, 5), dD=(3, 5))],
@@ -57,8 +99,23 @@ matmul_rows_backward = gradient_exercise(
     hint="write down the shapes of X, W and dD, then find the one product of dD with W (for dX) "
          "and of X with dD (for dW) that has the shape of the variable.")
 
+def _bias_gradient(db):
+    """A mistake's returns: the expected dX and dW with db computed from dD (p, m) by db(dD)."""
+    return lambda **case: (*_AFFINE_GRADIENTS(**case)[:2], db(case["dD"]))
+
+
+BIAS_SUMS = "b is shared by every row of the batch, so its gradient sums dD over the batch (the rows)"
+
 affine_backward = gradient_exercise(
     "affine_backward", affine, ("X", "W", "b", "dD"), ("X", "W", "b"), upstream="dD",
+    expect=_AFFINE_GRADIENTS,
+    mistakes=(
+        Mistake("bias-not-summed", f"db is dD itself, one row per example: {BIAS_SUMS}, and db has "
+                "the shape of b.", _bias_gradient(lambda dD: dD)),
+        Mistake("bias-summed-over-outputs", f"db sums each row of dD, over the outputs: {BIAS_SUMS}, "
+                "one entry per output.", _bias_gradient(lambda dD: np.sum(dD, axis=1))),
+        Mistake("bias-averaged", f"db is the mean of the rows of dD, not their sum: {BIAS_SUMS}, "
+                "and the loss adds the examples up.", _bias_gradient(lambda dD: np.mean(dD, axis=0)))),
     visible=[{"X": np.array([[1.0, 2.0], [0.0, -1.0], [2.0, 1.0]]),
               "W": np.array([[1.0, 0.0, -2.0], [3.0, 1.0, 1.0]]),
               "b": np.array([0.5, -1.0, 2.0]),
