@@ -104,7 +104,8 @@ def _bias_gradient(db):
     return lambda **case: (*_AFFINE_GRADIENTS(**case)[:2], db(case["dD"]))
 
 
-BIAS_SUMS = "b is shared by every row of the batch, so its gradient sums dD over the batch (the rows)"
+BIAS_SUMS = ("the bias is shared by every row of the batch, so its gradient is the sum over the rows "
+             "of the gradient on the layer's output")
 
 affine_backward = gradient_exercise(
     "affine_backward", affine, ("X", "W", "b", "dD"), ("X", "W", "b"), upstream="dD",
