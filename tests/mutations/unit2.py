@@ -61,5 +61,16 @@ MUTATIONS = {
                                                          ("dW1 = dz1.T @ x", "dW1 = x.T @ dz1")],
     ("sigmoid_network_backward", "output-slope-skipped"): [("dz2 = dyhat * yhat * (1 - yhat)",
                                                             "dz2 = dyhat")],
+    ("input_gradient", "tanh-slope-on-pre-activation"): [
+        ("da = (1 - h**2) * w2", "da = (1 - (W1 @ x + b1) ** 2) * w2")],
+    ("input_gradient", "tanh-not-derivative"): [("da = (1 - h**2) * w2", "da = h * w2")],
+    ("input_gradient", "forgot-w2"): [("da = (1 - h**2) * w2", "da = 1 - h**2")],
+    ("ascent_step", "downhill"): [("return x + lr * dx", "return x - lr * dx")],
+    ("ascent_step", "penalty-sign"): [("- lam * x", "+ lam * x")],
+    ("ascent_step", "no-penalty"): [(" - lam * x", "")],
+    ("embedding_backward", "repeats-overwritten"): [("np.add.at(dE, ids, dout)", "dE[ids] += dout")],
+    ("embedding_backward", "started-from-E"): [("dE = np.zeros_like(E)", "dE = E.copy()")],
+    ("embedding_backward", "by-position"): [("np.add.at(dE, ids, dout)",
+                                             "np.add.at(dE, np.arange(len(ids)), dout)")],
     ("conv1d_backward", "forgot-upstream"): [("dout[i]", "1.0")],
 }
