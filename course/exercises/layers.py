@@ -180,13 +180,13 @@ def _network_gradients(act1, act2, x, y, top=None, unit_slopes=False, **params):
 
     def loss(**p):
         out = x
-        for layer, cache in zip(layers, caches):
-            if layer[0] == "linear":
-                out = linear_forward(out, p[layer[1]], p[layer[2]])[0]
+        for (kind, *names), cache in zip(layers, caches):
+            if kind == "linear":
+                out = linear_forward(out, *(p[name] for name in names))[0]
             elif unit_slopes:   # its value at the case, plus the nudge of its input
-                out = POINTWISE[layer[0]](cache[0])[0] + (out - cache[0])
+                out = POINTWISE[kind](cache[0])[0] + (out - cache[0])
             else:
-                out = POINTWISE[layer[0]](out)[0]
+                out = POINTWISE[kind](out)[0]
         return top(out, y)
     return input_gradients(loss, params, NETWORK_PARAMS)
 
