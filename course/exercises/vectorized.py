@@ -38,12 +38,6 @@ def _seeded(seed, **shapes):
     return {name: np.round(rng.uniform(-2, 2, size=shape), 1) for name, shape in shapes.items()}
 
 
-def _other_layout(other_expect):
-    """A mistake's returns: the other layout's formulas, which run only when every size is equal.
-    other_expect: the other exercise's expected gradients; its two outputs come in reverse order."""
-    return lambda **case: other_expect(**case)[::-1]
-
-
 _COLUMNS_GRADIENTS = gradients_of(matmul, ("W", "X"), "dD")
 _ROWS_GRADIENTS = gradients_of(matmul_rows, ("X", "W"), "dD")
 _AFFINE_GRADIENTS = gradients_of(affine, ("X", "W", "b"), "dD")
@@ -53,22 +47,35 @@ _AFFINE_GRADIENTS = gradients_of(affine, ("X", "W", "b"), "dD")
 _SQUARE = {"W": np.array([[1.0, 2.0], [0.0, -1.0]]), "X": np.array([[2.0, 0.0], [1.0, 3.0]]),
            "dD": np.array([[1.0, -1.0], [2.0, 0.0]])}
 
-TRANSPOSED = ("{} came out transposed. A gradient has the shape of its variable, and dimension "
-              "analysis with sizes that differ finds the one product that fits: {} (with square "
-              "matrices, shapes alone cannot tell).")
+
+def _product_mistakes(expect, other_expect, other, here, fits):
+    """The catalogue of a matrix product's backward pass: the formulas of the other layout (which
+    run only when every size is equal), then each gradient transposed.
+
+    expect, other_expect: this layout's and the other layout's expected gradients (the other's
+    two outputs come in reverse order); other: the other layout, "rows" or "columns"; here: this
+    layout's shapes as text; fits: (gradient name, the product of shapes that fits) for
+    each output, in order.
+    """
+    layouts = {"rows": "row layout D = X W", "columns": "column layout D = W X"}
+    mine = "row" if other == "columns" else "column"
+    return (Mistake(f"{other}-layout", f"these are the formulas of the {layouts[other]} (they only "
+                    f"run when every size is equal). Here X holds one example per {mine}: redo "
+                    f"the dimension analysis with the shapes {here}.",
+                    lambda **case: other_expect(**case)[::-1]),
+            *(Mistake(f"{name}-transposed", f"{name} came out transposed. A gradient has the shape "
+                      "of its variable, and dimension analysis with sizes that differ finds the "
+                      f"one product that fits: {product} (with square matrices, shapes alone "
+                      "cannot tell).", transposed(expect, i))
+              for i, (name, product) in enumerate(fits)))
+
 
 matmul_backward = gradient_exercise(
     "matmul_backward", matmul, ("W", "X", "dD"), ("W", "X"), upstream="dD",
     expect=_COLUMNS_GRADIENTS,
-    mistakes=(
-        Mistake("rows-layout", "these are the formulas of the row layout D = X W (they only run "
-                "when every size is equal). Here X holds one example per column: redo the "
-                "dimension analysis with the shapes W (m, n), X (n, p), dD (m, p).",
-                _other_layout(_ROWS_GRADIENTS)),
-        Mistake("dW-transposed", TRANSPOSED.format("dW", "(m, p) times (p, n)"),
-                transposed(_COLUMNS_GRADIENTS, 0)),
-        Mistake("dX-transposed", TRANSPOSED.format("dX", "(n, m) times (m, p)"),
-                transposed(_COLUMNS_GRADIENTS, 1))),
+    mistakes=_product_mistakes(_COLUMNS_GRADIENTS, _ROWS_GRADIENTS, "rows",
+                               "W (m, n), X (n, p), dD (m, p)",
+                               (("dW", "(m, p) times (p, n)"), ("dX", "(n, m) times (m, p)"))),
     visible=[_SQUARE,
              {"W": np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 1.0]]),
               "X": np.array([[1.0, -1.0], [0.0, 2.0], [3.0, 1.0]]),
@@ -81,15 +88,9 @@ matmul_backward = gradient_exercise(
 matmul_rows_backward = gradient_exercise(
     "matmul_rows_backward", matmul_rows, ("X", "W", "dD"), ("X", "W"), upstream="dD",
     expect=_ROWS_GRADIENTS,
-    mistakes=(
-        Mistake("columns-layout", "these are the formulas of the column layout D = W X (they only "
-                "run when every size is equal). Here X holds one example per row: redo the "
-                "dimension analysis with the shapes X (p, n), W (n, m), dD (p, m).",
-                _other_layout(_COLUMNS_GRADIENTS)),
-        Mistake("dX-transposed", TRANSPOSED.format("dX", "(p, m) times (m, n)"),
-                transposed(_ROWS_GRADIENTS, 0)),
-        Mistake("dW-transposed", TRANSPOSED.format("dW", "(n, p) times (p, m)"),
-                transposed(_ROWS_GRADIENTS, 1))),
+    mistakes=_product_mistakes(_ROWS_GRADIENTS, _COLUMNS_GRADIENTS, "columns",
+                               "X (p, n), W (n, m), dD (p, m)",
+                               (("dX", "(p, m) times (m, n)"), ("dW", "(n, p) times (p, m)"))),
     visible=[{"X": _SQUARE["X"], "W": _SQUARE["W"], "dD": _SQUARE["dD"]},
              {"X": np.array([[1.0, 2.0], [0.0, -1.0], [2.0, 1.0]]),
               "W": np.array([[1.0, 0.0, -2.0], [3.0, 1.0, 1.0]]),
