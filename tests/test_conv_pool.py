@@ -105,26 +105,30 @@ def test_does_the_reference_conv_backward_pass_so_the_wrong_ones_below_fail_for_
         check("maxpool1d_backward", _pool_backward, hidden=True, rng=np.random.default_rng(seed))
 
 
-@pytest.mark.parametrize("wrong", [
-    lambda x, w, dout: _conv_backward(x, w, dout, len(w) // 2),  # extra zero before for even k
-    lambda x, w, dout: _conv_backward(x, w, dout, 0),            # all padding after
-    lambda x, w, dout: (_conv_backward(x, w, dout, padding(len(w))[0])[0], np.zeros(len(w))),
+@pytest.mark.parametrize("wrong, advice", [
+    (lambda x, w, dout: _conv_backward(x, w, dout, len(w) // 2),  # extra zero before for even k
+     "Mistake: the zeros are at the wrong ends"),
+    (lambda x, w, dout: _conv_backward(x, w, dout, 0), "Hint:"),   # all padding after
+    (lambda x, w, dout: (_conv_backward(x, w, dout, padding(len(w))[0])[0], np.zeros(len(w))),
+     "Hint:"),
 ])
-def test_does_the_conv_check_catch_misplaced_padding(wrong):
-    with pytest.raises(CheckFailed, match="Hint:"):
+def test_does_the_conv_check_catch_misplaced_padding(wrong, advice):
+    with pytest.raises(CheckFailed, match=advice):
         check("conv1d_backward", wrong)
     for seed in range(5):
         with pytest.raises(CheckFailed, match="hidden test"):
             check("conv1d_backward", wrong, hidden=True, rng=np.random.default_rng(seed))
 
 
-@pytest.mark.parametrize("wrong", [
-    lambda x, dout, size, stride: _pool_backward(  # ties to the last maximum
+@pytest.mark.parametrize("wrong, advice", [
+    (lambda x, dout, size, stride: _pool_backward(  # ties to the last maximum
         x, dout, size, stride, pick=lambda v: len(v) - 1 - np.argmax(v[::-1])),
-    lambda x, dout, size, stride: _pool_backward(x, dout, size, stride, accumulate=False),
+     "Mistake: on a tie the gradient went to the last maximum"),
+    (lambda x, dout, size, stride: _pool_backward(x, dout, size, stride, accumulate=False),
+     "Mistake: an input that won two overlapping windows"),
 ])
-def test_does_the_pool_check_catch_wrong_ties_and_overwritten_overlaps(wrong):
-    with pytest.raises(CheckFailed, match="Hint:"):
+def test_does_the_pool_check_catch_wrong_ties_and_overwritten_overlaps(wrong, advice):
+    with pytest.raises(CheckFailed, match=advice):
         check("maxpool1d_backward", wrong)
     for seed in range(5):
         with pytest.raises(CheckFailed, match="hidden test"):

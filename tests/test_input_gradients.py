@@ -142,13 +142,13 @@ def _ascent_downhill(x, W1, b1, w2, b2, lr, lam):
     return x - lr * (W1.T @ ((1 - h**2) * w2) - lam * x)
 
 
-@pytest.mark.parametrize("name, wrong", [
-    ("embedding_backward", _embedding_overwriting),
-    ("input_gradient", _input_gradient_without_tanh_slope),
-    ("ascent_step", _ascent_downhill),
+@pytest.mark.parametrize("name, wrong, advice", [
+    ("embedding_backward", _embedding_overwriting, "Mistake: a word read twice"),
+    ("input_gradient", _input_gradient_without_tanh_slope, "Hint:"),
+    ("ascent_step", _ascent_downhill, "Mistake: x moved against the gradient"),
 ])
-def test_do_the_checks_catch_a_common_mistake(name, wrong):
-    with pytest.raises(CheckFailed, match="Hint:"):
+def test_do_the_checks_catch_a_common_mistake(name, wrong, advice):
+    with pytest.raises(CheckFailed, match=advice):
         check(name, wrong)
     with pytest.raises(CheckFailed, match="hidden test"):
         check(name, wrong, hidden=True, rng=np.random.default_rng(0))

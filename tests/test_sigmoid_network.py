@@ -54,12 +54,13 @@ def test_does_the_notebook_print_the_example_with_the_right_sign(validated):
         assert line in printed
 
 
-def test_does_the_sign_of_the_source_fail_and_get_a_hint(instructor):
+def test_does_the_sign_of_the_source_fail_and_get_named(instructor):
     def source_sign(W1, b1, W2, b2, x, y):
         return tuple(-g for g in instructor["sigmoid_network_backward"](W1, b1, W2, b2, x, y))
     with pytest.raises(CheckFailed, match="returned a wrong dW1") as failure:
         check("sigmoid_network_backward", source_sign)
-    assert "yhat - y (not y - yhat)" in str(failure.value)
+    assert "Mistake: every gradient has the wrong sign" in str(failure.value)
+    assert "dJ/dyhat = yhat - y." in str(failure.value)
 
 
 def test_does_an_unsummed_bias_gradient_show_as_a_wrong_shape(instructor):

@@ -6,8 +6,8 @@ turns op codes, graphs and node indices back into ints before calling the studen
 """
 import numpy as np
 
-from course.checks import Exercise, describe
-from course.computation_graph import (ADD, ADD_MUL, FLOW, GATE_OPS, INV, MAX, MUL, NEURON,
+from course.checks import Exercise, Mistake, describe
+from course.computation_graph import (ADD, ADD_MUL, FLOW, GATE_OPS, INPUT, INV, MAX, MUL, NEURON,
                                       SIGMOID, STAGED, SUB, TANH, Example, ancestors, apply_op,
                                       node_gradients, random_graph, wires)
 from course.exercises.kit import random_cases
@@ -35,6 +35,11 @@ def _local_cases(rng):
     return cases + [{"op": MAX, "a": tie, "b": tie}]
 
 
+def _one_rule_wrong(code, rule):
+    """A mistake's returns: the right local gradients, but rule(a, b) for the gate op code."""
+    return lambda op, a, b: rule(a, b) if int(op) == code else _local_expect(op, a, b)
+
+
 local_gradients = Exercise(
     name="local_gradients", arguments=("op", "a", "b"), outputs=("da", "db"),
     visible=(
@@ -52,7 +57,18 @@ local_gradients = Exercise(
     call=lambda functions, case: functions[0](int(case["op"]), case["a"], case["b"]),
     hint="return d out/d a and d out/d b of one gate (ADD 1, SUB 2, MUL 3, MAX 4, INV 5, "
          "SIGMOID 6, TANH 7): sub gives (1, -1), mul swaps, max routes 1 to the larger input "
-         "(to a on a tie), and a one-input gate returns 0.0 for b.")
+         "(to a on a tie), and a one-input gate returns 0.0 for b.",
+    mistakes=(
+        Mistake("max-tie-to-b", "on a tie (a == b) the max gate sent its gradient to b: the "
+                "course's rule sends it to the first input, a (compare with >=).",
+                _one_rule_wrong(MAX, lambda a, b: (1.0, 0.0) if a > b else (0.0, 1.0))),
+        Mistake("sub-like-add", "SUB's second input got +1: out = a - b falls as b grows, so "
+                "d out/d b = -1.", _one_rule_wrong(SUB, lambda a, b: (1.0, 1.0))),
+        Mistake("mul-not-swapped", "the multiply gate's gradients are not swapped: d(a b)/d a is "
+                "b, the other input, and d(a b)/d b is a.", _one_rule_wrong(MUL, lambda a, b: (a, b))),
+        Mistake("tanh-slope-on-input", "TANH's rule squared its input: the slope of tanh is "
+                "1 - tanh(a)^2, one minus the square of the output.",
+                _one_rule_wrong(TANH, lambda a, b: (1.0 - a**2, 0.0)))))
 
 
 # --- topological_order(graph, output) -> order --------------------------------------------------
@@ -94,6 +110,18 @@ def _order_expect(graph, output):
     return needed.astype(float), np.ones(len(wires(graph, needed)))
 
 
+def _path_counts(graph, output):
+    """How often a depth-first search from the output that never skips a placed node reaches
+    each node: the number of paths from the output down to it, one per wire. Floats (n,)."""
+    graph = np.asarray(graph).astype(int)
+    sources, readers = np.array(wires(graph, ancestors(graph, output)), dtype=int).reshape(-1, 2).T
+    start = np.eye(len(graph))[int(output)]
+    counts = start
+    for _ in range(len(graph)):   # a path has fewer than n wires
+        counts = start + np.bincount(sources, counts[readers], minlength=len(graph))
+    return counts
+
+
 def _graph_cases(rng, names, count=4):
     """count random graphs (course.computation_graph.random_graph) as cases with these keys."""
     cases = []
@@ -104,7 +132,8 @@ def _graph_cases(rng, names, count=4):
     return cases
 
 
-# A graph with a fork (d feeds e and g) and a gate the output does not depend on (dead).
+# A graph with a fork (d feeds e and g) and a gate the output does not depend on (dead). It comes
+# first among the visible graphs: there the ordering and adding mistakes show, each its own way.
 FORK = Example.from_rows([
     ("g", "add", "e", "d"),
     ("dead", "tanh", "a"),
@@ -114,7 +143,7 @@ FORK = Example.from_rows([
     ("b", "input"),
 ], {"a": 1.5, "b": -0.5}, "g")
 
-_VISIBLE_GRAPHS = (ADD_MUL, STAGED, FORK, FLOW, NEURON)
+_VISIBLE_GRAPHS = (FORK, ADD_MUL, STAGED, FLOW, NEURON)
 
 
 def _int_graph_call(functions, case, *names):
@@ -134,10 +163,71 @@ topological_order = Exercise(
         case["graph"], case["output"], _int_graph_call(functions, case, "graph", "output")),
     hint="list every node the output depends on exactly once (times_listed: 1 for those, 0 for "
          "the others), each after the nodes feeding it (inputs_first: 1 per wire): visit a "
-         "node's inputs first, then append the node, skipping nodes already visited.")
+         "node's inputs first, then append the node, skipping nodes already visited.",
+    mistakes=(
+        Mistake("dead-listed", "a node the output does not depend on was listed: start the "
+                "search at the output and list only what it reaches; the others need no gradient.",
+                lambda graph, output: (np.ones(len(graph)), _order_expect(graph, output)[1])),
+        Mistake("listed-twice", "a node reached along two paths was listed twice: at a fork the "
+                "search reaches the same node again, so remember which nodes are placed and skip "
+                "them.", lambda graph, output: (_path_counts(graph, output),
+                                               _order_expect(graph, output)[1])),
+        Mistake("row-order", "the nodes came in the order of the rows: rows can come in any "
+                "order, and a node must come after the nodes feeding it. Place a node's inputs "
+                "first, then the node.", lambda graph, output: order_report(
+                    graph, output, np.flatnonzero(ancestors(np.asarray(graph).astype(int), output)))),
+        Mistake("reversed", "the order is reversed, output first: a topological order lists each "
+                "node after its inputs, so the output comes last (graph_backward walks it "
+                "backwards).", lambda graph, output: (_order_expect(graph, output)[0],
+                                                     0 * _order_expect(graph, output)[1]))))
 
 
 # --- graph_backward(graph, values, output) -> grads ---------------------------------------------
+
+def _local_shares(graph, values, output, readers=None):
+    """grads of a pass that adds each gate's local gradients into its inputs without multiplying
+    them by the gate's gradient, with 1 at the output; only the gates in readers (all gates the
+    output depends on when None) send anything. A 1-tuple."""
+    graph = np.asarray(graph).astype(int)
+    grads = np.eye(len(graph))[int(output)]
+    for gate in np.flatnonzero(ancestors(graph, output)):
+        op, a, b = graph[gate]
+        if op != INPUT and (readers is None or gate in readers):
+            local = _local_expect(op, values[a], values[b] if b >= 0 else 0.0)
+            for source, share in zip((a, b), local):
+                grads[source] += share if source >= 0 else 0.0
+    return (grads,)
+
+
+def _last_share_only(graph, values, output):
+    """grads of a pass that assigns (=) each share where it should add (+=), as a 1-tuple: the
+    measured gradients of the graph in which every wire but the one written last reads a frozen
+    copy of its source. Walking backwards, a node's last share comes from its reader that comes
+    first in the order (its slot b, if it reads the node twice). That reader is the same in every
+    topological order only when all the node's other readers depend on it: raises ValueError on
+    a graph where they do not."""
+    graph = np.asarray(graph).astype(int)
+    gates = np.flatnonzero(ancestors(graph, output))
+    reads = {}
+    for gate in gates:
+        for slot in (1, 2):
+            if graph[gate, slot] >= 0:
+                reads.setdefault(int(graph[gate, slot]), []).append((int(gate), slot))
+    modified, frozen = graph.copy(), []
+    for source, links in reads.items():
+        readers = {gate for gate, _ in links}
+        first = [r for r in readers if all(ancestors(graph, other)[r] for other in readers - {r})]
+        if not first:
+            raise ValueError("which share is written last depends on the order")
+        kept = max(link for link in links if link[0] == first[0])
+        for gate, slot in links:
+            if (gate, slot) != kept:
+                modified[gate, slot] = len(graph) + len(frozen)
+                frozen.append(values[source])
+    modified = np.vstack([modified, np.tile([INPUT, -1, -1], (len(frozen), 1))])
+    at = np.concatenate([values, frozen])
+    return (node_gradients(modified, at, int(output))[:len(graph)],)
+
 
 graph_backward = Exercise(
     name="graph_backward", arguments=("graph", "values", "output"), outputs=("grads",),
@@ -149,6 +239,17 @@ graph_backward = Exercise(
     call=lambda functions, case: _int_graph_call(functions, case, "graph", "values", "output"),
     hint="start from grads[output] = 1 and all others 0; walk the topological order backwards "
          "and for each gate add (+=) local gradient times the gate's gradient into each input's "
-         "entry, so a node read twice or by several gates sums its shares.")
+         "entry, so a node read twice or by several gates sums its shares.",
+    mistakes=(
+        Mistake("overwrote-at-forks", "a node read by several gates (or twice by one) kept only "
+                "one share: the shares from all its readers add up (the multivariable chain "
+                "rule), so use += into grads, never =.", _last_share_only),
+        Mistake("walked-forwards", "only the output's own inputs got a gradient: walking the order "
+                "forwards, every gate passed its gradient on before its readers had sent theirs "
+                "(it was still 0). Walk the topological order backwards.",
+                lambda graph, values, output: _local_shares(graph, values, output, {int(output)})),
+        Mistake("local-only", "each share was the local gradient alone: it must be multiplied by "
+                "the gate's own gradient, which carries everything from the output down to the "
+                "gate (the chain rule).", _local_shares)))
 
 EXERCISES = (local_gradients, topological_order, graph_backward)

@@ -4,9 +4,11 @@ Conventions are those of course.conv_pool (padding, windows, ties to the first m
 """
 import numpy as np
 
-from course.checks import Exercise
-from course.conv_pool import conv1d, pool_input_gradient
-from course.exercises.kit import gradient_exercise
+from course.checks import Exercise, Mistake
+from course.conv_pool import (conv1d, maxpool1d, padding, pool_input_gradient, tie_broken,
+                              window_starts)
+from course.exercises.kit import gradient_exercise, gradients_of
+from course.numgrad import input_gradients
 
 
 def _conv_cases(rng):
@@ -23,8 +25,37 @@ def _conv_cases(rng):
     return cases
 
 
+_CONV_GRADIENTS = gradients_of(conv1d, ("x", "w"), "dout")
+
+
+def _padded_gradient(x, w, dout):
+    """The gradient on the padded input (length N + k - 1, padding zeros included), by centered
+    differences of the convolution written on the padded input."""
+    padded = np.pad(x, padding(len(w)))
+    return input_gradients(lambda p: np.correlate(p, w, "valid"), {"p": padded}, ("p",), dout)[0]
+
+
+def _cut(cut):
+    """A mistake's returns: dx cut from the padded gradient dp by cut(dp, n), and the right dw."""
+    return lambda x, w, dout: (cut(_padded_gradient(x, w, dout), len(x)),
+                               _CONV_GRADIENTS(x=x, w=w, dout=dout)[1])
+
+
 conv1d_backward = gradient_exercise(
     "conv1d_backward", conv1d, ("x", "w", "dout"), ("x", "w"), upstream="dout",
+    expect=_CONV_GRADIENTS,
+    mistakes=(
+        Mistake("padding-swapped", "the zeros are at the wrong ends for an even kernel: "
+                "padding(k) puts (k - 1) // 2 of them before x and k // 2 after it; pad and cut "
+                "with those two numbers.",
+                # the swapped padding is that of x and w reversed, read backwards
+                gradients_of(lambda x, w: conv1d(x[::-1], w[::-1])[::-1], ("x", "w"), "dout")),
+        Mistake("cut-from-the-start", "dx was cut from the start of the padded gradient, whose "
+                "first entries belong to the zeros before x: dx[m] is the padded gradient at "
+                "m + (zeros before).", _cut(lambda dp, n: dp[:n])),
+        Mistake("padding-kept", "dx kept the gradient on the padding zeros: they are constants, "
+                "not inputs, so cut their entries off (dx has the shape of x).",
+                _cut(lambda dp, n: dp))),
     visible=[{"x": np.array([1.0, 2.0, 3.0, 4.0, 5.0]), "w": np.array([1.0, 0.0, -1.0]),
               "dout": np.ones(5)},
              {"x": np.array([2.0, -1.0, 0.5, 3.0]), "w": np.array([1.0, 2.0]),
@@ -58,6 +89,44 @@ def _pool_cases(rng):
     return cases
 
 
+def _last_tie_routed(x, dout, size, stride):
+    """dx with a tied window's gradient sent to its last maximum: centered differences on x
+    nudged so that among equal values the last is the largest."""
+    nudged, h = tie_broken(-np.asarray(x))
+    return input_gradients(lambda x: maxpool1d(x, int(size), int(stride)), {"x": -nudged},
+                           ("x",), dout, h=h)
+
+
+def _winners(x, size, stride):
+    """(start, index in x of its winner) of every window, each winner read off the measured
+    gradient of that window's output alone."""
+    starts = window_starts(len(x), int(size), int(stride))
+    alone = np.eye(len(starts))
+    return [(start, int(np.argmax(pool_input_gradient(x, alone[i], size, stride))))
+            for i, start in enumerate(starts)]
+
+
+def _window_by_window(targets, add=True):
+    """A mistake's returns: dx of a pass that, window by window, sends dout[i] to the inputs
+    targets(start, winner, size) (an index or a slice of x), added, or assigned when not add."""
+    def returns(x, dout, size, stride):
+        dx = np.zeros(len(x))
+        for gradient, (start, winner) in zip(dout, _winners(x, size, stride)):
+            where = targets(start, winner, int(size))
+            dx[where] = dx[where] + gradient if add else gradient
+        return (dx,)
+    return returns
+
+
+def _last_window_lost(x, dout, size, stride):
+    """dx when the windows stop one start early: the last window is lost when it ends exactly at
+    the end of x."""
+    dout = np.array(dout, dtype=float)
+    if (len(x) - int(size)) % int(stride) == 0:
+        dout[-1] = 0.0
+    return (pool_input_gradient(x, dout, size, stride),)
+
+
 maxpool1d_backward = Exercise(
     name="maxpool1d_backward", arguments=("x", "dout", "size", "stride"), outputs=("dx",),
     visible=({"x": np.array([1.0, 3.0, 3.0, 2.0, 5.0, 0.0, 4.0]), "dout": np.array([1.0, 2.0, 3.0]),
@@ -71,6 +140,22 @@ maxpool1d_backward = Exercise(
     call=lambda functions, case: functions[0](case["x"], case["dout"], int(case["size"]),
                                               int(case["stride"])),
     hint="each output's gradient goes whole to the input that won its window (the first one on a "
-         "tie); add when an input wins two overlapping windows; inputs that win nothing get 0.")
+         "tie); add when an input wins two overlapping windows; inputs that win nothing get 0.",
+    mistakes=(
+        Mistake("tie-to-last", "on a tie the gradient went to the last maximum of the window: the "
+                "course's rule sends it to the first one (the one np.argmax picks).",
+                _last_tie_routed),
+        Mistake("overlap-overwritten", "an input that won two overlapping windows kept only the "
+                "last window's gradient: its gradients from both windows add (+=, not =).",
+                _window_by_window(lambda start, winner, size: winner, add=False)),
+        Mistake("last-window-lost", "the last window got no gradient: windows start at 0, "
+                "stride, 2 stride, ... for as long as they fit, and one that ends exactly at the "
+                "end of x fits.", _last_window_lost),
+        Mistake("offset-forgotten", "the winner's place inside its window was used as its index in "
+                "x: the window starting at s covers x[s : s + size], so its winner sits at s plus "
+                "that place.", _window_by_window(lambda start, winner, size: winner - start)),
+        Mistake("whole-window", "the gradient went to every input of the window: max pooling "
+                "routes it whole to the one maximum of each window, and the others get 0.",
+                _window_by_window(lambda start, winner, size: slice(start, start + size)))))
 
 EXERCISES = (conv1d_backward, maxpool1d_backward)

@@ -45,6 +45,22 @@ def gradient_exercise(name, forward, arguments, wrt, visible, hint, shapes=None,
                     visible=tuple(visible), hint=hint, mistakes=tuple(mistakes), **options)
 
 
+def transposed(expect, *positions):
+    """(**case) -> expect's outputs with those at the given positions transposed: what a backward
+    pass returns when it builds those gradients as products in the wrong order."""
+    def returns(**case):
+        return tuple(np.transpose(g) if i in positions else g for i, g in enumerate(expect(**case)))
+    return returns
+
+
+def scaled(expect, factor):
+    """(**case) -> expect's outputs, each multiplied by factor: a number, or (**case) -> number."""
+    def returns(**case):
+        times = factor(**case) if callable(factor) else factor
+        return tuple(times * np.asarray(g) for g in expect(**case))
+    return returns
+
+
 def forgot_upstream(expect, upstream):
     """The Mistake of returning the local gradients alone: what expect gives with upstream = 1."""
     def returns(**case):

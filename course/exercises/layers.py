@@ -1,11 +1,11 @@
 """Assignment 07: the backward passes of layers, and of a network made of them."""
 import numpy as np
 
-from course.checks import Exercise
-from course.exercises.kit import gradient_exercise, random_cases
-from course.layers import (euclidean_loss_forward, linear_forward, network_forward,
-                           network_loss, random_params, relu_forward, sigmoid_forward,
-                           tanh_forward)
+from course.checks import Exercise, Mistake
+from course.exercises.kit import gradient_exercise, gradients_of, random_cases, scaled, transposed
+from course.exercises.sigmoid_neuron import sigmoid_backward
+from course.layers import (POINTWISE, euclidean_loss_forward, linear_forward, network_forward,
+                           random_params, relu_forward, sigmoid_forward, tanh_forward)
 from course.numgrad import input_gradients
 
 NONLINEARITIES = ("tanh", "relu", "sigmoid")  # their codes in a network case: 0, 1, 2; 3: none
@@ -64,9 +64,18 @@ def _loss_cases(rng):
     return cases
 
 
+_LINEAR_GRADIENTS = gradients_of(_output(linear_forward), ("x", "W", "b"), "dout")
+
 linear_backward = gradient_exercise(
     "linear_backward", _output(linear_forward), ("x", "W", "b", "dout"), ("x", "W", "b"),
-    upstream="dout",
+    upstream="dout", expect=_LINEAR_GRADIENTS,
+    mistakes=(
+        Mistake("dW-transposed", "dW is transposed: it has the shape of W, (m, n), so it is the "
+                "outer product of dout (size m) with x (size n), in that order.",
+                transposed(_LINEAR_GRADIENTS, 1)),
+        Mistake("db-summed", "db was summed over the outputs: each output has its own bias, so "
+                "db = dout, entry by entry (summing is for a batch, whose rows share b).",
+                lambda **case: (*_LINEAR_GRADIENTS(**case)[:2], np.sum(case["dout"])))),
     visible=[{"x": np.array([1.0, 2.0, -1.0]), "W": np.array([[1.0, 0.0, 2.0], [-1.0, 3.0, 1.0]]),
               "b": np.array([0.5, -1.0]), "dout": np.array([1.0, -2.0])},
              {"x": np.array([1.0, 0.1]), "W": np.array([[1.0, -3.0], [0.2, 1.0]]),
@@ -81,23 +90,57 @@ tanh_backward = gradient_exercise(
              {"x": np.array([[-2.0, 0.0], [1.0, 3.0]]),
               "dout": np.array([[1.0, 2.0], [-1.0, 1.0]])}],
     draw_hidden=_pointwise_cases,
-    hint="tanh'(x) = 1 - tanh(x)^2, elementwise; multiply it by dout entry by entry.")
+    hint="tanh'(x) = 1 - tanh(x)^2, elementwise; multiply it by dout entry by entry.",
+    mistakes=(
+        Mistake("pre-activation", "1 - x^2 squares the layer's input: the slope is tanh'(x) = "
+                "1 - tanh(x)^2, one minus the square of the output.",
+                lambda x, dout: ((1 - x**2) * dout,)),
+        Mistake("tanh-not-derivative", "tanh(x) is the layer's output, not its slope: tanh'(x) = "
+                "1 - tanh(x)^2.", lambda x, dout: (np.tanh(x) * dout,)),
+        Mistake("like-sigmoid", "tanh(x) (1 - tanh(x)) is the sigmoid's rule: the slope of tanh is "
+                "1 - tanh(x)^2.", lambda x, dout: (np.tanh(x) * (1 - np.tanh(x)) * dout,))))
 
 relu_backward = gradient_exercise(
     "relu_backward", _output(relu_forward), ("x", "dout"), ("x",), upstream="dout",
     visible=[{"x": np.array([-2.0, 0.0, 1.5, 3.0]), "dout": np.array([1.0, 2.0, 3.0, -1.0])}],
     expect=_relu_expect, draw_hidden=_relu_cases,
     hint="the ReLU passes dout where x >= 0 (x = 0 included: the course's convention) and "
-         "blocks it, 0, where x < 0.")
+         "blocks it, 0, where x < 0.",
+    mistakes=(
+        Mistake("blocked-at-zero", "at x = 0 the gradient was blocked: the course's convention is "
+                "relu'(0) = 1, so dout passes where x >= 0, not only where x > 0.",
+                lambda x, dout: (np.where(x == 0, 0.0, _relu_expect(x, dout)[0]),)),
+        Mistake("relu-of-dout", "the ReLU was applied to dout: what decides is the sign of the "
+                "layer's input x, not of dout. dout passes where x >= 0 and is blocked where x < 0.",
+                lambda x, dout: (np.maximum(0.0, dout),)),
+        Mistake("output-not-slope", "dout was multiplied by max(0, x), the layer's output: the "
+                "ReLU's slope is 1 where x >= 0 and 0 where x < 0.",
+                lambda x, dout: (relu_forward(x)[0] * dout,))))
 
 sigmoid_layer_backward = gradient_exercise(
     "sigmoid_layer_backward", _output(sigmoid_forward), ("x", "dout"), ("x",), upstream="dout",
     visible=[{"x": np.array([0.0, 1.0, -2.0]), "dout": np.array([1.0, 1.0, 0.5])}],
     draw_hidden=_pointwise_cases,
-    hint="sigma'(x) = sigma(x) (1 - sigma(x)), elementwise; multiply it by dout entry by entry.")
+    hint="sigma'(x) = sigma(x) (1 - sigma(x)), elementwise; multiply it by dout entry by entry.",
+    mistakes=tuple(m for m in sigmoid_backward.mistakes if m.name != "forgot-upstream"))
+
+_LOSS_GRADIENT = gradients_of(_output(euclidean_loss_forward), ("x",))
+LOSS_SIGN = ("the loss's gradient is the output minus the target, positive where the output is "
+             "above it; target minus output points the other way, and a training step would "
+             "climb the loss")
 
 euclidean_loss_backward = gradient_exercise(
     "euclidean_loss_backward", _output(euclidean_loss_forward), ("x", "y"), ("x",),
+    expect=_LOSS_GRADIENT,
+    mistakes=(
+        Mistake("sign-flipped", f"the sign is flipped: {LOSS_SIGN}. dL/dx = x - y.",
+                scaled(_LOSS_GRADIENT, -1.0)),
+        Mistake("doubled", "the gradient is twice too large: the 1/2 in L = 1/2 ||x - y||^2 is "
+                "there to cancel the 2 of the square, so dL/dx = x - y.",
+                scaled(_LOSS_GRADIENT, 2.0)),
+        Mistake("averaged", "the gradient was divided by the number of entries: L is a sum over "
+                "the entries, not a mean, so dL/dx = x - y entry by entry.",
+                scaled(_LOSS_GRADIENT, lambda x, y: 1.0 / np.size(x)))),
     visible=[{"x": np.array([0.3131]), "y": np.array([0.5])},
              {"x": np.array([1.0, 2.0, 3.0]), "y": np.array([0.0, 2.0, 5.0])}],
     draw_hidden=_loss_cases,
@@ -126,9 +169,26 @@ def _network_call(functions, case):
     return tuple(grads.get(name) for name in NETWORK_PARAMS)
 
 
-def _network_expect(act1, act2, x, y, **params):
+def _network_gradients(act1, act2, x, y, top=None, unit_slopes=False, **params):
+    """The gradients of a network case in NETWORK_PARAMS order, by centered differences of its
+    loss; or as a mistaken backward pass computes them: with top(out, y) in place of the loss on
+    the last output, or (unit_slopes) with every non-linearity keeping its values but taking
+    slope 1, so that its gradient passes through unchanged."""
     layers = network_layers(act1, act2)
-    return input_gradients(lambda **p: network_loss(layers, p, x, y), params, NETWORK_PARAMS)
+    top = top or (lambda out, y: euclidean_loss_forward(out, y)[0])
+    caches = network_forward(layers, params, x, y)[1]
+
+    def loss(**p):
+        out = x
+        for (kind, *names), cache in zip(layers, caches):
+            if kind == "linear":
+                out = linear_forward(out, *(p[name] for name in names))[0]
+            elif unit_slopes:   # its value at the case, plus the nudge of its input
+                out = POINTWISE[kind](cache[0])[0] + (out - cache[0])
+            else:
+                out = POINTWISE[kind](out)[0]
+        return top(out, y)
+    return input_gradients(loss, params, NETWORK_PARAMS)
 
 
 def _network_case(rng, act1, act2, sizes, digits=None):
@@ -166,10 +226,22 @@ network_backward = Exercise(
     outputs=tuple("d" + name for name in NETWORK_PARAMS),
     visible=(_network_case(np.random.default_rng(2), 0, 1, (3, 4, 3, 2), digits=1),
              _network_case(np.random.default_rng(3), 2, 0, (2, 3, 3, 1), digits=1)),
-    draw_hidden=_network_cases, expect=_network_expect, call=_network_call,
+    draw_hidden=_network_cases, expect=_network_gradients, call=_network_call,
     hint="run network_forward for the caches, start from the loss's backward, then walk the "
          "layers in reverse, feeding each one's dx to the layer below and keeping dW, db by "
-         "name (act1, act2 in the check: 0 tanh, 1 relu, 2 sigmoid, 3 none).")
+         "name (act1, act2 in the check: 0 tanh, 1 relu, 2 sigmoid, 3 none).",
+    mistakes=(
+        Mistake("loss-sign-flipped", f"every gradient has the wrong sign: {LOSS_SIGN}. Call "
+                "euclidean_loss_backward with the output first, then the target.",
+                scaled(_network_gradients, -1.0)),
+        Mistake("no-loss-gradient", "the walk did not start at the loss: the gradient arriving at "
+                "the last layer is the loss's gradient on the output (output minus target, from "
+                "euclidean_loss_backward on the loss's cache), not 1.",
+                lambda **case: _network_gradients(**case, top=lambda out, y: np.sum(out))),
+        Mistake("skipped-nonlinearities", "the gradients went through the non-linearities "
+                "unchanged: each one is a layer of the walk too, and multiplies dout by its slope "
+                "at its input (its backward pass).",
+                lambda **case: _network_gradients(**case, unit_slopes=True))))
 
 EXERCISES = (linear_backward, tanh_backward, relu_backward, sigmoid_layer_backward,
              euclidean_loss_backward, network_backward)

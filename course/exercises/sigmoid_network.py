@@ -1,9 +1,13 @@
 """Assignment 09: forward and backward pass of a one-hidden-layer sigmoid network (z/a notation)."""
 import numpy as np
 
-from course.checks import Exercise
+from course.checks import Exercise, Mistake
+from course.exercises.kit import scaled, transposed
+from course.exercises.layers import LOSS_SIGN
+from course.exercises.vectorized import BIAS_SUMS
 from course.numgrad import input_gradients
-from course.sigmoid_network import WORKED, sigmoid_network_loss, sigmoid_network_output
+from course.sigmoid_network import (WORKED, sigmoid_network_loss, sigmoid_network_output,
+                                    sigmoid_network_values)
 
 _WEIGHTS = ("W1", "b1", "W2", "b2")
 
@@ -30,6 +34,33 @@ _BATCH = {name: np.round(value, 1) for name, value in _BATCH.items()}
 
 _VISIBLE = (WORKED, _BATCH)
 
+def _output(W1, b1, W2, b2, x, stop="a2"):
+    """A 1-tuple: the network's output, or the forward value named stop (z2 for a network
+    without its output sigmoid)."""
+    return (sigmoid_network_values(W1, b1, W2, b2, x)[stop],)
+
+
+def _gradients(**case):
+    """(dW1, db1, dW2, db2) of a case, by centered differences of the loss."""
+    return input_gradients(sigmoid_network_loss, case, _WEIGHTS)
+
+
+def _bias_rows(**case):
+    """The gradients with db1 and db2 not summed over the batch: one row per example, each the
+    bias gradient of that example alone."""
+    dW1, _, dW2, _ = _gradients(**case)
+    alone = [_gradients(**{**case, "x": case["x"][[n]], "y": case["y"][[n]]})
+             for n in range(len(case["x"]))]
+    return dW1, np.array([g[1] for g in alone]), dW2, np.array([g[3] for g in alone])
+
+
+def _output_slope_skipped(**case):
+    """The gradients when delta2 is yhat - y, without the output sigmoid's slope: the true
+    gradients for the target y' that makes yhat - y' = (yhat - y) / (yhat (1 - yhat))."""
+    yhat = sigmoid_network_output(*(case[name] for name in (*_WEIGHTS, "x")))
+    return _gradients(**{**case, "y": yhat - (yhat - case["y"]) / (yhat * (1 - yhat))})
+
+
 sigmoid_network_forward = Exercise(
     name="sigmoid_network_forward", arguments=("W1", "b1", "W2", "b2", "x"), outputs=("yhat",),
     visible=tuple({k: v for k, v in case.items() if k != "y"} for case in _VISIBLE),
@@ -39,14 +70,36 @@ sigmoid_network_forward = Exercise(
     call=lambda functions, case: functions[0](*(case[a] for a in
                                                 ("W1", "b1", "W2", "b2", "x")))[0],
     hint="one example per row of x: multiply the rows by W1 transposed, add b1 to every row, "
-         "apply the sigmoid; then the same with W2 and b2.")
+         "apply the sigmoid; then the same with W2 and b2.",
+    mistakes=(
+        Mistake("no-output-sigmoid", "yhat is z2, the weighted sum: this network passes its output "
+                "through a sigmoid too, yhat = a2 = sigma(z2).",
+                lambda **case: _output(**case, stop="z2")),
+        Mistake("no-biases", "the biases are missing: each affine step adds its bias to every row, "
+                "z = a W^T + b (numpy broadcasts b).",
+                lambda W1, b1, W2, b2, x: _output(W1, 0 * b1, W2, 0 * b2, x)),
+        Mistake("W1-not-transposed", "the rows of x were multiplied by W1, not by its transpose: "
+                "W1 is (H, D) and a row of x has D entries, so z1 = x W1^T + b1. With a square W1 "
+                "both products run and only the values differ.",
+                lambda W1, b1, W2, b2, x: _output(np.transpose(W1), b1, W2, b2, x))))
 
 sigmoid_network_backward = Exercise(
     name="sigmoid_network_backward", arguments=("W1", "b1", "W2", "b2", "x", "y"),
     outputs=tuple("d" + name for name in _WEIGHTS), visible=_VISIBLE, draw_hidden=_random_cases,
-    expect=lambda **case: input_gradients(sigmoid_network_loss, case, _WEIGHTS),
+    expect=_gradients,
     hint="start from dJ/dyhat = yhat - y (not y - yhat); each sigmoid multiplies by a (1 - a) "
          "elementwise; an affine step gives its weights (gradient on z)^T times its input, its "
-         "bias the gradient on z summed over the rows, and its input the gradient on z times W.")
+         "bias the gradient on z summed over the rows, and its input the gradient on z times W.",
+    mistakes=(
+        Mistake("loss-sign-flipped", f"every gradient has the wrong sign: {LOSS_SIGN}. "
+                "dJ/dyhat = yhat - y.", scaled(_gradients, -1.0)),
+        Mistake("biases-not-summed", f"db1 and db2 have one row per example: {BIAS_SUMS}, and "
+                "each has the shape of its bias.", _bias_rows),
+        Mistake("weights-transposed", "dW1 and dW2 are transposed: each has the shape of its "
+                "weight, (gradient on z)^T times the layer's input. With a square W1 only the "
+                "values show it.", transposed(_gradients, 0, 2)),
+        Mistake("output-slope-skipped", "delta2 skipped the output sigmoid: yhat = sigma(z2), so "
+                "the gradient on z2 is (yhat - y) times its slope yhat (1 - yhat), elementwise.",
+                _output_slope_skipped)))
 
 EXERCISES = (sigmoid_network_forward, sigmoid_network_backward)

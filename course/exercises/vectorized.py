@@ -1,7 +1,8 @@
 """Assignment 06: gradients of matrix products, found by dimension analysis."""
 import numpy as np
 
-from course.exercises.kit import gradient_exercise, random_cases
+from course.checks import Mistake
+from course.exercises.kit import gradient_exercise, gradients_of, random_cases, transposed
 from course.vectorized import affine, matmul, matmul_rows
 
 
@@ -37,9 +38,46 @@ def _seeded(seed, **shapes):
     return {name: np.round(rng.uniform(-2, 2, size=shape), 1) for name, shape in shapes.items()}
 
 
+_COLUMNS_GRADIENTS = gradients_of(matmul, ("W", "X"), "dD")
+_ROWS_GRADIENTS = gradients_of(matmul_rows, ("X", "W"), "dD")
+_AFFINE_GRADIENTS = gradients_of(affine, ("X", "W", "b"), "dD")
+
+# Square first: every product then runs, and only the values can tell a transposed or reordered
+# gradient from the right one.
+_SQUARE = {"W": np.array([[1.0, 2.0], [0.0, -1.0]]), "X": np.array([[2.0, 0.0], [1.0, 3.0]]),
+           "dD": np.array([[1.0, -1.0], [2.0, 0.0]])}
+
+
+def _product_mistakes(expect, other_expect, other, here, fits):
+    """The catalogue of a matrix product's backward pass: the formulas of the other layout (which
+    run only when every size is equal), then each gradient transposed.
+
+    expect, other_expect: this layout's and the other layout's expected gradients (the other's
+    two outputs come in reverse order); other: the other layout, "rows" or "columns"; here: this
+    layout's shapes as text; fits: (gradient name, the product of shapes that fits) for
+    each output, in order.
+    """
+    layouts = {"rows": "row layout D = X W", "columns": "column layout D = W X"}
+    mine = "row" if other == "columns" else "column"
+    return (Mistake(f"{other}-layout", f"these are the formulas of the {layouts[other]} (they only "
+                    f"run when every size is equal). Here X holds one example per {mine}: redo "
+                    f"the dimension analysis with the shapes {here}.",
+                    lambda **case: other_expect(**case)[::-1]),
+            *(Mistake(f"{name}-transposed", f"{name} came out transposed. A gradient has the shape "
+                      "of its variable, and dimension analysis with sizes that differ finds the "
+                      f"one product that fits: {product} (with square matrices, shapes alone "
+                      "cannot tell).", transposed(expect, i))
+              for i, (name, product) in enumerate(fits)))
+
+
 matmul_backward = gradient_exercise(
     "matmul_backward", matmul, ("W", "X", "dD"), ("W", "X"), upstream="dD",
-    visible=[{"W": np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 1.0]]),
+    expect=_COLUMNS_GRADIENTS,
+    mistakes=_product_mistakes(_COLUMNS_GRADIENTS, _ROWS_GRADIENTS, "rows",
+                               "W (m, n), X (n, p), dD (m, p)",
+                               (("dW", "(m, p) times (p, n)"), ("dX", "(n, m) times (m, p)"))),
+    visible=[_SQUARE,
+             {"W": np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 1.0]]),
               "X": np.array([[1.0, -1.0], [0.0, 2.0], [3.0, 1.0]]),
               "dD": np.array([[1.0, 0.0], [0.0, -1.0]])},
              _seeded(6, W=(5, 10), X=(10, 3), dD=(5, 3))],
@@ -49,7 +87,12 @@ matmul_backward = gradient_exercise(
 
 matmul_rows_backward = gradient_exercise(
     "matmul_rows_backward", matmul_rows, ("X", "W", "dD"), ("X", "W"), upstream="dD",
-    visible=[{"X": np.array([[1.0, 2.0], [0.0, -1.0], [2.0, 1.0]]),
+    expect=_ROWS_GRADIENTS,
+    mistakes=_product_mistakes(_ROWS_GRADIENTS, _COLUMNS_GRADIENTS, "columns",
+                               "X (p, n), W (n, m), dD (p, m)",
+                               (("dX", "(p, m) times (m, n)"), ("dW", "(n, p) times (p, m)"))),
+    visible=[{"X": _SQUARE["X"], "W": _SQUARE["W"], "dD": _SQUARE["dD"]},
+             {"X": np.array([[1.0, 2.0], [0.0, -1.0], [2.0, 1.0]]),
               "W": np.array([[1.0, 0.0, -2.0], [3.0, 1.0, 1.0]]),
               "dD": np.array([[1.0, 0.0, 1.0], [-1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])},
              _seeded(7, X=(3, 10), W=(10, 5), dD=(3, 5))],
@@ -57,8 +100,24 @@ matmul_rows_backward = gradient_exercise(
     hint="write down the shapes of X, W and dD, then find the one product of dD with W (for dX) "
          "and of X with dD (for dW) that has the shape of the variable.")
 
+def _bias_gradient(db):
+    """A mistake's returns: the expected dX and dW with db computed from dD (p, m) by db(dD)."""
+    return lambda **case: (*_AFFINE_GRADIENTS(**case)[:2], db(case["dD"]))
+
+
+BIAS_SUMS = ("the bias is shared by every row of the batch, so its gradient is the sum over the rows "
+             "of the gradient on the layer's output")
+
 affine_backward = gradient_exercise(
     "affine_backward", affine, ("X", "W", "b", "dD"), ("X", "W", "b"), upstream="dD",
+    expect=_AFFINE_GRADIENTS,
+    mistakes=(
+        Mistake("bias-not-summed", f"db is dD itself, one row per example: {BIAS_SUMS}, and db has "
+                "the shape of b.", _bias_gradient(lambda dD: dD)),
+        Mistake("bias-summed-over-outputs", f"db sums each row of dD, over the outputs: {BIAS_SUMS}, "
+                "one entry per output.", _bias_gradient(lambda dD: np.sum(dD, axis=1))),
+        Mistake("bias-averaged", f"db is the mean of the rows of dD, not their sum: {BIAS_SUMS}, "
+                "and the loss adds the examples up.", _bias_gradient(lambda dD: np.mean(dD, axis=0)))),
     visible=[{"X": np.array([[1.0, 2.0], [0.0, -1.0], [2.0, 1.0]]),
               "W": np.array([[1.0, 0.0, -2.0], [3.0, 1.0, 1.0]]),
               "b": np.array([0.5, -1.0, 2.0]),
