@@ -244,7 +244,8 @@ def random_graph(rng, leaves=(2, 5), gates=(3, 9), dead=0.5):
     often (an add, multiply or max sometimes reads one node in both slots). With probability
     dead, one more gate that the output does not depend on. Then the node numbers are shuffled,
     so rows come in no particular order, except that node 0 is the second input of a gate the
-    output depends on whenever there is one (code that takes index 0 for "no input" then fails).
+    output depends on whenever there is one, a multiply gate (whose gradient on its first input is
+    that value) where there is one: code that takes index 0 for "no input" then fails.
 
     Values stay moderate: leaves in [-2, 2]; a 1/x gate only on inputs at least 0.3 from 0, a max
     gate only on inputs at least 0.05 apart, and no value beyond 30 in size.
@@ -262,7 +263,8 @@ def random_graph(rng, leaves=(2, 5), gates=(3, 9), dead=0.5):
         rows.append(_random_gate(rng, found, first))
         found.append(apply_op(rows[-1][0], *(found[j] for j in rows[-1][1:] if j >= 0)))
     shuffle = rng.permutation(len(rows))  # node k is called shuffle[k]
-    seconds = [b for _, _, b in rows[:output + 1] if b >= 0]
+    seconds = ([b for code, _, b in rows[:output + 1] if b >= 0 and code == MUL]
+               or [b for _, _, b in rows[:output + 1] if b >= 0])
     if seconds:
         zero, chosen = int(np.argmin(shuffle)), int(rng.choice(seconds))
         shuffle[zero], shuffle[chosen] = shuffle[chosen], shuffle[zero]

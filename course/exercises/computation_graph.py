@@ -233,7 +233,7 @@ graph_backward = Exercise(
     name="graph_backward", arguments=("graph", "values", "output"), outputs=("grads",),
     visible=tuple({"graph": ex.graph, "values": ex.values(), "output": ex.output}
                   for ex in _VISIBLE_GRAPHS),
-    draw_hidden=lambda rng: _graph_cases(rng, ("graph", "values", "output")),
+    draw_hidden=lambda rng: _graph_cases(rng, ("graph", "values", "output"), count=6),
     expect=lambda graph, values, output: (
         node_gradients(np.asarray(graph).astype(int), values, int(output)),),
     call=lambda functions, case: _int_graph_call(functions, case, "graph", "values", "output"),
