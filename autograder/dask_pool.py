@@ -84,12 +84,19 @@ class DaskCluster:
                               "with `dask scheduler` and workers with `dask worker ADDRESS`, or "
                               "grade on this machine without --scheduler") from None
         try:
-            self.client.wait_for_workers(1, timeout=timeout)
+            self._wait_for_workers(address, timeout)
             self.protections = self._warm_up()
         except BaseException:
             self.client.close()
             raise
         self.threads = sum(self.client.nthreads().values())
+
+    def _wait_for_workers(self, address, timeout):
+        try:
+            self.client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            raise CourseError(f"no Dask worker joined the scheduler at {address} in {timeout} s: "
+                              f"start some with `dask worker {address}`") from None
 
     def _warm_up(self):
         """Start a warm grading process on every worker; their protections, merged."""

@@ -77,6 +77,13 @@ def test_does_an_unreachable_scheduler_get_a_clear_error():
         DaskCluster(address, timeout=2)
 
 
+def test_does_a_scheduler_without_workers_get_a_clear_error():
+    with LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
+        with pytest.raises(CourseError, match="no Dask worker joined the scheduler at .* in 2 s: "
+                                              "start some with `dask worker tcp://"):
+            DaskCluster(empty.scheduler_address, timeout=2)
+
+
 SLOW = "import time\ntime.sleep(0.5)"   # a cell that keeps every run busy for half a second
 
 
