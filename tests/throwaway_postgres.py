@@ -70,12 +70,12 @@ def _throwaway(binaries):
         shutil.chown(folder, user)
     data, port = folder / "data", _free_port()
     subprocess.run([binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                    "--no-locale", "--no-sync"], user=user, check=True, capture_output=True)
+                    "--no-locale", "--no-sync"], user=user, cwd=folder, check=True, capture_output=True)
     log = open(folder / "server.log", "wb")
     server = subprocess.Popen(
         [binaries / "postgres", "-D", data, "-h", "127.0.0.1", "-p", str(port), "-k", folder,
          "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-        user=user, stdout=log, stderr=subprocess.STDOUT)
+        user=user, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
     url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     try:
         _wait_until_up(url, server, folder / "server.log")
