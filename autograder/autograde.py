@@ -22,13 +22,14 @@ def submitted_students(root, assignment):
 
 
 def autograde(root, names, students=(), workers=2, force=False, limits=Limits(),
-              progress=True, url=None):
+              progress=True, url=None, scheduler=None):
     """Grade the submissions of the named assignments and record them.
 
     students: only these, in this order (each must have submitted one of them); force: grade again
-    what is up to date. Returns (graded, skipped, protections): the new SubmissionResults, the
-    (assignment, student) pairs left alone because their result is up to date, and the sandbox
-    protections the workers reported.
+    what is up to date; scheduler: a Dask scheduler's address, to run the submissions' code on its
+    cluster instead of in `workers` local worker processes. Returns (graded, skipped, protections):
+    the new SubmissionResults, the (assignment, student) pairs left alone because their result is
+    up to date, and the sandbox protections the workers reported.
     """
     root = Path(root)
     specs = {name: read_assignment(root, name) for name in names}
@@ -42,7 +43,19 @@ def autograde(root, names, students=(), workers=2, force=False, limits=Limits(),
     skipped = [pair for pair in chosen if pair not in todo]
     if not todo:
         return [], skipped, {}
+    if scheduler:
+        from autograder.dask_pool import DaskCluster
+        with DaskCluster(scheduler, limits) as cluster:
+            graded = _grade(root, names, specs, todo, cluster.workers(len(todo)), url, progress)
+        return graded, skipped, cluster.protections
     pool = [Worker(slot, limits) for slot in range(max(1, min(workers, len(todo))))]
+    graded = _grade(root, names, specs, todo, pool, url, progress)
+    return graded, skipped, pool[0].protections or {}
+
+
+def _grade(root, names, specs, todo, pool, url, progress):
+    """Grade the (assignment, student) pairs of todo, one grading thread per worker of the pool,
+    and record each result as it comes; returns the SubmissionResults."""
     jobs, done = queue.Queue(), queue.Queue()
     for pair in todo:
         jobs.put(pair)
@@ -76,8 +89,7 @@ def autograde(root, names, students=(), workers=2, force=False, limits=Limits(),
             jobs.put(None)
         for thread in threads:
             thread.join(timeout=30)
-    protections = pool[0].protections if pool[0].protections else {}
-    return graded, skipped, protections
+    return graded
 
 
 def _drain(jobs):

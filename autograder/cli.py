@@ -40,12 +40,13 @@ def autograde_command(args, root=None):
     names = assignments(root, args.assignments)
     try:
         graded, skipped, protections = autograde(root, names, args.student, args.workers,
-                                                 args.force)
+                                                 args.force, scheduler=args.scheduler)
     except ValueError as error:
         raise CourseError(str(error)) from None
     if protections:
-        print("sandbox: " + "; ".join(f"{name} {'on' if on else 'OFF'}"
-                                      for name, (on, _) in protections.items()))
+        where = f" of the Dask workers at {args.scheduler}" if args.scheduler else ""
+        print(f"sandbox{where}: " + "; ".join(f"{name} {'on' if on else 'OFF'}"
+                                            for name, (on, _) in protections.items()))
         for name, (on, how) in protections.items():
             if not on:
                 print(f"  {name} is off: {how}")
@@ -113,7 +114,8 @@ def demo_command(args):
     write_class(demo, "02_gates", "gates.ipynb", gates_class(root))
     print(f"sample class of 12 submissions written to {demo / 'submitted'}")
     step = argparse.Namespace(assignment="02_gates", assignments=["02_gates"], student=[],
-                              workers=args.workers, force=False, output=str(demo / "grades.csv"))
+                              workers=args.workers, force=False, output=str(demo / "grades.csv"),
+                              scheduler=None)
     for command in (autograde_command, feedback_command, export_command, report_command):
         command(step, demo)
     print(f"\nOpen {demo / 'reports' / '02_gates.html'} for the class report and "
@@ -146,6 +148,9 @@ def _parser():
                        help="grade only this student (repeatable)")
     grade.add_argument("--workers", type=int, default=2, help="sandboxes at once (default: 2)")
     grade.add_argument("--force", action="store_true", help="grade again what is up to date")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="run the submissions' code on this Dask cluster instead of --workers "
+                            "local sandboxes (each Dask worker sandboxes it the same way)")
     command("feedback", feedback_command,
             "write feedback/<student>/ASSIGNMENT/<notebook>.html").add_argument("assignment", metavar="ASSIGNMENT")
     export = command("export", export_command, "write the grades as CSV, one row per exercise")

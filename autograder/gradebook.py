@@ -1,16 +1,32 @@
 """Scores into nbgrader's own gradebook, so formgrader and `nbgrader export` keep working."""
 from pathlib import Path
+import logging
+import random
 import shutil
 import tempfile
+import time
 import warnings
 
-from sqlalchemy.exc import SAWarning
+from sqlalchemy.exc import DBAPIError, SAWarning
 
-from autograder.course_dir import nbgrader_config
+from autograder.course_dir import CourseError, nbgrader_config
 from autograder.results import NEEDS_A_PERSON
+
+TRIES = 6   # attempts at one gradebook step that another grader's writing at once can make fail
 
 # nbgrader 0.9 trips SQLAlchemy 2's autoflush warnings on every submission; they are harmless.
 warnings.filterwarnings("ignore", category=SAWarning)
+
+
+class _TriedAgain(logging.Filter):
+    """nbgrader logs a traceback for every clash it rolls back; the steps here that meet one try
+    again, and raise if they keep failing, so the log would only alarm."""
+
+    def filter(self, record):
+        return not record.getMessage().startswith("Rolling back session due to database error")
+
+
+logging.getLogger("tornado.application").addFilter(_TriedAgain())
 
 
 def db_url(root):
@@ -24,16 +40,29 @@ def db_url(root):
 def ensure_assignment(root, assignment, url):
     """Make sure the gradebook knows the assignment's notebooks and cells, as nbgrader's
     generate_assignment records them (run here with its release written to a scratch folder)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(url) as gradebook:
-        try:
-            known = {nb.name for nb in gradebook.find_assignment(assignment).notebooks}
-        except MissingEntry:
-            known = set()
     wanted = {p.stem for p in (Path(root) / "source" / assignment).glob("*.ipynb")}
-    if wanted <= known:
-        return
+    for attempt in range(TRIES):   # another grader may be recording it at the same time
+        if wanted <= _known_notebooks(url, assignment):
+            return
+        result = _generate_assignment(root, assignment, url)
+        if result["success"]:
+            return
+        _pause(attempt)
+    raise RuntimeError(f"nbgrader could not record {assignment} in the gradebook:\n"
+                       f"{result.get('error') or result.get('log')}")
+
+
+def _known_notebooks(url, assignment):
+    from nbgrader.api import MissingEntry
+
+    with open_gradebook(url) as gradebook:
+        try:
+            return {nb.name for nb in gradebook.find_assignment(assignment).notebooks}
+        except MissingEntry:
+            return set()
+
+
+def _generate_assignment(root, assignment, url):
     from nbgrader.apps import NbGraderAPI
     scratch = tempfile.mkdtemp(prefix="gradebook-release-")
     try:
@@ -41,12 +70,36 @@ def ensure_assignment(root, assignment, url):
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.db_url = url
         config.CourseDirectory.release_directory = scratch
-        result = NbGraderAPI(config=config).generate_assignment(assignment)
-        if not result["success"]:
-            raise RuntimeError(f"nbgrader could not record {assignment} in the gradebook:\n"
-                               f"{result.get('error') or result.get('log')}")
+        return NbGraderAPI(config=config).generate_assignment(assignment)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def open_gradebook(url):
+    """nbgrader's Gradebook at url. Several graders may open a new database at once: each
+    creates the tables the others have not, so a clash is tried again."""
+    from nbgrader.api import Gradebook, InvalidEntry
+    for attempt in range(TRIES):
+        try:
+            return Gradebook(url)
+        except ModuleNotFoundError as error:
+            raise CourseError(f"the gradebook {_shown(url)} needs the database driver {error.name}: "
+                              "install it with pip install 'backprop-course[postgres]'") from None
+        except (DBAPIError, InvalidEntry) as error:
+            if attempt == TRIES - 1:
+                raise CourseError(f"cannot open the gradebook {_shown(url)} ({error}): check "
+                                  "c.CourseDirectory.db_url in nbgrader_config.py") from None
+            _pause(attempt)
+
+
+def _shown(url):
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _pause(attempt):
+    """Wait a little longer after each clash, at random, so that two graders fall out of step."""
+    time.sleep(random.uniform(0.05, 0.2) * 2 ** attempt)
 
 
 class GradebookWriter:
@@ -55,10 +108,22 @@ class GradebookWriter:
     when its status needs a person)."""
 
     def __init__(self, url):
-        from nbgrader.api import Gradebook
-        self.gradebook = Gradebook(url)
+        self.gradebook = open_gradebook(url)
 
     def record(self, result, timestamp=None):
+        """Write one result. Another grader creating the same student at the same moment makes
+        one of the two fail; that one rolls back and writes again."""
+        from nbgrader.api import InvalidEntry
+        for attempt in range(TRIES):
+            try:
+                return self._write(result, timestamp)
+            except (DBAPIError, InvalidEntry):
+                self.gradebook.db.rollback()
+                if attempt == TRIES - 1:
+                    raise
+                _pause(attempt)
+
+    def _write(self, result, timestamp):
         gb = self.gradebook
         gb.update_or_create_student(result.student)
         submission = gb.update_or_create_submission(result.assignment, result.student,

@@ -1,0 +1,137 @@
+"""Grading workers on a Dask cluster: the untrusted runs go to the cluster, judging stays here.
+
+A grading thread drives a DaskWorker exactly as it drives a local autograder.pool.Worker. Each run
+of a submission becomes one Dask task holding the whole job (the notebook's cells and the cases,
+read and drawn by the coordinator), so a Dask worker needs the course package but not the course
+folder. On the Dask worker the task hands the job to a warm autograder.worker process of its own
+(one per Dask worker thread, started on first use), which runs it in the same sandbox, with the
+same limits, as local grading. What comes back is the run's messages as one JSON text: plain
+numbers and arrays in transport's form, never a pickled object. A task whose Dask worker died is
+run again by Dask on another; its one result is recorded once.
+"""
+from dataclasses import asdict
+import json
+import threading
+
+from autograder.course_dir import CourseError
+from autograder.pool import Worker
+from autograder.sandbox import Limits
+
+_warm = threading.local()   # on a Dask worker: this thread's warm grading processes, by limits
+
+
+def run_on_dask_worker(job, limits):
+    """A Dask task: run one job in the sandbox of this thread's warm grading process.
+    limits: a Limits as a dict. Returns the run's messages, up to its {"end": ...}, as JSON text."""
+    return json.dumps(list(_warm_worker(Limits(**limits)).run(job)))
+
+
+def warm_up_dask_worker(limits):
+    """A Dask task: start this thread's warm grading process; returns the sandbox protections it
+    reports (name -> [active, how])."""
+    return _warm_worker(Limits(**limits)).protections
+
+
+def _warm_worker(limits):
+    workers = _warm.__dict__.setdefault("workers", {})
+    if limits not in workers:
+        workers[limits] = Worker(0, limits).start()
+    return workers[limits]
+
+
+class DaskWorker:
+    """Stands in for autograder.pool.Worker in a grading thread; its jobs run on the cluster."""
+
+    def __init__(self, client, limits):
+        self.client, self.limits = client, asdict(limits)
+
+    def start(self):
+        return self
+
+    def run(self, job):
+        """Yield the messages of the job's sandboxed run on some Dask worker, ending with
+        {"end": ...}; a job that brought down every Dask worker Dask tried ends as "worker died"."""
+        from distributed import KilledWorker
+        future = self.client.submit(run_on_dask_worker, job, self.limits, pure=False)
+        try:
+            text = future.result()
+        except KilledWorker:
+            yield {"end": {"reason": "worker died"}}
+            return
+        yield from json.loads(text)
+
+    def stop(self):
+        pass
+
+
+class DaskCluster:
+    """A connection to a Dask scheduler for one grading run (a context manager).
+
+    protections: the sandbox protections of its workers, each on only if it is on for every one;
+    threads: how many tasks the workers run at once."""
+
+    def __init__(self, address, limits=Limits(), timeout=30):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise CourseError("grading on a cluster needs Dask: pip install 'backprop-course[dask]' "
+                              "here and on every Dask worker") from None
+        self.limits = limits
+        try:
+            self.client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, ValueError) as error:
+            raise CourseError(f"cannot reach the Dask scheduler at {address} ({error}): start one "
+                              "with `dask scheduler` and workers with `dask worker ADDRESS`, or "
+                              "grade on this machine without --scheduler") from None
+        try:
+            self._wait_for_workers(address, timeout)
+            self.protections = self._warm_up()
+        except BaseException:
+            self.client.close()
+            raise
+        self.threads = sum(self.client.nthreads().values())
+
+    def _wait_for_workers(self, address, timeout):
+        try:
+            self.client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            raise CourseError(f"no Dask worker joined the scheduler at {address} in {timeout} s: "
+                              f"start some with `dask worker {address}`") from None
+
+    def _warm_up(self):
+        """Start a warm grading process on every worker; their protections, merged."""
+        workers = list(self.client.nthreads())
+        futures = [self.client.submit(warm_up_dask_worker, asdict(self.limits), workers=[address],
+                                      allow_other_workers=False, pure=False)
+                   for address in workers]
+        reports = {}
+        for address, future in zip(workers, futures):
+            try:
+                reports[address] = future.result()
+            except Exception as error:
+                raise CourseError(f"the Dask worker {address} cannot grade ({type(error).__name__}: "
+                                  f"{error}): install this course on every worker") from None
+        return weakest(reports)
+
+    def workers(self, submissions):
+        """Grading threads' workers: two per task slot of the cluster (one waits on the cluster
+        while the other's result is judged here), at most one per submission."""
+        return [DaskWorker(self.client, self.limits)
+                for _ in range(max(1, min(2 * self.threads, submissions)))]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.client.close()
+
+
+def weakest(reports):
+    """One protections dict for many workers (address -> name -> (active, how)): a protection is
+    active only if every worker has it, and otherwise says where it is off."""
+    merged = {}
+    for address, protections in reports.items():
+        for name, (active, how) in protections.items():
+            if name not in merged or (merged[name][0] and not active):
+                merged[name] = (active, how if active else f"{how} (on {address})")
+    return merged

@@ -1,0 +1,137 @@
+"""Grading on a Dask cluster: does `autograde --scheduler` give exactly the scores of local
+grading, with the same sandbox on the Dask workers, and does a Dask worker killed in the middle
+of a run lose no submission and grade none twice?
+
+The cluster is a real distributed.LocalCluster of two worker processes (one thread each) on
+127.0.0.1; the coordinator is a `backprop-course` process or autograde() in this one.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+from distributed import Client, LocalCluster
+from nbgrader.api import Gradebook
+import psutil
+import pytest
+
+from autograder import results
+from autograder.autograde import autograde
+from autograder.course_dir import CourseError
+from autograder.dask_pool import DaskCluster
+from autograder.sample_class import gates_class, replace_in, solved_release, with_cell, write_class
+from autograder.sandbox import Limits
+from conftest import ROOT
+
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
+
+LIMITS = Limits(cell_seconds=3, case_seconds=2, job_seconds=20)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as local, Client(local) as client:
+        yield local.scheduler_address, client
+
+
+def gates_course(root, submissions):
+    """A course directory at root with 02_gates and these submissions (student -> notebook)."""
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    for folder in ("source", "release"):
+        shutil.copytree(ROOT / folder / "02_gates", root / folder / "02_gates")
+    write_class(root, "02_gates", "gates.ipynb", submissions)
+    return root
+
+
+def graded(root):
+    """student -> [(exercise, score, status, message)] of every saved result, and its notes."""
+    return {r.student: ([(e.exercise, e.score, e.status, e.message) for e in r.exercises], r.notes)
+            for r in results.load_all(root, "02_gates")}
+
+
+def test_does_the_cluster_give_exactly_the_scores_of_local_grading(cluster, tmp_path):
+    """The sample class, every status in it, graded here and on the cluster."""
+    address, client = cluster
+    sample = gates_class(ROOT)
+    here = gates_course(tmp_path / "here", sample)
+    there = gates_course(tmp_path / "there", sample)
+    autograde(here, ["02_gates"], workers=2, limits=LIMITS, progress=False)
+    autograde(there, ["02_gates"], limits=LIMITS, progress=False, scheduler=address)
+    assert graded(there) == graded(here)
+    assert len(graded(there)) == len(sample)
+    for pid in client.run(os.getpid).values():   # the untrusted runs happened on the Dask workers
+        assert any("autograder.worker" in " ".join(child.cmdline())
+                   for child in psutil.Process(pid).children())
+
+
+def test_does_an_unreachable_scheduler_get_a_clear_error():
+    with socket.socket() as probe:   # a port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    with pytest.raises(CourseError, match=f"cannot reach the Dask scheduler at {address}.*"
+                                          "start one with `dask scheduler`"):
+        DaskCluster(address, timeout=2)
+
+
+def test_does_a_scheduler_without_workers_get_a_clear_error():
+    with LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
+        with pytest.raises(CourseError, match="no Dask worker joined the scheduler at .* in 2 s: "
+                                              "start some with `dask worker tcp://"):
+            DaskCluster(empty.scheduler_address, timeout=2)
+
+
+SLOW = "import time\ntime.sleep(0.5)"   # a cell that keeps every run busy for half a second
+
+
+def test_does_a_dask_worker_killed_mid_run_lose_no_submission_and_grade_none_twice(cluster, tmp_path):
+    """`backprop-course autograde --scheduler` grades a class while one of the two Dask workers is
+    killed in the middle of a grading task; Dask runs its tasks again on the other."""
+    address, client = cluster
+    solved = solved_release(ROOT, "02_gates", "gates.ipynb")
+    wrong = replace_in(solved, "mul_backward", "return y * dout, x * dout", "return x * dout, y * dout")
+    expected = {f"student{i:02d}": 5.0 if i % 2 else 2.0 for i in range(16)}
+    root = gates_course(tmp_path / "course", {s: with_cell(solved if score == 5 else wrong, SLOW)
+                                              for s, score in expected.items()})
+    grading = subprocess.Popen(["backprop-course", "autograde", "02_gates", "--scheduler", address],
+                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    victim, started = _busy_worker(client)
+    left_behind = psutil.Process(victim).children(recursive=True)
+    os.kill(victim, signal.SIGKILL)
+    output, _ = grading.communicate(timeout=300)
+    assert grading.returncode == 0, output
+
+    assert 2 < started < len(expected)   # the kill landed mid-run, on a worker running a task
+    assert "16 submission(s) graded" in output
+    assert f"sandbox of the Dask workers at {address}:" in output
+    if os.geteuid() == 0:   # as in CI: the Dask workers sandbox as local grading does as root
+        for protection in ("no network", "own empty root directory", "unprivileged user"):
+            assert f"{protection} on" in output
+    saved = results.load_all(root, "02_gates")
+    assert {r.student: r.score for r in saved} == expected
+    for result in saved:
+        assert {e.status for e in result.exercises} <= {"passed", "failed"}, result
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        submissions = gradebook.find_assignment("02_gates").submissions
+        assert sorted(s.student.id for s in submissions) == sorted(expected)
+        assert {s.student.id: s.score for s in submissions} == expected
+    gone, alive = psutil.wait_procs(left_behind, timeout=30)
+    assert not alive, f"the killed worker left {alive} behind"
+
+
+def _busy_worker(client, seconds=120):
+    """Once a few grading tasks have started: the pid of a Dask worker that is running one, and
+    how many tasks have started so far (Dask keys them run_on_dask_worker-...)."""
+    seen = set()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for address, keys in client.processing().items():
+            running = {k for k in keys if str(k).startswith("run_on_dask_worker")}
+            seen |= running
+            if running and len(seen) > 2:
+                return client.run(os.getpid)[address], len(seen)
+        time.sleep(0.02)
+    raise AssertionError("no Dask worker was running a grading task")
