@@ -73,7 +73,8 @@ def frequent_mistakes(graded, most=10):
 
 def _gist(e):
     if e.mistake:
-        return next(line for line in e.message.splitlines() if line.startswith("Mistake: "))
+        said = next(line for line in e.message.splitlines() if line.startswith(("Mistake: ", "Looks like: ")))
+        return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", said) if said.startswith("Looks") else said
     return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", e.message.splitlines()[0])
 
 

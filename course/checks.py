@@ -81,7 +81,8 @@ def describe(value):
         return repr(value)
     if array.ndim == 0:
         return f"{float(array):.6g}"
-    return np.array2string(array, precision=4, suppress_small=True, separator=", ")
+    text = np.array2string(array, precision=4, suppress_small=True, separator=", ")
+    return " ".join(text.replace("[ ", "[").split())   # one line, rows side by side
 
 
 def call_text(exercise, case):
@@ -103,7 +104,8 @@ def judge(exercise, case, returned, hidden=False):
 
 def verdict(exercise, case, returned, hidden=False):
     """(message, mistake) for one case: (None, None) when right; else judge's message and the
-    catalogued Mistake the returned values match, or None when they match none."""
+    catalogued Mistake the returned values match, else a "looks-like-..." one when the wrong
+    output is a simple transform of the right one, else None."""
     where = (f"On a hidden test with random inputs{_shapes(exercise, case)}, {exercise.name}"
              if hidden else call_text(exercise, case))
     expected = exercise.expected(case)
@@ -116,13 +118,73 @@ def verdict(exercise, case, returned, hidden=False):
             got = f"{len(returned)} values"
         return (f"{where} returned {got}; it should return {len(outputs)} values: "
                 f"({', '.join(outputs)})."), None
-    for name, want, got in zip(outputs, expected, returned):
+    for k, (name, want, got) in enumerate(zip(outputs, expected, returned)):
         problem = _compare(want, got, exercise.rtol, exercise.atol, hidden)
         if problem:
             mistake = diagnose(exercise, case, returned, expected)
-            advice = f"Mistake: {mistake.diagnosis}" if mistake else f"Hint: {exercise.hint}"
-            return f"{where} returned a wrong {name}: {problem}\n{advice}", mistake
+            if mistake:
+                return f"{where} returned a wrong {name}: {problem}\nMistake: {mistake.diagnosis}", mistake
+            pattern = resemblance(exercise, k, returned, expected)
+            looks = f"Looks like: {pattern.diagnosis}\n" if pattern else ""
+            return f"{where} returned a wrong {name}: {problem}\n{looks}Hint: {exercise.hint}", pattern
     return None, None
+
+
+def resemblance(exercise, k, returned, expected):
+    """A Mistake named "looks-like-..." when output k, wrong, is a simple transform of the right
+    answer (all zeros, negated, scaled, transposed, or another output's value), else None."""
+    name = exercise.outputs[k]
+    try:
+        got = np.asarray(returned[k], dtype=float)
+        want = np.asarray(expected[k], dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if want.ndim == 2 and _close(got, want.T, exercise):
+        return _found("transposed", f"{name} is the transpose of the right gradient: a gradient has "
+                      "the shape of its variable, and dimension analysis gives the order of the "
+                      "product (with square matrices, shapes alone cannot tell).")
+    if got.shape != want.shape:
+        return None
+    factor = _factor(got, want, exercise)
+    if factor is not None:
+        return _found(*_SCALED.get(factor, ("scaled", f"{name} is {factor:.3g} times the right "
+                      "values: a constant factor (a 2 from a square, a learning rate, an "
+                      "average's 1/N, the upstream gradient) is missing or extra.")), name=name)
+    others = [other for j, other in enumerate(exercise.outputs)
+              if j != k and j < len(expected) and _close(got, expected[j], exercise)]
+    if others:
+        return _found("swapped", f"{name} holds the right value of {others[0]}: two outputs are "
+                      "swapped, or one was computed with the other's formula.")
+    return None
+
+
+_SCALED = {0.0: ("zero", "{name} is all zeros: no gradient reached it. Check that every path into "
+                 "it adds its share (+=) and that it is returned."),
+           -1.0: ("negated", "{name} has the right size but the wrong sign: check the sign of each "
+                  "local gradient on its paths (a subtraction, 1/x, y - yhat against yhat - y).")}
+
+
+def _found(kind, text, name=""):
+    return Mistake(f"looks-like-{kind}", text.format(name=name), None)
+
+
+def _factor(got, want, exercise):
+    """c when got = c * want for one constant c other than 1, else None. Where fewer than two
+    entries of want are nonzero, any number is some multiple of another: then only 0 and -1 count."""
+    if got.shape != want.shape or np.max(np.abs(want), initial=0.0) <= exercise.atol:
+        return None
+    if np.sum(np.abs(want) > exercise.atol) < 2:
+        return next((c for c in _SCALED if np.allclose(got, c * want, exercise.rtol, exercise.atol)), None)
+    c = float(np.sum(got * want) / np.sum(want * want))
+    c = round(c) if abs(c - round(c)) < 1e-9 else c
+    if abs(c - 1) < 1e-6 or not np.allclose(got, c * want, exercise.rtol, exercise.atol * 10):
+        return None
+    return float(c)
+
+
+def _close(this, that, exercise):
+    this, that = np.asarray(this, dtype=float), np.asarray(that, dtype=float)
+    return this.shape == that.shape and np.allclose(this, that, exercise.rtol, exercise.atol)
 
 
 def diagnose(exercise, case, returned, expected):

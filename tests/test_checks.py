@@ -130,3 +130,28 @@ def test_does_a_check_leave_the_callers_arrays_alone():
     with pytest.raises(CheckFailed):
         check("neuron_backward", mutating)
     assert EXERCISES["neuron_backward"].visible[0]["w"].tolist() == [2.0, -3.0, -3.0]
+
+
+def _said(name, function, hidden=False):
+    with pytest.raises(CheckFailed) as failure:
+        check(name, function, hidden=hidden)
+    return str(failure.value)
+
+
+@pytest.mark.parametrize("name, wrong, looks", [
+    ("mul_backward", lambda x, y, dout: (0.0, x * dout), "dx is all zeros"),
+    ("mul_backward", lambda x, y, dout: (-y * dout, x * dout), "dx has the right size but the wrong sign"),
+    ("mul_backward", lambda x, y, dout: (x * dout, x * dout), "dx holds the right value of dy"),
+    ("matmul_backward", lambda W, X, dD: (3 * dD @ X.T, W.T @ dD), "dW is 3 times the right values"),
+    ("affine_backward", lambda X, W, b, dD: (dD @ W.T, (X.T @ dD).T, dD.sum(axis=0)),
+     "dW is the transpose of the right gradient"),
+])
+def test_does_an_unlisted_wrong_answer_that_is_a_simple_transform_say_what_it_looks_like(name, wrong, looks):
+    for hidden in (False, True):
+        message = _said(name, wrong, hidden)
+        assert f"Looks like: {looks}" in message and "Hint:" in message and "Mistake:" not in message
+
+
+def test_is_a_wrong_number_not_called_a_multiple_of_the_right_one():
+    message = _said("mul_backward", lambda x, y, dout: (1.5 * y * dout, x * dout))
+    assert "Looks like" not in message

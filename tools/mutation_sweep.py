@@ -84,12 +84,12 @@ def report(outcomes, out=sys.stdout):
     for o in outcomes:
         by_exercise[(o.assignment, o.exercise)].append(o)
     print(f"{'assignment':22} {'exercise':26} {'killed':>7} {'of':>4} {'equivalent':>10}  score"
-          f"  diagnosed", file=out)
+          f"  named", file=out)
     for (assignment, exercise), mine in sorted(by_exercise.items()):
         killed = sum(o.killed for o in mine)
         equivalent = sum(not o.killed and o.key in EQUIVALENT for o in mine)
         score = killed / max(1, len(mine) - equivalent)
-        diagnosed = sum(bool(o.diagnosed) for o in mine if o.killed)
+        diagnosed = sum(o.killed and o.diagnosed != "" for o in mine)
         print(f"{assignment:22} {exercise:26} {killed:7d} {len(mine):4d} {equivalent:10d}  "
               f"{score:5.0%}  {diagnosed / max(1, killed):9.0%}", file=out)
     survivors = [o for o in outcomes if not o.killed]
@@ -99,10 +99,14 @@ def report(outcomes, out=sys.stdout):
           f"equivalent, {len(unexplained)} unexplained survivors: mutation score "
           f"{killed / max(1, len(outcomes) - len(survivors) + len(unexplained)):.1%} of the "
           "non-equivalent mutants", file=out)
-    named = sum(bool(o.diagnosed) for o in outcomes if o.killed)
-    print(f"{named} of the {killed} killed mutants ({named / max(1, killed):.0%}) got the name of a "
-          "catalogued mistake in their feedback; the others got the output, expected and actual "
-          "values and a hint", file=out)
+    named = sum(o.killed and o.diagnosed != "" and not o.diagnosed.startswith("looks-like")
+                for o in outcomes)
+    alike = sum(o.killed and o.diagnosed.startswith("looks-like") for o in outcomes)
+    print(f"of the {killed} killed mutants, {named} ({named / max(1, killed):.0%}) got the name of a "
+          f"catalogued mistake in their feedback, {alike} ({alike / max(1, killed):.0%}) a "
+          "'looks like' (zeros, sign, factor, transpose, swapped outputs); the others the wrong "
+          "output with expected and actual values and a hint, or the error their code raised",
+          file=out)
     for o in survivors:
         why = EQUIVALENT.get(o.key)
         print(f"  {'equivalent' if why else 'SURVIVED  '} {o.key}" + (f"  # {why}" if why else ""),
