@@ -20,9 +20,12 @@ BLUE, RED, ORANGE = "#1f5fa8", "#c62828", "#e08a00"
 
 
 def slider(description, value, low, high, step):
-    """A FloatSlider that reports every move (continuous_update) and shows its whole label."""
+    """A FloatSlider that reports every move (continuous_update), shows its whole label, and
+    prints its value with as many decimals as its step has (step 1: none; 0.05: two)."""
+    decimals = len(f"{step:g}".partition(".")[2])
     return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                               continuous_update=True, style={"description_width": "initial"},
+                               continuous_update=True, readout_format=f".{decimals}f",
+                               style={"description_width": "initial"},
                                layout=widgets.Layout(width="460px"))
 
 
@@ -57,6 +60,9 @@ class Explorer(widgets.VBox):
         self.readout = widgets.HTML()
         self.numbers = {}
         super().__init__([*controls.values(), self.picture, self.readout])
+        self.add_class("course-explorer")  # CSS classes name the parts for the browser tests
+        self.picture.add_class("course-picture")
+        self.readout.add_class("course-readout")
         for control in controls.values():
             control.observe(self.update, names="value")
         self.update()
@@ -64,8 +70,9 @@ class Explorer(widgets.VBox):
     def update(self, change=None):
         """Redraw the picture and the readout from the current slider values."""
         figure, self.numbers = self.render({name: s.value for name, s in self.controls.items()})
-        self.picture.value = png(figure)
+        picture = png(figure)
         self.readout.value = table(self.numbers, self.number_format)
+        self.picture.value = picture
 
     def render(self, values):
         """(Figure, numbers) for these slider values: dict slider name -> float."""
