@@ -24,18 +24,23 @@ def copy_course(root, folder, names=None):
     return folder
 
 
+def solutions(root, assignment, notebook):
+    """The instructor's solution cells of a source notebook, solution markers removed: dict
+    grade_id -> cell source."""
+    source = notebooks.read(Path(root) / "source" / assignment / notebook)
+    return {c.metadata["nbgrader"]["grade_id"]: _MARKER.sub("", c.source)
+            for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+
+
 def solved_release(root, assignment, notebook):
     """The release notebook with every solution cell filled in from the source: what a student
     who got everything right submits."""
-    root = Path(root)
-    release = notebooks.read(root / "release" / assignment / notebook)
-    source = notebooks.read(root / "source" / assignment / notebook)
-    answers = {c.metadata["nbgrader"]["grade_id"]: _MARKER.sub("", c.source)
-               for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    release = notebooks.read(Path(root) / "release" / assignment / notebook)
+    solved = solutions(root, assignment, notebook)
     for cell in release.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
+        if grade_id in solved:
+            cell.source = solved[grade_id]
     return release
 
 

@@ -195,7 +195,7 @@ def training_picture(curves, networks, X, Y, title=""):
     """A Picture of training runs: their loss curves on top (curves: dict label -> losses per
     epoch), and below one decision-boundary panel per network (networks: dict title ->
     (W0, W1)) on the data set X, Y (see two_moons)."""
-    fig = Picture(figsize=(3.3 * len(networks), 5.0), dpi=90)
+    fig = Picture(figsize=(3.1 * len(networks), 4.8), dpi=90)
     grid = fig.add_gridspec(2, len(networks), height_ratios=[1, 1.05], left=0.07, right=0.98,
                             bottom=0.02, top=0.94, hspace=0.3, wspace=0.08)
     losses = fig.add_subplot(grid[0, :])

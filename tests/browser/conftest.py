@@ -1,0 +1,57 @@
+"""One JupyterLab server and one headless Chromium for the whole test session, serving a
+throwaway copy of the course; notebooks are opened and run once, then shared by the tests.
+
+These tests need Debian's chromium (/usr/bin/chromium) and Playwright for Python; without them
+they fail, saying what to install. BACKPROP_SKIP_BROWSER_TESTS=1 skips them on purpose.
+"""
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder.sample_class import copy_course
+from tools.jupyterlab import JupyterLab, chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots to look at after a run (not committed)
+
+
+def pytest_collection_modifyitems(items):
+    if os.environ.get("BACKPROP_SKIP_BROWSER_TESTS") == "1":
+        skip = pytest.mark.skip(reason="BACKPROP_SKIP_BROWSER_TESTS=1")
+        for item in items:
+            if "tests/browser/" in item.nodeid:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def course_dir(tmp_path_factory):
+    return copy_course(ROOT, tmp_path_factory.mktemp("lab-course"))
+
+
+@pytest.fixture(scope="session")
+def lab(course_dir):
+    with JupyterLab(course_dir) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with chromium() as chrome:
+        yield chrome
+
+
+@pytest.fixture(scope="session")
+def ran(lab, browser):
+    """ran(path) -> the Notebook at path (relative to the course), opened and run once."""
+    opened = {}
+
+    def run(path):
+        if path not in opened:
+            opened[path] = lab.open(browser, path)
+            opened[path].run_all()
+        return opened[path]
+
+    yield run
+    for notebook in opened.values():
+        notebook.page.close()
