@@ -9,7 +9,7 @@ import nbformat
 
 from autograder import notebooks
 
-_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.M)
+_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(?:\n|\Z)", re.M)
 
 
 def copy_course(root, folder, names=None):

@@ -18,6 +18,7 @@ import time
 
 import nbformat
 
+from autograder import sample_class
 from autograder.sample_class import copy_course
 from autograder.sandbox import SANDBOX_UID
 
@@ -34,11 +35,7 @@ def release():
 
 def solutions():
     """The instructor's code of each solution cell, by grade id, without the marker lines."""
-    source = nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: "\n".join(
-                line for line in c.source.splitlines() if "### BEGIN SOLUTION" not in line
-                and "### END SOLUTION" not in line)
-            for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    return sample_class.solutions(ROOT, ASSIGNMENT, NOTEBOOK)
 
 
 def solved():

@@ -233,6 +233,34 @@ class Notebook:
         """The locator of the index-th cell (all kinds counted, as in the .ipynb file)."""
         return self.page.locator(".jp-Notebook .jp-Cell").nth(index)
 
+    def source(self, index):
+        """The text of the index-th cell as JupyterLab holds it."""
+        return self.page.evaluate(
+            "i => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel"
+            ".getSource()", index)
+
+    def type_into(self, index, text):
+        """Replace the index-th cell's text by typing: click into its editor, select all,
+        type text, leave the editor."""
+        self.cell(index).locator(".cm-content").click()
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.insert_text(text)
+        self.page.keyboard.press("Escape")
+
+    def validate(self, timeout=180):
+        """Click nbgrader's Validate button and return the message it shows (a locator; its
+        class says validation-success, validation-failed ...)."""
+        self.page.locator("jp-button.validate-button").click()
+        message = self.page.locator("#validation-message")
+        message.wait_for(timeout=timeout * 1000)
+        return message
+
+    def close_dialog(self):
+        """Press the OK of the dialog shown."""
+        dialog = self.page.locator(".jp-Dialog")
+        dialog.locator(".jp-mod-accept").click()
+        dialog.wait_for(state="detached")
+
     def screenshot(self, path):
         """Save a PNG of the window as the student sees it now."""
         Path(path).parent.mkdir(parents=True, exist_ok=True)
