@@ -11,6 +11,7 @@ folders (nothing of the machine's own Jupyter set-up leaks in), its news pop-up 
 import contextlib
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -30,6 +31,15 @@ SETTINGS = {  # JupyterLab settings (plugin id -> values) the tests start from
     # every cell stays in the page, so a test can read all outputs of a long notebook
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
+
+
+def explorer_calls(path):
+    """The last line of each code cell of the notebook at path that ends by showing an
+    explorer (such as "CircuitExplorer(ADD_MUL, values)"), top to bottom."""
+    cells = json.loads(Path(path).read_text())["cells"]
+    lasts = ["".join(cell["source"]).strip().splitlines()[-1:] for cell in cells
+             if cell["cell_type"] == "code"]
+    return [last[0] for last in lasts if last and re.match(r"\w*Explorer\(", last[0])]
 
 
 class JupyterLabError(RuntimeError):

@@ -6,15 +6,13 @@ readout compared with the maths of tests/browser/explorer_maths.py. Screenshots 
 explorer and picture, at a normal window size, go to test-artifacts/ to be looked at.
 """
 import math
-import re
 
-import nbformat
 import pytest
+
+from tools.jupyterlab import explorer_calls
 
 from .conftest import ARTIFACTS, ROOT
 from .explorer_maths import EXPECTED, expected_numbers
-
-EXPLORER_CELL = re.compile(r"^\w*Explorer\(", re.M)
 
 
 @pytest.fixture(scope="module", params=list(EXPECTED))
@@ -27,13 +25,6 @@ def notebook(request, lab, browser):
     lab.shut_down_kernels()
 
 
-def explorer_cells(path):
-    """How many code cells of the notebook end by showing an explorer."""
-    cells = nbformat.read(ROOT / "source" / path, as_version=4).cells
-    return sum(1 for cell in cells if cell.cell_type == "code"
-               and EXPLORER_CELL.search(cell.source.strip().splitlines()[-1]))
-
-
 def test_every_cell_runs_without_an_error_or_a_warning(notebook):
     assert notebook.errors() == []
     assert notebook.unrun_cells() == []
@@ -42,7 +33,7 @@ def test_every_cell_runs_without_an_error_or_a_warning(notebook):
 def test_every_explorer_renders_with_a_picture_and_a_readout(notebook):
     assert notebook.broken_widgets() == []
     explorers = notebook.explorers()
-    assert len(explorers) == explorer_cells(notebook.path.removeprefix("source/"))
+    assert len(explorers) == len(explorer_calls(ROOT / notebook.path))
     for explorer in explorers:
         width, height, colours, _ = explorer.fingerprint()
         assert width > 300 and height > 150 and colours > 8, "a blank or tiny picture"
