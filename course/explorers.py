@@ -2,16 +2,19 @@
 
 Each explorer is an ipywidgets VBox, so a cell ending with one displays it. It renders once when
 built, with or without a frontend (nbconvert and nbgrader run it headless). Pictures are
-matplotlib Figures made without pyplot and sent as PNG bytes. Every gradient shown comes from
-centered differences (course.numgrad).
+matplotlib Figures made without pyplot and sent as PNG bytes. A figure kept from move to move is
+redrawn by blitting (see Blitter): the artists a move changes are marked animated. Every gradient
+shown comes from centered differences (course.numgrad).
 """
 import html
+from io import BytesIO
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
-from .circuits import png
 from .functions import sigmoid
 from .numgrad import centered_difference, input_gradients
 
@@ -43,13 +46,60 @@ def _format(number, number_format):
     return text[1:] if text.startswith("-") and set(text[1:]) <= set("0.") else text
 
 
+class Blitter:
+    """PNG bytes of a figure redrawn again and again, quickly when only its animated artists
+    (artist.set_animated(True)) changed: the other artists are drawn once into a background, and
+    each redraw restores it and draws the animated artists over it, lowest zorder first. Changing
+    any other artist marks the figure stale (animated ones do not), which redraws the background.
+    The picture is the full drawing's when the animated artists lie above the others."""
+
+    def __init__(self):
+        self.figure = self.background = None
+
+    def png(self, figure):
+        """PNG bytes (RGB, fast compression) of figure at its own dpi."""
+        canvas = figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(figure)
+        if figure is self.figure and not figure.stale:
+            canvas.restore_region(self.background)
+        else:
+            canvas.draw()  # skips the animated artists
+            self.figure, self.background = figure, canvas.copy_from_bbox(figure.bbox)
+        renderer = canvas.get_renderer()
+        for artist in sorted(figure.findobj(lambda a: a.get_animated()), key=_zorder):
+            artist.draw(renderer)
+        figure.stale = False  # drawing a legend flags its axes, though nothing still changed
+        buffer = BytesIO()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
+                                 "RGBA", 0, 1)
+        image.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+
+def _zorder(artist):
+    return artist.get_zorder()
+
+
+def animate(*artists):
+    """Mark artists as redrawn on every move (see Blitter); returns nothing."""
+    for artist in artists:
+        artist.set_animated(True)
+
+
+def frames(*axes):
+    """The spines of these axes: drawn above lines, so animated with the lines that reach them."""
+    return [spine for ax in axes for spine in ax.spines.values()]
+
+
 class Explorer(widgets.VBox):
     """Sliders (self.controls: name -> FloatSlider) above a picture (self.picture, an Image) and a
     readout (self.readout, HTML), both redrawn by update() whenever a slider moves.
 
     A subclass builds its sliders, passes them to __init__, and defines render(values) ->
     (Figure, numbers): values maps slider names to floats; numbers maps readout labels to
-    floats, and is kept as self.numbers.
+    floats, and is kept as self.numbers. A subclass that keeps its figure and marks the artists
+    render changes as animated (animate) gets them redrawn alone (self.blitter).
     """
 
     number_format = ".4f"
@@ -59,6 +109,7 @@ class Explorer(widgets.VBox):
         self.picture = widgets.Image(format="png")
         self.readout = widgets.HTML()
         self.numbers = {}
+        self.blitter = Blitter()
         super().__init__([*controls.values(), self.picture, self.readout])
         self.add_class("course-explorer")  # CSS classes name the parts for the browser tests
         self.picture.add_class("course-picture")
@@ -70,7 +121,7 @@ class Explorer(widgets.VBox):
     def update(self, change=None):
         """Redraw the picture and the readout from the current slider values."""
         figure, self.numbers = self.render({name: s.value for name, s in self.controls.items()})
-        picture = png(figure)
+        picture = self.blitter.png(figure)
         self.readout.value = table(self.numbers, self.number_format)
         self.picture.value = picture
 
@@ -139,7 +190,7 @@ class DerivativeExplorer(Explorer):
         for name, color in (("forward", BLUE), ("centered", RED)):
             error = [max(abs(e[name] - self.df), self.FLOOR) for e in estimates]
             errors.loglog(hs, error, color=color, lw=1.2, label=name)
-            self.marks[name], = errors.plot([], [], "o", color=color, ms=5)
+            self.marks[name], = errors.plot([], [], "o", color=color, ms=5, zorder=2.1)  # on top
             worst = max(worst, *error)
         self.step = errors.axvline(1, color=ORANGE, lw=1)
         for axis, decades in ((errors.xaxis, range(-15, 1, 3)), (errors.yaxis, range(-15, 1, 5))):
@@ -148,9 +199,11 @@ class DerivativeExplorer(Explorer):
         errors.set_ylim(self.FLOOR / 3, 3 * worst)
         errors.set_xlabel("step h", fontsize=9)
         errors.set_title("|estimate − f'(x)|", fontsize=9, y=1)
-        errors.legend(fontsize=7, loc="upper center")
+        legend = errors.legend(fontsize=7, loc="upper center")  # the step line passes under it
         for ax in (curve, errors):
             ax.tick_params(labelsize=7)
+        animate(self.secant, self.ends, self.title, self.step, *self.marks.values(), legend,
+                *frames(curve, errors))
 
     def render(self, values):
         h, x, fx = 10 ** values["log10_h"], self.x, self.f(self.x)
@@ -257,6 +310,7 @@ class SigmoidExplorer(Explorer):
         bottom.set_xlabel("x", fontsize=9)
         for ax in (top, bottom):
             ax.tick_params(labelsize=7)
+        animate(self.tangent, self.point, self.slope_point, self.title, *frames(top, bottom))
         super().__init__({"x": slider("x", x, -8.0, 8.0, 0.1)})
 
     def render(self, values):
