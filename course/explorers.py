@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from .circuits import CircuitDrawing
 from .functions import sigmoid
 from .numgrad import centered_difference, input_gradients
 
@@ -228,7 +229,8 @@ class CircuitExplorer(Explorer):
     """
 
     def __init__(self, circuit, values, ranges=None, step=0.1, title=None):
-        self.circuit, self.title = circuit, title
+        self.circuit = circuit
+        self.drawing = CircuitDrawing(circuit, title=title, animated=True)
         ranges = {name: (value - 5, value + 5) for name, value in values.items()} | (ranges or {})
         super().__init__({name: slider(name, values[name], *ranges[name], step)
                           for name in circuit.inputs})
@@ -238,7 +240,7 @@ class CircuitExplorer(Explorer):
         grads = self.circuit.node_gradients(values)
         numbers = {out: self.circuit.forward(values)[out]}
         numbers.update({f"d{out}/d{name}": grads[name] for name in self.circuit.inputs})
-        return self.circuit.draw(values, title=self.title), numbers
+        return self.drawing.show(values), numbers
 
 
 class InputScaleExplorer(Explorer):
