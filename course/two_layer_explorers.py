@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from .explorers import BLUE, DPI, RED, Explorer, slider
+from .explorers import BLUE, DPI, RED, Explorer, animate, slider
 from .two_layer import (WORKED, BoundaryPanel, NetworkDrawing, accuracy, loss_axes,
                         measured_gradients, shown_losses, two_layer_values)
 
@@ -24,6 +24,8 @@ class TwoLayerExplorer(Explorer):
     def __init__(self, W0=WORKED["W0"], W1=WORKED["W1"], x0=WORKED["x0"], y=WORKED["y"]):
         self.x0, self.y = np.array(x0, dtype=float), float(y)
         self.drawing = NetworkDrawing(Figure(figsize=(7.5, 3.3), dpi=DPI))
+        animate(*(text for pair in self.drawing.texts.values() for text in pair),
+                self.drawing.target)
         controls = {f"W0[{i},{j}]": slider(f"W0[{i},{j}]", W0[i][j], -4.0, 4.0, 0.05)
                     for i in range(2) for j in range(2)}
         controls |= {f"W1[{i}]": slider(f"W1[{i}]", W1[i], -4.0, 4.0, 0.05) for i in range(2)}
