@@ -197,3 +197,15 @@ def test_does_the_sigmoid_explorer_show_the_slope_sigma_times_one_minus_sigma(x)
     assert explorer.numbers["σ(x)"] == pytest.approx(sigma)
     assert explorer.numbers["slope"] == pytest.approx(sigma * (1 - sigma), abs=1e-9)
     assert explorer.numbers["slope"] <= 0.25
+
+
+def test_does_the_input_scale_axis_end_at_a_round_number_above_the_tallest_bar():
+    explorer = InputScaleExplorer()
+    limits = []
+    for log10_scale in (0.0, 0.05, 2.0):
+        explorer.controls["log10_scale"].value = log10_scale
+        top = explorer.axes[0].get_ylim()[1]
+        tallest = max(abs(v) for k, v in explorer.numbers.items() if k.startswith("df/d"))
+        assert 1.3 * tallest <= top < 1.3 * 1.7 * tallest
+        limits.append(top)
+    assert limits[0] == limits[1] == 7.0 and limits[2] == 700.0  # 1.3 * 4.488 -> 7
