@@ -8,6 +8,7 @@ shown comes from centered differences (course.numgrad).
 """
 import html
 from io import BytesIO
+from operator import attrgetter
 
 import ipywidgets as widgets
 import numpy as np
@@ -69,7 +70,7 @@ class Blitter:
             canvas.draw()  # skips the animated artists
             self.figure, self.background = figure, canvas.copy_from_bbox(figure.bbox)
         renderer = canvas.get_renderer()
-        for artist in sorted(figure.findobj(lambda a: a.get_animated()), key=_zorder):
+        for artist in sorted(figure.findobj(lambda a: a.get_animated()), key=attrgetter("zorder")):
             artist.draw(renderer)
         figure.stale = False  # drawing a legend flags its axes, though nothing still changed
         buffer = BytesIO()
@@ -77,10 +78,6 @@ class Blitter:
                                  "RGBA", 0, 1)
         image.convert("RGB").save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
-
-
-def _zorder(artist):
-    return artist.get_zorder()
 
 
 def animate(*artists):
