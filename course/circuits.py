@@ -169,13 +169,28 @@ class Circuit:
         in inches; None for 7.5 x 3.5, or more for a circuit too deep or tall to be legible in
         that. Returns a Picture: a matplotlib Figure, made without pyplot, that a notebook cell
         ending with it shows."""
-        nodes, paths = self.layout()
-        out = self.forward(values)
-        grads = self.wire_gradients(values) if show_gradients else {}
-        end = nodes[self.output]
-        stub = [end, (end[0] + 0.75, end[1])]
-        wires = [*paths.values(), stub]
-        gates = [nodes[gate.name] for gate in self.gates]
+        return CircuitDrawing(self, show_gradients, title, figsize, dpi).show(values)
+
+
+class CircuitDrawing:
+    """A circuit's picture that can be relabelled: wires, gates and names are drawn once; the
+    wire labels (value in green above, gradient in red below) are Text artists that show(values)
+    rewrites. Labels are placed by _Labeller for the first numbers shown, and placed again only
+    when a number's text grows wider than the text its place was chosen for.
+
+    Arguments as for Circuit.draw; animated: mark the wire labels animated, for an explorer that
+    redraws them alone (course.explorers.Blitter). self.figure: the Picture; self.labels: the
+    wire labels (Annotations), empty until the first show.
+    """
+
+    def __init__(self, circuit, show_gradients=True, title=None, figsize=None, dpi=90,
+                 animated=False):
+        self.circuit, self.show_gradients, self.animated = circuit, show_gradients, animated
+        nodes, self.paths = circuit.layout()
+        end = nodes[circuit.output]
+        self.stub = [end, (end[0] + 0.75, end[1])]
+        wires = [*self.paths.values(), self.stub]
+        gates = [nodes[gate.name] for gate in circuit.gates]
         xs, ys = zip(*nodes.values(), *(point for path in wires for point in path))
 
         xlim, ylim = (-0.45, max(xs) + 0.3), (min(ys) - 0.55, max(ys) + 0.55)
@@ -187,27 +202,56 @@ class Circuit:
         ax.set_ylim(*ylim)
         ax.axis("off")
         ax.add_collection(LineCollection(wires, colors="0.35", linewidths=1.1, zorder=1))
-        ax.plot(*zip(*(nodes[name] for name in self.inputs)), "o", color="0.35", ms=3, zorder=2)
+        ax.plot(*zip(*(nodes[name] for name in circuit.inputs)), "o", color="0.35", ms=3,
+                zorder=2)
         ax.plot(*zip(*gates), "o", ms=2 * GATE_RADIUS, mfc="#eef3fb", mec="#35507a", mew=1.3,
                 zorder=3)
-        for gate, centre in zip(self.gates, gates):
+        for gate, centre in zip(circuit.gates, gates):
             ax.text(*centre, gate.label, ha="center", va="center", fontsize=9, zorder=4)
 
         names = [dict(text=name, xy=nodes[name], xytext=(-4, 0), ha="right")
-                 for name in self.inputs]
-        names.append(dict(text=self.output, xy=stub[1], xytext=(3, 0), ha="left"))
-        names = [dict(kw, va="center", fontsize=10, style="italic") for kw in names]
-        labels = [(stub, out[self.output], 1.0 if show_gradients else None)]
-        labels += [(path, out[wire[0]], grads.get(wire)) for wire, path in paths.items()]
-        for kw in _Labeller(ax, gates, wires).arrange(names, labels):
+                 for name in circuit.inputs]
+        names.append(dict(text=circuit.output, xy=self.stub[1], xytext=(3, 0), ha="left"))
+        self.names = [dict(kw, va="center", fontsize=10, style="italic") for kw in names]
+        for kw in self.names:
             ax.annotate(textcoords="offset points", zorder=5, **kw)
+        self.labeller = _Labeller(ax, gates, wires)
+        self.labels, self.room = [], []  # room: the width (points) each label was placed for
 
         if title:
             fig.text(0.01, 0.97, title, ha="left", va="top", fontsize=10)
         fig.text(0.99, 0.97, "value", color=VALUE_COLOR, ha="right", va="top", fontsize=8)
         if show_gradients:
             fig.text(0.99, 0.91, "gradient", color=GRADIENT_COLOR, ha="right", va="top", fontsize=8)
-        return fig
+        self.figure, self.ax = fig, ax
+
+    def show(self, values):
+        """Write the numbers at these input values (dict name -> float) on the wires; returns
+        the Picture."""
+        circuit = self.circuit
+        out = circuit.forward(values)
+        grads = circuit.wire_gradients(values) if self.show_gradients else {}
+        labels = [(self.stub, out[circuit.output], 1.0 if self.show_gradients else None)]
+        labels += [(path, out[wire[0]], grads.get(wire)) for wire, path in self.paths.items()]
+        texts = [_fmt(number) for _, *numbers in labels for number in numbers
+                 if number is not None]
+        widths = [_text_size(text, _Labeller.FONT, "normal")[0] for text in texts]
+        if not self.labels or any(w > room for w, room in zip(widths, self.room)):
+            self._place(labels)
+            self.room = widths
+        for label, text in zip(self.labels, texts):
+            label.set_text(text)
+        return self.figure
+
+    def _place(self, labels):
+        """Place the wire labels for these (path, value, gradient) labels (see _Labeller)."""
+        places = self.labeller.arrange(self.names, labels)
+        if not self.labels:
+            self.labels = [self.ax.annotate(textcoords="offset points", zorder=5,
+                                            animated=self.animated, **kw) for kw in places]
+        for label, kw in zip(self.labels, places):
+            label.xy, label.xyann = kw["xy"], kw["xytext"]
+            label.set(horizontalalignment=kw["ha"], verticalalignment=kw["va"])
 
 
 def _spread(order, target):
@@ -272,7 +316,8 @@ class _Labeller:
         ha, va, fontsize, style) of texts with fixed places; labels are (path, value, gradient)
         per wire, path a list of (x, y) points, gradient None for value only. Wires are labelled
         greedily, those with fewest segments first; if some found no free spot, they go first and
-        all are tried again, twice at most. Returns annotate arguments for every text."""
+        all are tried again, twice at most. Returns annotate arguments for the labels' texts,
+        value before gradient, in the order of labels."""
         order = sorted(range(len(labels)), key=lambda i: len(labels[i][0]))
         best_total = np.inf
         for _ in range(3):
@@ -285,7 +330,7 @@ class _Labeller:
             if best_total == 0:
                 break
             order = sorted(order, key=lambda i: costs[i] == 0)
-        return texts + [kw for i in sorted(best) for kw in best[i]]
+        return [kw for i in sorted(best) for kw in best[i]]
 
     def _place(self, path, value, gradient):
         """Best spot for a wire's labels, as annotate arguments, and its cost; reserves it."""

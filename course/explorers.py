@@ -2,16 +2,21 @@
 
 Each explorer is an ipywidgets VBox, so a cell ending with one displays it. It renders once when
 built, with or without a frontend (nbconvert and nbgrader run it headless). Pictures are
-matplotlib Figures made without pyplot and sent as PNG bytes. Every gradient shown comes from
-centered differences (course.numgrad).
+matplotlib Figures made without pyplot and sent as PNG bytes. A figure kept from move to move is
+redrawn by blitting (see Blitter): the artists a move changes are marked animated. Every gradient
+shown comes from centered differences (course.numgrad).
 """
 import html
+from io import BytesIO
+from operator import attrgetter
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
-from .circuits import png
+from .circuits import CircuitDrawing
 from .functions import sigmoid
 from .numgrad import centered_difference, input_gradients
 
@@ -43,13 +48,57 @@ def _format(number, number_format):
     return text[1:] if text.startswith("-") and set(text[1:]) <= set("0.") else text
 
 
+class Blitter:
+    """PNG bytes of a figure redrawn again and again, quickly when only its animated artists
+    (artist.set_animated(True)) changed: the other artists are drawn once into a background, and
+    each redraw restores it and draws the animated artists over it, lowest zorder first. Changing
+    any other artist marks the figure stale (animated ones do not), which redraws the background.
+    The picture is the full drawing's when the animated artists lie above the others and belong
+    to axes (matplotlib leaves a figure's own animated artists out of saved pictures)."""
+
+    def __init__(self):
+        self.figure = self.background = None
+
+    def png(self, figure):
+        """PNG bytes (RGB, fast compression) of figure at its own dpi."""
+        canvas = figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(figure)
+        if figure is self.figure and not figure.stale:
+            canvas.restore_region(self.background)
+        else:
+            canvas.draw()  # skips the animated artists
+            self.figure, self.background = figure, canvas.copy_from_bbox(figure.bbox)
+        renderer = canvas.get_renderer()
+        for artist in sorted(figure.findobj(lambda a: a.get_animated()), key=attrgetter("zorder")):
+            artist.draw(renderer)
+        figure.stale = False  # drawing a legend flags its axes, though nothing still changed
+        buffer = BytesIO()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
+                                 "RGBA", 0, 1)
+        image.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+
+def animate(*artists):
+    """Mark artists as redrawn on every move (see Blitter); returns nothing."""
+    for artist in artists:
+        artist.set_animated(True)
+
+
+def frames(*axes):
+    """The spines of these axes: drawn above lines, so animated with the lines that reach them."""
+    return [spine for ax in axes for spine in ax.spines.values()]
+
+
 class Explorer(widgets.VBox):
     """Sliders (self.controls: name -> FloatSlider) above a picture (self.picture, an Image) and a
     readout (self.readout, HTML), both redrawn by update() whenever a slider moves.
 
     A subclass builds its sliders, passes them to __init__, and defines render(values) ->
     (Figure, numbers): values maps slider names to floats; numbers maps readout labels to
-    floats, and is kept as self.numbers.
+    floats, and is kept as self.numbers. A subclass that keeps its figure and marks the artists
+    render changes as animated (animate) gets them redrawn alone (self.blitter).
     """
 
     number_format = ".4f"
@@ -59,6 +108,7 @@ class Explorer(widgets.VBox):
         self.picture = widgets.Image(format="png")
         self.readout = widgets.HTML()
         self.numbers = {}
+        self.blitter = Blitter()
         super().__init__([*controls.values(), self.picture, self.readout])
         self.add_class("course-explorer")  # CSS classes name the parts for the browser tests
         self.picture.add_class("course-picture")
@@ -70,7 +120,7 @@ class Explorer(widgets.VBox):
     def update(self, change=None):
         """Redraw the picture and the readout from the current slider values."""
         figure, self.numbers = self.render({name: s.value for name, s in self.controls.items()})
-        picture = png(figure)
+        picture = self.blitter.png(figure)
         self.readout.value = table(self.numbers, self.number_format)
         self.picture.value = picture
 
@@ -139,7 +189,7 @@ class DerivativeExplorer(Explorer):
         for name, color in (("forward", BLUE), ("centered", RED)):
             error = [max(abs(e[name] - self.df), self.FLOOR) for e in estimates]
             errors.loglog(hs, error, color=color, lw=1.2, label=name)
-            self.marks[name], = errors.plot([], [], "o", color=color, ms=5)
+            self.marks[name], = errors.plot([], [], "o", color=color, ms=5, zorder=2.1)  # on top
             worst = max(worst, *error)
         self.step = errors.axvline(1, color=ORANGE, lw=1)
         for axis, decades in ((errors.xaxis, range(-15, 1, 3)), (errors.yaxis, range(-15, 1, 5))):
@@ -148,9 +198,11 @@ class DerivativeExplorer(Explorer):
         errors.set_ylim(self.FLOOR / 3, 3 * worst)
         errors.set_xlabel("step h", fontsize=9)
         errors.set_title("|estimate − f'(x)|", fontsize=9, y=1)
-        errors.legend(fontsize=7, loc="upper center")
+        legend = errors.legend(fontsize=7, loc="upper center")  # the step line passes under it
         for ax in (curve, errors):
             ax.tick_params(labelsize=7)
+        animate(self.secant, self.ends, self.title, self.step, *self.marks.values(), legend,
+                *frames(curve, errors))
 
     def render(self, values):
         h, x, fx = 10 ** values["log10_h"], self.x, self.f(self.x)
@@ -175,7 +227,8 @@ class CircuitExplorer(Explorer):
     """
 
     def __init__(self, circuit, values, ranges=None, step=0.1, title=None):
-        self.circuit, self.title = circuit, title
+        self.circuit = circuit
+        self.drawing = CircuitDrawing(circuit, title=title, animated=True)
         ranges = {name: (value - 5, value + 5) for name, value in values.items()} | (ranges or {})
         super().__init__({name: slider(name, values[name], *ranges[name], step)
                           for name in circuit.inputs})
@@ -185,7 +238,7 @@ class CircuitExplorer(Explorer):
         grads = self.circuit.node_gradients(values)
         numbers = {out: self.circuit.forward(values)[out]}
         numbers.update({f"d{out}/d{name}": grads[name] for name in self.circuit.inputs})
-        return self.circuit.draw(values, title=self.title), numbers
+        return self.drawing.show(values), numbers
 
 
 class InputScaleExplorer(Explorer):
@@ -193,40 +246,52 @@ class InputScaleExplorer(Explorer):
     to 3). Picture: df/dw, which is the scaled input and so grows with s, beside df/dx, which is
     w and does not; both panels share one axis. Gradients by centered differences.
 
-    w, x: 3 floats each.
+    w, x: 3 floats each. The axis ends at a round number (1, 1.5, 2, 3, 5 or 7 times a power of
+    10) at least 1.3 times the largest bar, so it stays put over most moves.
     """
 
     number_format = ".4g"
+    ROUND = (1, 1.5, 2, 3, 5, 7)
 
     def __init__(self, w=(2.0, -3.0, 0.5), x=(-1.0, -2.0, 4.0)):
         self.w, self.x = np.array(w, dtype=float), np.array(x, dtype=float)
         self.figure = Figure(figsize=(7.5, 3.0), dpi=DPI)
         self.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.86, wspace=0.1)
         self.axes = self.figure.subplots(1, 2, sharey=True)
-        self.bars, self.labels = [], []
+        self.bars, self.labels, zeros = [], [], []
         positions = range(len(self.x))
         for ax, name, color in zip(self.axes, "wx", (RED, BLUE)):
             self.bars.append(ax.bar(positions, 0, color=color, width=0.6))
             self.labels.append([ax.text(i, 0, "", ha="center", fontsize=7) for i in positions])
             ax.set_xticks(positions, [f"{name}{i}" for i in positions])
-            ax.axhline(0, color="0.3", lw=0.8)
+            zeros.append(ax.axhline(0, color="0.3", lw=0.8))
             ax.set_title(f"df/d{name}", fontsize=9, y=1)  # a given y skips costly auto-placement
             ax.tick_params(labelsize=7)
-        self.title = self.figure.suptitle("", fontsize=9)
+        self.title = self.axes[0].text(0.5, 0.98, "", ha="center", va="top", fontsize=9,
+                                       transform=self.figure.transFigure)  # a suptitle, drawn
+        # with the axes: a figure's own animated artists are left out of saved pictures
+        animate(*(bar for bars in self.bars for bar in bars), *sum(self.labels, []), *zeros,
+                self.title, *frames(*self.axes))
         super().__init__({"log10_scale": slider("log10(input scale)", 0.0, -1.0, 3.0, 0.05)})
+
+    def axis_end(self, height):
+        """The smallest round number (see ROUND) at least height (a float > 0)."""
+        power = 10.0 ** np.floor(np.log10(height))
+        return next(power * r for r in (*self.ROUND, 10) if power * r >= height)
 
     def render(self, values):
         scale = 10 ** values["log10_scale"]
         inputs = {"w": self.w, "x": scale * self.x}
         f = float(self.w @ inputs["x"])
         grads = input_gradients(lambda w, x: float(w @ x), inputs, ("w", "x"))
-        top = 1.3 * max(np.abs(np.concatenate(grads)))
+        top = self.axis_end(1.3 * max(np.abs(np.concatenate(grads))))
         for bars, labels, grad in zip(self.bars, self.labels, grads):
             for bar, label, g in zip(bars, labels, grad):
                 bar.set_height(g)
                 label.set(y=g + 0.03 * top * np.sign(g), text=f"{g:.4g}",
                           va="bottom" if g >= 0 else "top")
-        self.axes[0].set_ylim(-top, top)
+        if self.axes[0].get_ylim() != (-top, top):  # else keep the background
+            self.axes[0].set_ylim(-top, top)
         self.title.set_text(f"f = w · (s x) = {f:.4g} with input scale s = {scale:.4g}")
         numbers = {"scale": scale, "f": f}
         for name, grad in zip("wx", grads):
@@ -257,6 +322,7 @@ class SigmoidExplorer(Explorer):
         bottom.set_xlabel("x", fontsize=9)
         for ax in (top, bottom):
             ax.tick_params(labelsize=7)
+        animate(self.tangent, self.point, self.slope_point, self.title, *frames(top, bottom))
         super().__init__({"x": slider("x", x, -8.0, 8.0, 0.1)})
 
     def render(self, values):

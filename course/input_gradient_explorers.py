@@ -9,7 +9,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Circle, FancyArrowPatch
 
 from .circuits import Picture
-from .explorers import BLUE, DPI, ORANGE, RED, Explorer, slider
+from .explorers import BLUE, DPI, ORANGE, RED, Explorer, animate, frames, slider
 from .numgrad import input_gradients
 from .toy_net import (adversarial, lookup, moons, numerical_path, objective, one_hot,
                       probability, score, score_gradient, unit_weights)
@@ -70,14 +70,17 @@ class AdversarialExplorer(Explorer):
         self.figure = Picture(figsize=(5.2, 3.6), dpi=DPI)
         ax = self.figure.add_axes((0.1, 0.12, 0.86, 0.78))
         _plane(ax, probability(GRID) - 0.5, limit=0.5)
-        self.circle = ax.add_patch(Circle((0, 0), 0.1, fill=False, ls="--", color="0.2", lw=0.8))
+        self.circle = ax.add_patch(Circle((0, 0), 0.1, fill=False, ls="--", color="0.2", lw=0.8,
+                                          zorder=2.1))  # above the decision boundary
         self.arrow = ax.add_patch(FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>",
-                                                  mutation_scale=12, color=ORANGE, lw=2))
+                                                  mutation_scale=12, color=ORANGE, lw=2,
+                                                  zorder=2.1))
         self.start, = ax.plot([], [], "o", color="w", mec="k", ms=7)
         self.end, = ax.plot([], [], "o", color=ORANGE, mec="k", ms=7)
         ax.set_xlabel("x[0]", fontsize=8)
         ax.set_ylabel("x[1]", fontsize=8)
         self.title = ax.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
+        animate(self.circle, self.arrow, self.start, self.end, self.title, *frames(ax))
         super().__init__({"epsilon": slider("epsilon", epsilon, 0.0, 1.0, 0.005),
                           "x0": slider("x[0]", x[0], -2.0, 2.0, 0.05),
                           "x1": slider("x[1]", x[1], -1.5, 1.5, 0.05)})
@@ -128,6 +131,7 @@ class AscentExplorer(Explorer):
         ax.set_xlabel("x[0]", fontsize=8)
         ax.set_ylabel("x[1]", fontsize=8)
         self.title = ax.set_title("", fontsize=9, y=1)
+        animate(*ax.images, *ax.collections, *ax.lines, self.title, *frames(ax))  # all of it
         super().__init__({"lam": slider("λ (L2 strength)", lam, 0.0, 2.0, 0.05),
                           "x0": slider("start x[0]", start[0], -2.0, 2.0, 0.05),
                           "x1": slider("start x[1]", start[1], -2.0, 2.0, 0.05)})

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from .circuits import Picture
-from .explorers import BLUE, DPI, ORANGE, RED, Explorer, slider
+from .explorers import BLUE, DPI, ORANGE, RED, Explorer, animate, frames, slider
 from .layers import (network_forward, network_loss, parameter_names, relu_forward,
                      sigmoid_forward, tanh_forward)
 from .numgrad import STEP, centered_difference, input_gradients, numerical_gradient
@@ -152,7 +152,7 @@ class PointwiseExplorer(Explorer):
         self.slope_point, = bottom.plot([], [], "o", color=ORANGE, ms=5)
         top.set_ylim(-1.2, 4.2)
         top.set_ylabel("h(x)", fontsize=9)
-        top.axhline(0, color="0.7", lw=0.6)
+        top.axhline(0, color="0.7", lw=0.6, zorder=1)  # under the curves
         self.title = top.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
         bottom.set_ylim(-0.1, 1.15)
         bottom.set_ylabel("h'(x)", fontsize=9)
@@ -162,6 +162,8 @@ class PointwiseExplorer(Explorer):
         bottom.set_xticks([-4, -2, 0, 2, 4])
         for ax in (top, bottom):
             ax.tick_params(labelsize=7)
+        animate(*(line for lines in self.curves.values() for line in lines), self.tangent,
+                self.point, self.slope_point, self.title, *frames(top, bottom))
 
     def render(self, values):
         kind, x = values["kind"], values["x"]

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .circuits import GRADIENT_COLOR, VALUE_COLOR, Picture
-from .explorers import BLUE, DPI, ORANGE, Explorer
+from .explorers import BLUE, DPI, ORANGE, Explorer, animate, frames
 from .functions import sigmoid
 
 # The weights and input of the two-layer example of seeds/NOTES.md, with no biases, a 1 x 2 W2,
@@ -151,7 +151,7 @@ class SigmoidFitExplorer(Explorer):
         fit, curve = self.figure.subplots(1, 2)
         self.units = [fit.plot([], [], lw=0.8, color="0.6", alpha=0.7)[0] for _ in range(hidden)]
         self.units[0].set_label("hidden units a1")
-        fit.plot(x[:, 0], y[:, 0], "o", ms=3.5, color=ORANGE, label="data y")
+        data, = fit.plot(x[:, 0], y[:, 0], "o", ms=3.5, color=ORANGE, label="data y")
         self.output, = fit.plot([], [], lw=2, color=BLUE, label="network yhat")
         fit.set_xlim(self.grid[0, 0], self.grid[-1, 0])
         fit.set_ylim(-0.05, 1.3)
@@ -170,6 +170,7 @@ class SigmoidFitExplorer(Explorer):
         curve.grid(True, color="0.9")
         for ax in (fit, curve):
             ax.tick_params(labelsize=7)
+        animate(*self.units, data, self.output, self.mark, self.fit_title, *frames(fit, curve))
         slider = widgets.SelectionSlider(options=self.steps, value=self.steps[-1],
                                          description="training step", continuous_update=True,
                                          style={"description_width": "initial"},

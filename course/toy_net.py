@@ -12,7 +12,7 @@ import numpy as np
 
 from . import two_layer
 from .layers import rounded
-from .numgrad import input_gradients
+from .numgrad import rowwise_gradient
 
 
 def moons(count=100, noise=0.12, seed=0):
@@ -79,7 +79,7 @@ def unit_weights(unit=None):
 def score_gradient(x, unit=None, lam=0.0):
     """d objective / dx at x (shape (2,)) for a unit of the trained net, by centered differences."""
     weights = dict(zip(("W1", "b1", "w2", "b2"), unit_weights(unit)), lam=lam)
-    return input_gradients(objective, {"x": np.asarray(x, dtype=float), **weights}, ("x",))[0]
+    return rowwise_gradient(lambda points: objective(points, **weights), x)
 
 
 def numerical_path(start, steps=60, lr=0.1, lam=0.1, unit=None):

@@ -7,6 +7,8 @@ centered differences, and pictures. It holds no backward rule and no update rule
 comes from the notebook.
 """
 import numpy as np
+from contourpy import contour_generator
+from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 
 from .circuits import GRADIENT_COLOR, VALUE_COLOR, Picture
@@ -148,7 +150,8 @@ def draw_losses(ax, curves):
 class BoundaryPanel:
     """The data set as dots coloured by class, over the plane shaded by the sign of the network's
     output, with the decision boundary (output 0) as a line. X (N, 3) with the constant 1 last,
-    Y (N,) of +1 and -1. Built once on an Axes; show(W0, W1, title) redraws the shading."""
+    Y (N,) of +1 and -1. Built once on an Axes; show(W0, W1, title) redraws the shading and the
+    boundary, changing artists but adding none (so an explorer can blit them)."""
 
     def __init__(self, ax, X, Y, resolution=100):
         lows, highs = X[:, :2].min(axis=0) - 0.4, X[:, :2].max(axis=0) + 0.4
@@ -161,9 +164,9 @@ class BoundaryPanel:
         self.shade = ax.imshow(np.zeros(gx.shape), origin="lower", extent=self.extent,
                                cmap=ListedColormap(["#fbe3c0", "#d6e4f5"]), vmin=0, vmax=1,
                                interpolation="nearest", aspect="equal")
-        self.line = None
-        for label, color in CLASS_COLORS.items():
-            ax.plot(*X[Y == label, :2].T, "o", ms=3.5, color=color, mec="white", mew=0.4)
+        self.dots = [ax.plot(*X[Y == label, :2].T, "o", ms=3.5, color=color, mec="white",
+                             mew=0.4)[0] for label, color in CLASS_COLORS.items()]
+        self.line = ax.add_collection(LineCollection([], colors="0.3", linewidths=1.2, zorder=2))
         ax.set_xlim(lows[0], highs[0])
         ax.set_ylim(lows[1], highs[1])
         ax.set_xticks([])
@@ -177,12 +180,8 @@ class BoundaryPanel:
             out = network_outputs(W0, W1, self.grid).reshape(self.gx.shape)
         finite = bool(np.all(np.isfinite(out)))
         self.shade.set_data(out > 0 if finite else np.full(out.shape, np.nan))
-        if self.line is not None:
-            self.line.remove()
-            self.line = None
-        if finite and out.min() < 0 < out.max():
-            self.line = self.ax.contour(self.gx, self.gy, out, levels=[0.0], colors="0.3",
-                                        linewidths=1.2)
+        lines = contour_generator(self.gx, self.gy, out).lines(0.0) if finite else []
+        self.line.set_segments(lines)
         self.title.set_text(title)
 
 

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from .explorers import BLUE, DPI, RED, Explorer, slider
+from .explorers import BLUE, DPI, RED, Explorer, animate, frames, slider
 from .two_layer import (WORKED, BoundaryPanel, NetworkDrawing, accuracy, loss_axes,
                         measured_gradients, shown_losses, two_layer_values)
 
@@ -24,6 +24,8 @@ class TwoLayerExplorer(Explorer):
     def __init__(self, W0=WORKED["W0"], W1=WORKED["W1"], x0=WORKED["x0"], y=WORKED["y"]):
         self.x0, self.y = np.array(x0, dtype=float), float(y)
         self.drawing = NetworkDrawing(Figure(figsize=(7.5, 3.3), dpi=DPI))
+        animate(*(text for pair in self.drawing.texts.values() for text in pair),
+                self.drawing.target)
         controls = {f"W0[{i},{j}]": slider(f"W0[{i},{j}]", W0[i][j], -4.0, 4.0, 0.05)
                     for i in range(2) for j in range(2)}
         controls |= {f"W1[{i}]": slider(f"W1[{i}]", W1[i], -4.0, 4.0, 0.05) for i in range(2)}
@@ -89,6 +91,8 @@ class TrainingExplorer(Explorer):
         self.warning = boundary.text(0.5, 0.5, "", ha="center", va="center", fontsize=10,
                                      color=RED, transform=boundary.transAxes,
                                      bbox=dict(fc="white", ec=RED, boxstyle="round"))
+        animate(self.curve, self.steps_title, self.boundary.shade, *self.boundary.dots,
+                self.boundary.line, self.boundary.title, self.warning, *frames(losses, boundary))
         controls = {"learning_rate": choice("learning rate", LEARNING_RATES, learning_rate),
                     "batch_size": choice("batch size", batch_size_options(len(X)), batch_size)}
         super().__init__(controls)
@@ -108,7 +112,8 @@ class TrainingExplorer(Explorer):
         diverged = not (np.isfinite(final) and final < 1e6)
         steps = -(-len(self.X) // batch_size)
         self.curve.set_data(np.arange(len(losses)), shown_losses(losses))
-        self.losses_axes.set_xlim(0, max(len(losses) - 1, 1))
+        if self.losses_axes.get_xlim() != (0, max(len(losses) - 1, 1)):  # else keep the background
+            self.losses_axes.set_xlim(0, max(len(losses) - 1, 1))
         self.steps_title.set_text(f"{steps} step{'s' * (steps > 1)} per epoch")
         with np.errstate(all="ignore"):
             correct = accuracy(W0, W1, self.X, self.Y)

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from course.circuits import (ADD_MUL, FLOW_PATTERNS, GATE_RADIUS, GRADIENT_COLOR, NEURON,
                              NEURON_SIGMOID, OPS, STAGED, VALUE_COLOR, Circuit, Gate)
+from course.explorers import CircuitExplorer
 
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)
 FLOW_AT = dict(x=3, y=-4, z=2, w=-1)
@@ -183,6 +184,43 @@ def test_does_a_huge_value_stay_short_on_its_wire():
     fig = NEURON.draw(saturated)
     assert "1.2e8" in [text.get_text() for text in texts(fig)]
     assert clashes(fig, NEURON) == []
+
+
+def labels(fig):
+    """The wire labels' texts, values and gradients apart."""
+    return {color: sorted(t.get_text() for t in texts(fig) if t.get_color() == color)
+            for color in (VALUE_COLOR, GRADIENT_COLOR)}
+
+
+def test_moving_a_slider_updates_circuit_labels_without_rebuilding_the_figure():
+    explorer = CircuitExplorer(STAGED, STAGED_AT)
+    figure, drawn = explorer.drawing.figure, list(texts(explorer.drawing.figure))
+    explorer.controls["x"].value = 1.3
+    assert explorer.drawing.figure is figure and list(texts(figure)) == drawn
+    assert labels(figure) == labels(STAGED.draw(dict(STAGED_AT, x=1.3)))
+
+
+@pytest.mark.parametrize("circuit, at", READY_MADE.values(), ids=READY_MADE)
+def test_do_circuit_labels_stay_clear_as_numbers_grow_wider(circuit, at):
+    explorer = CircuitExplorer(circuit, at)
+    for name, slider in explorer.controls.items():
+        slider.value = slider.min  # signs flip and numbers gain digits
+        assert clashes(explorer.drawing.figure, circuit) == [], name
+
+
+def places(fig):
+    """Text, anchor, offset and alignment of every wire label."""
+    return [(t.get_text(), t.xy, t.xyann, t.get_ha(), t.get_va()) for t in texts(fig)
+            if t.get_color() in (VALUE_COLOR, GRADIENT_COLOR)]
+
+
+def test_are_circuit_labels_placed_again_only_when_a_text_grows_wider():
+    explorer = CircuitExplorer(ADD_MUL, ADD_MUL_AT)
+    before = [place[1:] for place in places(explorer.drawing.figure)]
+    explorer.controls["z"].value = -3.0  # f: -12.00 -> -9.00 and so on: no text grows
+    assert [place[1:] for place in places(explorer.drawing.figure)] == before
+    explorer.controls["x"].value = -7.0  # q: 3.00 -> -2.00 grows: placed as a fresh drawing
+    assert places(explorer.drawing.figure) == places(ADD_MUL.draw(dict(ADD_MUL_AT, x=-7, z=-3)))
 
 
 def test_does_drawing_need_no_pyplot():

@@ -1,14 +1,23 @@
 """Explorers: they build headless, sliders redraw the picture, the numbers follow the maths."""
+import io
 import statistics
 import time
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from PIL import Image
 
-from course.circuits import ADD_MUL, NEURON
+from course.circuits import ADD_MUL, NEURON, STAGED, png
+from course.conv_pool_explorers import ConvExplorer, PoolExplorer
 from course.explorers import (CircuitExplorer, DerivativeExplorer, InputScaleExplorer,
                               SigmoidExplorer)
+from course.input_gradient_explorers import AdversarialExplorer, AscentExplorer
+from course.layer_explorers import PointwiseExplorer
+from course.sigmoid_network import SigmoidFitExplorer, initial_parameters, wave
+from course.two_layer import initial_weights, two_moons
+from course.two_layer_explorers import TrainingExplorer, TwoLayerExplorer
+from course.vectorized_explorers import ShapeExplorer
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)
@@ -29,6 +38,55 @@ def explorer(request):
 def move(slider, fraction):
     """Set a slider to the given fraction of its range."""
     slider.value = slider.min + fraction * (slider.max - slider.min)
+
+
+def move_any(control, fraction):
+    """Set a slider, selection slider or menu to the given fraction of its range or options."""
+    if hasattr(control, "options"):
+        control.index = round(fraction * (len(control.options) - 1))
+    else:
+        move(control, fraction)
+
+
+def pixels(picture):
+    """RGB pixels of PNG bytes: array (height, width, 3)."""
+    return np.asarray(Image.open(io.BytesIO(bytes(picture))).convert("RGB"))
+
+
+def fixed_training(learning_rate, batch_size):
+    """A stand-in training run: weights that depend on the settings, and a falling loss."""
+    W0, W1 = initial_weights(hidden=3, inputs=3, seed=int(100 * learning_rate) + batch_size)
+    return W0, W1, [1.0, learning_rate, learning_rate / 2]
+
+
+def snapshots():
+    """A SigmoidFitExplorer's history without training: three random starts."""
+    return [(step, initial_parameters(hidden=3, seed=step)) for step in (0, 10, 20)]
+
+
+EVERY_EXPLORER = {
+    **EXPLORERS,
+    "staged_circuit": lambda: CircuitExplorer(STAGED, dict(x=3.0, y=-4.0)),
+    "pointwise": PointwiseExplorer,
+    "shape": ShapeExplorer,
+    "two_layer": TwoLayerExplorer,
+    "training": lambda: TrainingExplorer(fixed_training, *two_moons(40), batch_size=8),
+    "sigmoid_fit": lambda: SigmoidFitExplorer(snapshots(), *wave(12)),
+    "adversarial": AdversarialExplorer,
+    "ascent": lambda: AscentExplorer(steps=20),
+    "conv": ConvExplorer,
+    "pool": PoolExplorer,
+}
+
+
+@pytest.mark.parametrize("name", EVERY_EXPLORER)
+def test_is_the_picture_after_moves_a_full_drawing_of_the_figure(name):
+    explorer = EVERY_EXPLORER[name]()
+    for fraction in (0.9, 0.15, 0.6):
+        for control in explorer.controls.values():
+            move_any(control, fraction)
+            figure, _ = explorer.render({k: c.value for k, c in explorer.controls.items()})
+            assert np.array_equal(pixels(explorer.picture.value), pixels(png(figure))), control
 
 
 def test_does_each_explorer_build_headless_with_a_picture_and_a_readout(explorer):
@@ -139,3 +197,15 @@ def test_does_the_sigmoid_explorer_show_the_slope_sigma_times_one_minus_sigma(x)
     assert explorer.numbers["σ(x)"] == pytest.approx(sigma)
     assert explorer.numbers["slope"] == pytest.approx(sigma * (1 - sigma), abs=1e-9)
     assert explorer.numbers["slope"] <= 0.25
+
+
+def test_does_the_input_scale_axis_end_at_a_round_number_above_the_tallest_bar():
+    explorer = InputScaleExplorer()
+    limits = []
+    for log10_scale in (0.0, 0.05, 2.0):
+        explorer.controls["log10_scale"].value = log10_scale
+        top = explorer.axes[0].get_ylim()[1]
+        tallest = max(abs(v) for k, v in explorer.numbers.items() if k.startswith("df/d"))
+        assert 1.3 * tallest <= top < 1.3 * 1.7 * tallest
+        limits.append(top)
+    assert limits[0] == limits[1] == 7.0 and limits[2] == 700.0  # 1.3 * 4.488 -> 7
