@@ -37,6 +37,7 @@ OPS = {
 VALUE_COLOR, GRADIENT_COLOR = "#1b7a2e", "#c62828"
 GATE_RADIUS = 12  # points
 COLUMN_WIDTH, ROW_HEIGHT = 0.7, 0.45  # inches a column and a row need to keep labels apart
+NAME_FONT = 10  # points, italic: the names of the inputs and of the output
 
 
 def png(fig):
@@ -187,15 +188,18 @@ class CircuitDrawing:
                  animated=False):
         self.circuit, self.show_gradients, self.animated = circuit, show_gradients, animated
         nodes, self.paths = circuit.layout()
-        end = nodes[circuit.output]
-        self.stub = [end, (end[0] + 0.75, end[1])]
-        wires = [*self.paths.values(), self.stub]
         gates = [nodes[gate.name] for gate in circuit.gates]
-        xs, ys = zip(*nodes.values(), *(point for path in wires for point in path))
-
-        xlim, ylim = (-0.45, max(xs) + 0.3), (min(ys) - 0.55, max(ys) + 0.55)
-        fig = Picture(figsize=figsize or (max(7.5, COLUMN_WIDTH * np.ptp(xlim)),
-                                         max(3.5, ROW_HEIGHT * np.ptp(ylim) / 0.88)), dpi=dpi)
+        xs, ys = zip(*nodes.values(), *(point for path in self.paths.values() for point in path))
+        ylim = (min(ys) - 0.55, max(ys) + 0.55)
+        width, height = figsize or (max(7.5, COLUMN_WIDTH * (max(xs) + 1.5)),
+                                    max(3.5, ROW_HEIGHT * np.ptp(ylim) / 0.88))
+        name = max(_text_size(n, NAME_FONT, "italic")[0] for n in circuit.inputs) + 6  # points
+        left, stub = _margins(max(xs), name / 72, 0.98 * width)
+        end = nodes[circuit.output]
+        self.stub = [end, (end[0] + stub, end[1])]
+        wires = [*self.paths.values(), self.stub]
+        xlim = (-left, max(xs) + stub + 0.3)
+        fig = Picture(figsize=(width, height), dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.88))
         ax.set_xlim(*xlim)
@@ -212,7 +216,7 @@ class CircuitDrawing:
         names = [dict(text=name, xy=nodes[name], xytext=(-4, 0), ha="right")
                  for name in circuit.inputs]
         names.append(dict(text=circuit.output, xy=self.stub[1], xytext=(3, 0), ha="left"))
-        self.names = [dict(kw, va="center", fontsize=10, style="italic") for kw in names]
+        self.names = [dict(kw, va="center", fontsize=NAME_FONT, style="italic") for kw in names]
         for kw in self.names:
             ax.annotate(textcoords="offset points", zorder=5, **kw)
         self.labeller = _Labeller(ax, gates, wires)
@@ -252,6 +256,19 @@ class CircuitDrawing:
         for label, kw in zip(self.labels, places):
             label.xy, label.xyann = kw["xy"], kw["xytext"]
             label.set(horizontalalignment=kw["ha"], verticalalignment=kw["va"])
+
+
+def _margins(right, name, width):
+    """(left margin, output stub) in column units for columns 0 to right drawn across width
+    inches: the margin fits a name name inches wide (at least 0.45 units), the stub is 0.75 units
+    but at least 0.55 inches, and 0.3 units follow it. Found by iterating, as the inches a unit
+    takes depend on both."""
+    units = right + 1.5
+    for _ in range(20):
+        inches_per_unit = width / units
+        left, stub = max(0.45, name / inches_per_unit), max(0.75, 0.55 / inches_per_unit)
+        units = left + right + stub + 0.3
+    return left, stub
 
 
 def _spread(order, target):

@@ -179,6 +179,12 @@ def test_does_a_twelve_gate_circuit_stay_legible():
     assert clashes(fig, NEURON_LOSS) == []
 
 
+def test_does_a_circuit_squeezed_into_a_narrow_figure_keep_every_text_inside_it():
+    fig = NEURON_LOSS.draw(dict(NEURON_AT, y=1.0), figsize=(6.0, 3.5))
+    fig.canvas.draw()
+    assert [clash for clash in clashes(fig, NEURON_LOSS) if "cut off" in clash] == []
+
+
 def test_does_a_huge_value_stay_short_on_its_wire():
     saturated = dict(NEURON_AT, x1=2.9, w2=-7.9)  # e^18.6 on the exp gate's outgoing wire
     fig = NEURON.draw(saturated)

@@ -46,7 +46,7 @@ def test_pictures_are_shown_at_full_size_and_screenshots_are_saved(notebook):
     assert pictures, "no picture at all"
     shrunk = []
     for k, picture in enumerate(pictures):
-        picture.scroll_into_view_if_needed()
+        picture.evaluate("img => img.closest('.jp-Cell').scrollIntoView({block: 'start'})")
         notebook.screenshot(ARTIFACTS / f"{name}-{k:02d}.png")
         shown, natural = picture.evaluate("img => [img.width, img.naturalWidth]")
         if shown < natural:
