@@ -3,7 +3,7 @@ forms, or a rule restated from the notebook), never by calling the explorer's co
 
 EXPECTED maps a source notebook to one function per explorer, top to bottom. Each takes what
 the explorer's controls show (dict label -> text) and returns the readout numbers those values
-must give (dict readout label -> float).
+must give (dict readout label -> float). MENUS names the menu options the tests choose.
 """
 import math
 
@@ -186,6 +186,11 @@ EXPECTED = {
     "11_conv_pool/conv_pool.ipynb": [convolution, pooling],
     "12_computation_graph/computation_graph.ipynb": [],
 }
+
+
+# (notebook, explorer index) -> (menu label, options to choose in turn)
+MENUS = {("06_vectorized/vectorized.ipynb", 0): ("layout", ["rows: D = X W", "columns: D = W X"]),
+         ("07_layers/layers.ipynb", 0): ("layer", ["ReLU", "sigmoid", "tanh"])}
 
 
 def expected_numbers(rule, values, numbers):

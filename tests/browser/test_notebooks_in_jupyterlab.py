@@ -12,7 +12,7 @@ import pytest
 from tools.jupyterlab import explorer_calls
 
 from .conftest import ARTIFACTS, ROOT
-from .explorer_maths import EXPECTED, expected_numbers
+from .explorer_maths import EXPECTED, MENUS, expected_numbers
 
 
 @pytest.fixture(scope="module", params=list(EXPECTED))
@@ -54,9 +54,9 @@ def test_pictures_are_shown_at_full_size_and_screenshots_are_saved(notebook):
     assert shrunk == []
 
 
-def test_moving_each_slider_updates_readout_and_picture_as_the_maths_says(notebook):
-    rules = EXPECTED[notebook.path.removeprefix("source/")]
-    explorers = notebook.explorers()
+def test_moving_each_slider_and_menu_updates_readout_and_picture_as_the_maths_says(notebook):
+    path = notebook.path.removeprefix("source/")
+    rules, explorers = EXPECTED[path], notebook.explorers()
     assert len(rules) == len(explorers), "explorer_maths.EXPECTED must cover every explorer"
     wrong = []
     for k, (explorer, rule) in enumerate(zip(explorers, rules)):
@@ -67,25 +67,12 @@ def test_moving_each_slider_updates_readout_and_picture_as_the_maths_says(notebo
             assert after[1][label] != before[1][label], f"explorer {k}: {label} did not move"
             assert after[0] != before[0], f"explorer {k}: moving {label} left the picture as it was"
             wrong += mismatches(f"explorer {k} after moving {label}", rule, explorer)
-    assert wrong == []
-
-
-def test_menus_switch_what_the_explorer_shows(notebook):
-    """The layer menu of 07 and the layout menu of 06 redraw their explorer."""
-    menus = {"07_layers": ("layer", ["ReLU", "sigmoid", "tanh"]),
-             "06_vectorized": ("layout", ["rows: D = X W", "columns: D = W X"])}
-    name = notebook.path.split("/")[1]
-    if name not in menus:
-        pytest.skip("no menu in this notebook")
-    label, options = menus[name]
-    (explorer,) = notebook.explorers()
-    rule = EXPECTED[notebook.path.removeprefix("source/")][0]
-    wrong = []
-    for option in options:
-        before = explorer.fingerprint()
-        explorer.choose(label, option)
-        assert explorer.fingerprint() != before
-        wrong += mismatches(f"after choosing {option}", rule, explorer)
+        label, options = MENUS.get((path, k), (None, []))
+        for option in options:
+            before = explorer.fingerprint()
+            explorer.choose(label, option)
+            assert explorer.fingerprint() != before, f"explorer {k}: {option} left the picture"
+            wrong += mismatches(f"explorer {k} after choosing {option}", rule, explorer)
     assert wrong == []
 
 
