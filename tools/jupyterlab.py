@@ -43,7 +43,7 @@ def explorer_calls(path):
 
 
 class JupyterLabError(RuntimeError):
-    """JupyterLab did not start, or a notebook did not behave as a test needs."""
+    """JupyterLab, or the browser to drive it, cannot be started here."""
 
 
 def free_port():
@@ -75,8 +75,7 @@ class JupyterLab:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"),
-                   JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
-                   MPLBACKEND="Agg")
+                   JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"))
         command = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
                    "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
                    "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
@@ -143,8 +142,11 @@ class JupyterLab:
 def chromium():
     """Debian's headless Chromium under Playwright, with a fresh profile and no background
     networking (this machine's network is closed)."""
-    from playwright.sync_api import sync_playwright
-
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        raise JupyterLabError("Playwright for Python is missing: pip install -e '.[test]' "
+                              "installs it") from error
     if not Path(CHROMIUM).exists():
         raise JupyterLabError(f"{CHROMIUM} is missing: install Debian's chromium package "
                               "(apt-get install -y chromium), as .ci/run does")
