@@ -43,7 +43,10 @@ def table(numbers, number_format):
 
 
 def _format(number, number_format):
-    """format(number, number_format), without the minus of a number that rounds to zero."""
+    """format(number, number_format), without the minus of a number that rounds to zero; a
+    count (an int) as it is."""
+    if isinstance(number, (int, np.integer)):
+        return str(number)
     text = format(number, number_format)
     return text[1:] if text.startswith("-") and set(text[1:]) <= set("0.") else text
 

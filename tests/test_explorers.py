@@ -1,7 +1,5 @@
 """Explorers: they build headless, sliders redraw the picture, the numbers follow the maths."""
 import io
-import statistics
-import time
 
 import ipywidgets as widgets
 import numpy as np
@@ -111,16 +109,6 @@ def test_does_moving_a_slider_redraw_the_picture(explorer):
     assert bytes(explorer.picture.value).startswith(PNG_MAGIC)
     assert bytes(explorer.picture.value) != picture
     assert explorer.readout.value != readout
-
-
-def test_is_an_update_quick_enough_for_a_slider(explorer):
-    slider = next(iter(explorer.controls.values()))
-    times = []
-    for fraction in (0.2, 0.4, 0.6, 0.8, 0.3):
-        start = time.perf_counter()
-        move(slider, fraction)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.5  # seconds; about 0.05-0.13 s on a slow 2-core VM
 
 
 def test_does_the_circuit_explorer_start_at_the_worked_numbers():
