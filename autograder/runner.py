@@ -11,7 +11,7 @@ import builtins
 import os
 import sys
 
-import numpy as np
+import numpy  # noqa: F401 (loaded before the notebook, so its watched functions can be looked up)
 
 from autograder.transport import decode_case, dumps, encode
 

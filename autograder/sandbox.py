@@ -6,7 +6,7 @@ and file size, a scrubbed environment and, where the operating system allows, no
 empty throwaway root directory and an unprivileged user of its own. Wall-clock time is enforced
 from outside. `protections()` says which of these are active here.
 """
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 import ctypes
 import json
 import os

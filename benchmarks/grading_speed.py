@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder import notebooks, results  # noqa: E402
-from autograder.course_dir import assignments, nbgrader_config  # noqa: E402
+from autograder.course_dir import assignments  # noqa: E402
 from autograder.sample_class import solved_release, with_cell  # noqa: E402
 
 WRONG_BY_HALF = """
