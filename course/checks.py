@@ -63,6 +63,7 @@ class Exercise:
 
     def run(self, functions, case):
         """Call the student's functions on a copy of the case; return what they returned."""
+        __tracebackhide__ = True  # IPython leaves this frame out of a student's traceback
         case = copy.deepcopy(case)
         if self.call is not None:
             return self.call(functions, case)
@@ -252,6 +253,7 @@ def check(exercise, *functions, hidden=False, rng=None):
     exercise uses them. Raises CheckFailed with a message on the first wrong case; prints a
     one-line confirmation when all pass.
     """
+    __tracebackhide__ = True  # a failing check's traceback shows the student's code only
     from course.exercises import EXERCISES
     exercise = EXERCISES[exercise] if isinstance(exercise, str) else exercise
     cases = exercise.draw_hidden(rng or np.random.default_rng()) if hidden else exercise.visible

@@ -31,6 +31,7 @@ def test_a_stub_stops_the_run_saying_which_function_to_write(student):
     (error,) = student.errors()
     assert "NotImplementedError" in error
     assert f"{exercises()[0]} is yours to write" in error
+    assert "checks.py" not in error, "the traceback should show the student's code only"
 
 
 def test_validate_names_every_exercise_still_to_write(student):
