@@ -80,7 +80,7 @@ EVERY_EXPLORER = {
 @pytest.mark.parametrize("name", EVERY_EXPLORER)
 def test_is_the_picture_after_moves_a_full_drawing_of_the_figure(name):
     explorer = EVERY_EXPLORER[name]()
-    for fraction in (0.9, 0.15, 0.6):
+    for fraction in (0.9, 0.15, 0.6, 0.65, 0.15):
         for control in explorer.controls.values():
             move_any(control, fraction)
             figure, _ = explorer.render({k: c.value for k, c in explorer.controls.items()})
