@@ -7,11 +7,12 @@ Gradients are centered differences (course.conv_pool, course.numgrad); the lines
 forward definition.
 """
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
 from .circuits import Picture
 from .conv_pool import conv1d, maxpool1d, padding, pool_input_gradient, window_starts
-from .explorers import DPI, ORANGE, RED, Explorer, slider
+from .explorers import DPI, ORANGE, RED, Explorer, animate, slider
 from .numgrad import input_gradients
 
 PALE_ORANGE, PALE_RED, GREY = "#fde3c0", "#f8d0d0", "0.55"
@@ -23,6 +24,12 @@ def _box(ax, x, y, text, face="w", dashed=False, edge="0.2"):
     rectangle = ax.add_patch(Rectangle((x - BOX / 2, y - BOX / 2), BOX, BOX, facecolor=face,
                                        edgecolor=edge, ls="--" if dashed else "-", lw=0.8))
     return rectangle, ax.text(x, y, text, ha="center", va="center", fontsize=7.5)
+
+
+def _fill(rectangle, face):
+    """Give rectangle this face colour, leaving it unstale if it has it (see Blitter)."""
+    if rectangle.get_facecolor() != to_rgba(face):
+        rectangle.set_facecolor(face)
 
 
 def _link(ax, top, bottom, color, lw=1.0):
@@ -44,9 +51,12 @@ class ConvExplorer(Explorer):
     dout[i] w[j] back to it; near the ends fewer outputs reach x[m], because some of the
     positions its kernel would need are padding. Readout: y[i], how many outputs read x[m], and
     dx[m] for dout = all ones (centered differences): the sum of the weights on the red lines.
+    Every artist is animated and a panel's links are redrawn only when they change, so a move
+    repaints only what it changes (see Blitter).
     """
 
     X = np.array([2.0, -1.0, 3.0, 0.0, 1.0, -2.0, 4.0])
+    pictures_kept = 5 * 7 * 7  # every (k, i, m)
     KERNEL = np.array([1.0, -2.0, 0.5, 3.0, -1.0])
 
     def __init__(self, k=3, i=0, m=0):
@@ -68,16 +78,22 @@ class ConvExplorer(Explorer):
                       for _ in range(5)]
             self.links.append((lines, labels))
             self.titles.append(_frame(ax, -2, n + 1, ""))
+            animate(*ax.patches, *ax.texts, *ax.lines, self.titles[-1])
+        self.shown = [None, None]  # the (output, input, label) triples each panel shows
         super().__init__({"k": slider("kernel length k", k, 1, 5, 1),
                           "i": slider("output i", i, 0, n - 1, 1),
                           "m": slider("input m", m, 0, n - 1, 1)})
 
     def _draw_links(self, panel, pairs, face_in, face_out, at):
-        """Light the boxes and draw a labelled line for each (output, input, label) in pairs."""
+        """Light the boxes and draw a labelled line for each (output, input, label) in pairs,
+        unless the panel shows these pairs already."""
+        if pairs == self.shown[panel]:
+            return
+        self.shown[panel] = pairs
         for p, (rectangle, _) in self.inputs[panel].items():
-            rectangle.set_facecolor(face_in if p in {q for _, q, _ in pairs} else "w")
+            _fill(rectangle, face_in if p in {q for _, q, _ in pairs} else "w")
         for o, (rectangle, _) in enumerate(self.outputs[panel]):
-            rectangle.set_facecolor(face_out if o in {q for q, _, _ in pairs} else "w")
+            _fill(rectangle, face_out if o in {q for q, _, _ in pairs} else "w")
         lines, labels = self.links[panel]
         for n, (line, label) in enumerate(zip(lines, labels)):
             line.set_visible(n < len(pairs))
@@ -127,6 +143,7 @@ class PoolExplorer(Explorer):
     """
 
     X = np.array([1.0, 3.0, 3.0, 0.0, 2.0, 5.0, 5.0, 1.0, 4.0])
+    pictures_kept = 4 * 4  # every (size, stride)
 
     def __init__(self, size=2, stride=2):
         self.figure = Picture(figsize=(7.0, 2.5), dpi=DPI)
