@@ -6,6 +6,8 @@ what an output reads in the forward pass, red ones where gradient flows in the b
 Gradients are centered differences (course.conv_pool, course.numgrad); the lines follow the
 forward definition.
 """
+from itertools import zip_longest
+
 import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
@@ -32,11 +34,6 @@ def _fill(rectangle, face):
         rectangle.set_facecolor(face)
 
 
-def _link(ax, top, bottom, color, lw=1.0):
-    """A line from an output box (x = top) down to an input box (x = bottom)."""
-    ax.plot([top, bottom], [OUT_Y - BOX / 2, IN_Y + BOX / 2], color=color, lw=lw)
-
-
 def _frame(ax, left, right, title):
     ax.set_xlim(left - 0.6, right + 0.6)
     ax.set_ylim(IN_Y - 0.9, OUT_Y + 0.6)
@@ -56,7 +53,6 @@ class ConvExplorer(Explorer):
     """
 
     X = np.array([2.0, -1.0, 3.0, 0.0, 1.0, -2.0, 4.0])
-    pictures_kept = 5 * 7 * 7  # every (k, i, m)
     KERNEL = np.array([1.0, -2.0, 0.5, 3.0, -1.0])
 
     def __init__(self, k=3, i=0, m=0):
@@ -143,40 +139,54 @@ class PoolExplorer(Explorer):
     """
 
     X = np.array([1.0, 3.0, 3.0, 0.0, 2.0, 5.0, 5.0, 1.0, 4.0])
-    pictures_kept = 4 * 4  # every (size, stride)
 
     def __init__(self, size=2, stride=2):
+        n = len(self.X)
         self.figure = Picture(figsize=(7.0, 2.5), dpi=DPI)
         self.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9)
-        self.ax = self.figure.subplots()
+        ax = self.figure.subplots()
+        self.inputs = [_box(ax, p, IN_Y, f"{value:g}") for p, value in enumerate(self.X)]
+        self.unread = [ax.add_patch(Rectangle((p - BOX / 2, IN_Y - BOX / 2), BOX, BOX,
+                                              fill=False, hatch="///", edgecolor="0.6", lw=0))
+                       for p in range(n)]
+        self.gradients = [ax.text(p, IN_Y - 0.68, "", ha="center", fontsize=7.5)
+                          for p in range(n)]
+        self.outputs = [_box(ax, 0, OUT_Y, "", face=PALE_ORANGE, edge=ORANGE) for _ in range(n)]
+        self.links = [ax.plot([], [])[0] for _ in range(4 * n)]  # more than any window size needs
+        self.title = _frame(ax, 0, n - 1, "")
+        animate(*ax.patches, *ax.texts, *ax.lines, self.title)
         super().__init__({"size": slider("window size", size, 1, 4, 1),
                           "stride": slider("stride", stride, 1, 4, 1)})
 
     def render(self, values):
         size, stride = int(round(values["size"])), int(round(values["stride"]))
-        x, ax = self.X, self.ax
-        for artist in [*ax.patches, *ax.lines, *ax.texts]:  # quicker than ax.clear()
-            artist.remove()
+        x = self.X
         starts = list(window_starts(len(x), size, stride))
         out = maxpool1d(x, size, stride)
         dx = pool_input_gradient(x, np.ones(len(out)), size, stride)
         read = {p for s in starts for p in range(s, s + size)}
-        for p, value in enumerate(x):
-            _box(ax, p, IN_Y, f"{value:g}", face=PALE_RED if dx[p] else "w")
-            if p not in read:
-                ax.add_patch(Rectangle((p - BOX / 2, IN_Y - BOX / 2), BOX, BOX, fill=False,
-                                       hatch="///", edgecolor="0.6", lw=0))
-            ax.text(p, IN_Y - 0.68, f"{dx[p]:g}", ha="center", fontsize=7.5,
-                    color=RED if dx[p] else "0.5")
-        for o, s in enumerate(starts):
+        for p, ((box, _), hatch, text) in enumerate(zip(self.inputs, self.unread, self.gradients)):
+            _fill(box, PALE_RED if dx[p] else "w")
+            hatch.set_visible(p not in read)
+            text.set(text=f"{dx[p]:g}", color=RED if dx[p] else "0.5")
+        links = []  # (output's centre, input, colour, line width)
+        for o, ((box, text), s) in enumerate(zip(self.outputs, starts)):
             centre = s + (size - 1) / 2
+            box.set_x(centre - BOX / 2)
+            text.set(x=centre, text=f"{out[o]:g}")
             winner = int(np.argmax(pool_input_gradient(x, np.eye(len(out))[o], size, stride)))
-            for p in range(s, s + size):
-                if p != winner:
-                    _link(ax, centre, p, GREY)
-            _link(ax, centre, winner, RED, lw=1.8)
-            _box(ax, centre, OUT_Y, f"{out[o]:g}", face=PALE_ORANGE, edge=ORANGE)
-        _frame(ax, 0, len(x) - 1, f"size {size}, stride {stride}: {len(out)} outputs.  Red: where "
-               "each output's gradient goes.  Below: dx when every dout is 1")
+            links += [(centre, p, GREY, 1.0) for p in range(s, s + size) if p != winner]
+            links.append((centre, winner, RED, 1.8))
+        for o, (box, text) in enumerate(self.outputs):
+            box.set_visible(o < len(out))
+            text.set_visible(o < len(out))
+        for line, link in zip_longest(self.links, links):
+            line.set_visible(link is not None)
+            if link:
+                top, bottom, color, width = link
+                line.set(data=([top, bottom], [OUT_Y - BOX / 2, IN_Y + BOX / 2]), color=color,
+                         linewidth=width)
+        self.title.set_text(f"size {size}, stride {stride}: {len(out)} outputs.  Red: where "
+                            "each output's gradient goes.  Below: dx when every dout is 1")
         return self.figure, {"outputs": len(out), "inputs read by no window": len(x) - len(read),
                              "inputs with a gradient": int(np.count_nonzero(dx))}
