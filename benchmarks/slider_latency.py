@@ -70,14 +70,9 @@ def latencies(explorer, presses):
 
 def measured(lab, browser, path, presses):
     """[(explorer's cell line, latencies)] for each explorer of the notebook at path."""
-    notebook = lab.open(browser, path)
-    try:
-        notebook.run_all()
+    with lab.run(browser, path) as notebook:
         return [(call, latencies(explorer, presses))
                 for call, explorer in zip(explorer_calls(lab.root / path), notebook.explorers())]
-    finally:
-        notebook.page.close()
-        lab.shut_down_kernels()
 
 
 def report(name, timed):

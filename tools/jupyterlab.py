@@ -2,8 +2,8 @@
 tests (tests/browser/) and the slider benchmark (benchmarks/slider_latency.py).
 
     with JupyterLab(course_root) as lab, chromium() as browser:
-        page = lab.open(browser, "source/03_chain_rule/chain_rule.ipynb")
-        page.run_all()
+        with lab.run(browser, "source/03_chain_rule/chain_rule.ipynb") as notebook:
+            notebook.explorers()[0].press("z")
 
 The server listens on 127.0.0.1 with a token, from fresh settings, workspace, config and runtime
 folders (nothing of the machine's own Jupyter set-up leaks in), its news pop-up off.
@@ -127,6 +127,18 @@ class JupyterLab:
         """Stop every kernel the server runs."""
         for kernel in self._api("kernels"):
             self._api(f"kernels/{kernel['id']}", method="DELETE")
+
+    @contextlib.contextmanager
+    def run(self, browser, path):
+        """The notebook at path opened and run with Run All (a Notebook); on leaving, its page
+        is closed and the server's kernels stopped."""
+        notebook = self.open(browser, path)
+        try:
+            notebook.run_all()
+            yield notebook
+        finally:
+            notebook.page.close()
+            self.shut_down_kernels()
 
     def open(self, browser, path, timeout=60):
         """A Notebook page showing the notebook at path (relative to root), its kernel idle."""

@@ -1,5 +1,5 @@
 """One JupyterLab server and one headless Chromium for the whole test session, serving a
-throwaway copy of the course; notebooks are opened and run once, then shared by the tests.
+throwaway copy of the course; each test module opens and runs its notebooks (JupyterLab.run).
 
 These tests need Debian's chromium (/usr/bin/chromium) and Playwright for Python; without them
 they fail, saying what to install. BACKPROP_SKIP_BROWSER_TESTS=1 skips them on purpose.
@@ -39,19 +39,3 @@ def lab(course_dir):
 def browser():
     with chromium() as chrome:
         yield chrome
-
-
-@pytest.fixture(scope="session")
-def ran(lab, browser):
-    """ran(path) -> the Notebook at path (relative to the course), opened and run once."""
-    opened = {}
-
-    def run(path):
-        if path not in opened:
-            opened[path] = lab.open(browser, path)
-            opened[path].run_all()
-        return opened[path]
-
-    yield run
-    for notebook in opened.values():
-        notebook.page.close()

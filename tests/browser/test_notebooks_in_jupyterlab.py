@@ -18,11 +18,8 @@ from .explorer_maths import EXPECTED, MENUS, expected_numbers
 @pytest.fixture(scope="module", params=list(EXPECTED))
 def notebook(request, lab, browser):
     """The source notebook, opened and run in JupyterLab; its kernel stopped afterwards."""
-    page = lab.open(browser, f"source/{request.param}")
-    page.run_all()
-    yield page
-    page.page.close()
-    lab.shut_down_kernels()
+    with lab.run(browser, f"source/{request.param}") as notebook:
+        yield notebook
 
 
 def test_every_cell_runs_without_an_error_or_a_warning(notebook):

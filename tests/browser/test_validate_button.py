@@ -16,11 +16,8 @@ ASSIGNMENT, NOTEBOOK = "02_gates", "gates.ipynb"
 @pytest.fixture(scope="module")
 def student(lab, browser):
     """The unsolved release notebook, opened and run as a student first would."""
-    notebook = lab.open(browser, f"release/{ASSIGNMENT}/{NOTEBOOK}")
-    notebook.run_all()
-    yield notebook
-    notebook.page.close()
-    lab.shut_down_kernels()
+    with lab.run(browser, f"release/{ASSIGNMENT}/{NOTEBOOK}") as notebook:
+        yield notebook
 
 
 def exercises():
