@@ -1,10 +1,12 @@
 """Grade one submission: run its notebooks' code in the sandbox, judge every exercise here.
 
-Nothing in this module runs student code. The sandboxed child executes the notebook's cells and
-calls the exercise functions on cases drawn here (hidden ones freshly at random); what comes back
-is decoded as plain numbers and arrays and judged against expected values computed here by
-centered differences of the course's forward functions. A cell that ends or hangs the child is
-skipped on a rerun; an exercise that does is marked and the others are still graded.
+Nothing in this module runs student code. In the sandbox (autograder.sandbox) the student's
+process executes the notebook's cells and calls the exercise functions on cases drawn here (hidden
+ones freshly at random); what comes back is decoded as plain numbers and arrays and judged against
+expected values computed here by centered differences of the course's forward functions. A cell
+that ends or hangs the student's process is skipped on a rerun; an exercise that does is marked
+and the others are still graded. An exercise whose call touched the course's answer machinery
+earns nothing and is flagged for a person.
 """
 from contextlib import closing
 import time
@@ -18,14 +20,16 @@ from course.checks import call_text, verdict
 from course.exercises import EXERCISES
 
 MAX_RUNS = 4   # one run, plus a rerun for each cell or exercise that ended a run
-_CHANNEL = ("garbled", "too much")   # a cell can only cause these by writing to the report pipe
+_CHANNEL = ("garbled", "too much")   # a cell can only cause these by writing to its socket
 
 _END_STATUS = {"timeout": "timeout", "signal": "crashed", "exited": "crashed",
-               "too much": "crashed", "garbled": "tampered", "worker died": "crashed"}
+               "too much": "crashed", "garbled": "tampered", "worker died": "crashed",
+               "sandbox": "crashed"}
 _END_WORDS = {"timeout": "ran out of time", "signal": "crashed the process",
               "exited": "ended the process", "too much": "flooded the grader with output",
               "garbled": "wrote garbage into the grader's channel",
-              "worker died": "brought the grading worker down"}
+              "worker died": "brought the grading worker down",
+              "sandbox": "could not be run: the sandbox did not start"}
 
 
 def grade_submission(root, assignment, student, specs, worker, rng=None):
@@ -53,11 +57,11 @@ def _grade_notebook(submitted, worker, rng, notes):
     skip_cells, channel = set(), []
     for _ in range(MAX_RUNS):
         job = {"cells": [c for c in submitted.cells if c[0] not in skip_cells],
-               "exercises": [{"name": name, "functions": list(EXERCISES[name].functions),
-                              "cases": [encode_case(c) for c in cases[name]]} for name in cases],
+               "exercises": [{"name": name, "cases": [encode_case(c) for c in cases[name]]}
+                             for name in cases],
                "skip_exercises": sorted(run.settled)}
         with closing(worker.run(job)) as messages:
-            culprit = run.follow(messages)
+            culprit = run.follow(messages, job)
         if culprit is None or run.settled >= set(cases):
             break
         kind, what, reason = culprit
@@ -70,6 +74,7 @@ def _grade_notebook(submitted, worker, rng, notes):
             break
     if culprit:   # what ended the last run ends every exercise still without an answer
         run.end_unsettled(culprit[2])
+    notes += [f"{spec.name}: the sandbox did not start ({error})" for error in run.sandbox_errors[:1]]
     replaced = [f"it replaced {name}" for name in list(run.replaced)[:10]]
     if submitted.tampered + replaced:
         notes.append(f"{spec.name}: " + "; ".join(submitted.tampered + replaced))
@@ -82,8 +87,9 @@ def _cases(exercise, rng):
 
 
 class _Run:
-    """Follows a child's messages across reruns: the outputs it returned per exercise, and which
-    exercises are settled (fully answered, or ended a run)."""
+    """Follows the runner's reports across reruns: the outputs returned per exercise, and which
+    exercises are settled (fully answered, or ended a run). A report must follow the job step by
+    step, in the order and form asked for; one that does not ends the run as garbled."""
 
     def __init__(self, spec, cases):
         self.spec, self.cases = spec, cases
@@ -91,49 +97,80 @@ class _Run:
         self.missing = {}                              # name -> missing function names
         self.ended = {}                                # name -> end reason
         self.replaced = {}                             # names of replaced objects, in order
+        self.machinery = {name: [] for name in cases}  # name -> machinery touched in its calls
+        self.sandbox_errors = []
         self.settled = set()
 
-    def follow(self, messages):
+    def follow(self, messages, job):
         """Consume one run's messages. Returns None when it finished, else what ended it:
-        ("cell", index, reason), ("case", exercise, reason) or ("run", None, reason). A message
-        out of the runner's form (the child may write anything) ends the run as garbled."""
-        current, finished = None, False
+        ("cell", index, reason), ("case", exercise, reason) or ("run", None, reason)."""
+        steps = [("cell", index) for index, _ in job["cells"]] + [
+            ("case", e["name"], k) for e in job["exercises"] if e["name"] not in job["skip_exercises"]
+            for k in range(len(e["cases"]))] + [("finished",)]
+        position, current, finished = 0, None, False
         for message in messages:
-            if "end" in message:   # from the sandbox, which never relays one of the child's
-                if finished and current is None and message["end"] == {"reason": "exited", "code": 0}:
+            if "end" in message:   # from the worker, after the runner ended
+                if finished and message["end"] == {"reason": "exited", "code": 0}:
                     self.settled.update(self.cases)
                     return None
                 return self._ended(current, message["end"].get("reason"))
             try:
-                current, finished = self._take(message, current, finished)
-            except (TypeError, ValueError, KeyError, IndexError):
+                if "stop" in message:
+                    return self._ended(current, self._stop(message["stop"]))
+                position, current, finished = self._take(message, steps, position, current, finished)
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError):
                 return self._ended(current, "garbled")
         return ("run", None, "worker died")
 
-    def _take(self, message, current, finished):
-        """Follow one message of the child; return the (current step, finished) it leaves."""
-        if "cell" in message:
-            if type(message["cell"]) is not int:
-                raise TypeError("a cell index must be an int")
-            return ("cell", message["cell"]), finished
-        if "case" in message:
-            return ("case", self._exercise_of(message["case"])), finished
+    def _take(self, message, steps, position, current, finished):
+        """Follow one message; return the (position in steps, open step, finished) it leaves."""
         if "cell_done" in message or "case_done" in message:
-            self._record(message)
-            return None, finished
-        if "missing" in message:
-            name, functions = message["missing"]
-            if name in self.cases:
-                self.missing[name] = [str(f)[:60] for f in functions[:10]]
-                self.settled.add(name)
-        elif "tampered" in message:
-            self.replaced.update(dict.fromkeys(str(n)[:80] for n in message["tampered"][:20]))
-        elif "finished" in message:
-            finished = True
-        return current, finished
+            kind, body = "done", message
+        else:
+            (kind, body), = message.items()
+        step = steps[position] if not finished else None
+        if kind == "cell" or kind == "case":
+            begun = ("cell", body) if kind == "cell" else ("case", *body)
+            if current is not None or begun != step or (kind == "cell" and type(body) is not int):
+                raise ValueError("a step out of order")
+            return position, begun, finished
+        if kind == "done":
+            done = ("cell", body["cell_done"]) if "cell_done" in body else ("case", *body["case_done"])
+            if done != current or done != step:
+                raise ValueError("a step ended that was not begun")
+            if done[0] == "case":
+                self._record(done[1], done[2], body)
+            return position + 1, None, finished
+        if kind == "missing":
+            name, functions = body
+            if current != ("case", name, 0):
+                raise ValueError("a missing function out of turn")
+            self.missing[name] = [str(f)[:60] for f in functions[:10]]
+            self.settled.add(name)
+            while steps[position][:2] == ("case", name):
+                position += 1
+            return position, None, finished
+        if kind == "tampered" and current is not None:
+            self.replaced.update(dict.fromkeys(str(n)[:80] for n in body[:20]))
+        elif kind == "machinery" and current is not None and current[0] == "case":
+            self.machinery[current[1]].append(str(body)[:120])
+        elif kind == "finished" and body is True and current is None and step == ("finished",):
+            return position, None, True
+        else:
+            raise ValueError(f"an unexpected message {kind[:20]!r}")
+        return position, current, finished
+
+    def _stop(self, stop):
+        """The reason in a runner's stop message (a sandbox that could not start says why)."""
+        reason = stop["reason"]
+        if reason not in _END_STATUS:
+            raise ValueError("an unknown stop")
+        if reason == "sandbox":
+            self.sandbox_errors.append(str(stop.get("error", ""))[:300])
+        return reason
 
     def _ended(self, current, reason):
-        if current and current[0] == "case" and current[1] in self.cases:
+        if current and current[0] == "case":
             self.ended[current[1]] = reason
             self.settled.add(current[1])
             return ("case", current[1], reason)
@@ -147,17 +184,10 @@ class _Run:
             self.ended[name] = reason
         self.settled.update(self.cases)
 
-    def _exercise_of(self, case):
-        return case[0] if isinstance(case, list) and case and case[0] in self.cases else None
-
-    def _record(self, message):
-        if "case_done" not in message:
-            return
-        name, k = message["case_done"]
-        if name in self.cases and isinstance(k, int) and 0 <= k < len(self.cases[name]):
-            self.returned[name][k] = message
-            if len(self.returned[name]) == len(self.cases[name]):
-                self.settled.add(name)
+    def _record(self, name, k, message):
+        self.returned[name][k] = message
+        if len(self.returned[name]) == len(self.cases[name]):
+            self.settled.add(name)
 
     def grade(self, graded, tampered, everywhere):
         """The ExerciseResult of one graded cell. tampered: sentences about test cells (each
@@ -165,6 +195,11 @@ class _Run:
         name, points = graded.exercise, graded.points
         exercise = EXERCISES[name]
         status, message, mistake = self._verdict(exercise)
+        if self.machinery[name]:
+            used = ", ".join(dict.fromkeys(self.machinery[name]))
+            return ExerciseResult(self.spec.name, name, 0.0, points, "tampered", (
+                f"{name} used the course's answer machinery while it was being checked ({used}): "
+                "it earns no points until a person has looked at it."))
         score = points if status == "passed" else 0.0
         mine = [t for t in tampered if graded.grade_id in t] + everywhere
         if mine:

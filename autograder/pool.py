@@ -1,31 +1,53 @@
-"""Grading workers: warm processes (autograder.worker) that run jobs in sandboxed children."""
+"""Grading workers: warm processes (autograder.worker) that run jobs in sandboxes."""
 from dataclasses import asdict
 import json
+import os
 import subprocess
 import sys
 
-from autograder.sandbox import Limits
+from autograder.sandbox import IsolationUnavailable, Limits
 from autograder.transport import dumps
+
+# The worker starts isolated from the grader's environment (-I: no PYTHON* variables, no current
+# folder or user site on its path) and gets the grader's import path, read from argv, instead.
+_BOOT = ("import json, site, sys\n"
+         "for path in json.loads(sys.argv[1]): site.addsitedir(path)\n"
+         "from autograder.sandbox import Limits\n"
+         "from autograder.worker import main\n"
+         "main(Limits(**json.loads(sys.argv[2])), sys.argv[3])\n")
+# the only variables a worker gets: nothing secret of the grader's (keys, database URLs) may be
+# in the memory a sandboxed run is forked from
+_KEPT = ("HOME", "LANG", "LC_ALL", "TMPDIR", "MPLCONFIGDIR")
 
 
 class Worker:
-    """One worker process, for one grading thread at a time. slot: its number."""
+    """One worker process, for one grading thread at a time. slot: its number; mode: the
+    isolation mode (see autograder.sandbox), or "auto" for the strongest the worker's machine
+    gives."""
 
-    def __init__(self, slot, limits=Limits()):
-        self.slot, self.limits = slot, limits
+    def __init__(self, slot, limits=Limits(), mode="auto"):
+        self.slot, self.limits, self.mode = slot, limits, mode
         self.process = None
         self.protections = None
 
     def start(self):
-        """Start the worker process and wait until it has warmed up."""
+        """Start the worker process and wait until it has warmed up; raises IsolationUnavailable
+        when its machine gives no isolation."""
+        environment = {name: os.environ[name] for name in _KEPT if name in os.environ}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.worker", str(self.slot), json.dumps(asdict(self.limits))],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        ready = self._next()
-        if "ready" not in ready:
-            raise RuntimeError("a grading worker did not start: run `python -m autograder.worker 0 {}` "
-                               "to see why")
-        self.protections = ready["ready"]
+            [sys.executable, "-I", "-c", _BOOT, json.dumps(import_path()),
+             json.dumps(asdict(self.limits)), self.mode],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd="/",
+            env={**environment, "PATH": os.defpath})
+        ready = self._next().get("ready")
+        if not isinstance(ready, dict):
+            raise RuntimeError("a grading worker did not start: run `backprop-course autograde "
+                               "--workers 1` on one submission to see why")
+        if "refused" in ready:
+            self.stop()
+            from autograder.sandbox import advice
+            raise IsolationUnavailable(advice(ready["refused"]))
+        self.mode, self.protections = ready["mode"], ready["protections"]
         return self
 
     def run(self, job):
@@ -55,3 +77,9 @@ class Worker:
         if self.process is not None and self.process.poll() is None:
             self.process.stdin.close()   # the worker ends when its input does
             self.process = None
+
+
+def import_path():
+    """The grader's import path without the current folder (nor '' for it)."""
+    here = os.path.realpath(os.getcwd())
+    return [p for p in sys.path if p and os.path.isdir(p) and os.path.realpath(p) != here]

@@ -1,138 +1,171 @@
-"""The student side of grading, run inside the sandbox: execute a notebook's cells, then call the
-exercise functions on the cases given, reporting each step as one line of JSON on a pipe.
+"""The runner: the trusted half of a sandboxed run, PID 1 of the run's PID namespace.
 
-Messages: {"cell": i} before cell i and {"cell_done": i, "error": ...} after it; then per
-exercise {"case": [name, k]} before case k and {"case_done": [name, k], "result" | "error": ...}
-after it; {"missing": [name, [functions]]} when an exercise's function is not defined;
-{"finished": true} at the end. A step that replaced something watched is followed by
-{"tampered": [names]} before its *_done message.
+It forks the student's process (autograder.student) before it reads the job, then asks it for one
+step at a time: each notebook cell, then each exercise on each case. It keeps the deadlines (CPU
+seconds of the student's process per step, with a wall-clock backstop), accepts only a reply of
+the form the request calls for, and writes the report, one JSON line per message, on the pipe to
+the worker. Student code never holds that pipe, the job, or the cases still to come.
+
+Report: {"cell": i} before cell i and {"cell_done": i, "error": e} after it; per exercise
+{"case": [name, k]} before case k and {"case_done": [name, k], "result" | "error": ...} after it;
+{"missing": [name, [functions]]} when an exercise's function is not defined; {"tampered": [names]}
+and {"machinery": what} during a step; {"stop": {"reason": ...}} when the student's process ended,
+ran out of time or broke the protocol in a step (the run ends there); {"finished": true} last.
 """
-import builtins
+import json
 import os
-import sys
+import select
+import signal
+import socket
+import time
 
-import numpy  # noqa: F401 (loaded before the notebook, so its watched functions can be looked up)
+from autograder import namespaces, student
+from autograder.transport import TransportError, decode, dumps
 
-from autograder.transport import decode_case, dumps, encode
-
-# What a submission must not replace: what the checks in this process use, and what a cheat would
-# patch. The grader judges in another process, so replacing them gains nothing, but it is worth a
-# person's look; every cell's replacements are reported and undone before the next step runs.
-_WATCHED = {
-    "numpy": ("allclose", "isclose", "array_equal", "array", "asarray"),
-    "numpy.testing": ("assert_allclose", "assert_array_equal"),
-    "course": ("check",), "course.checks": ("check", "judge", "Exercise"),
-    "course.checks.Exercise": ("run", "expected"), "course.exercises": ("EXERCISES",),
-    "autograder.transport": ("encode", "dumps"),
-    "IPython.core.inputtransformer2.TransformerManager": ("transform_cell",),
-    "IPython.core.interactiveshell.InteractiveShell": ("showtraceback",),
-}
+WALL_FACTOR = 3             # a step may take this many times its CPU seconds of wall-clock time
+MAX_REPLY = 16 * 2**20      # bytes of one reply of the student's process
 
 
-class _NoIPython:
-    """Stands in for get_ipython(): line magics and shell escapes do nothing; a cell magic's body
-    runs as plain code when the magic only times or captures it."""
-
-    def __init__(self, namespace):
-        self.namespace = namespace
-
-    def run_line_magic(self, *args, **kwargs):
-        return None
-
-    def run_cell_magic(self, name, line, body):
-        if name in ("time", "timeit", "capture", "prun"):
-            exec(compile(body, "<cell magic>", "exec"), self.namespace)
-
-    def system(self, *args, **kwargs):
-        return None
-
-    getoutput = system
-
-
-def _watch():
-    """The watched objects as they are now: (builtins, {name: (owner, attribute, object)}). Every
-    owner was imported by the worker: a sandboxed child cannot import from disk."""
-    watched = {}
-    for path, attributes in _WATCHED.items():
-        module, _, name = path.rpartition(".")
-        owner = sys.modules[path] if path in sys.modules else getattr(sys.modules[module], name)
-        watched.update({f"{path}.{a}": (owner, a, getattr(owner, a)) for a in attributes})
-    return dict(builtins.__dict__), watched
-
-
-def _undo(saved):
-    """Put back whatever was replaced of the watched objects; return the replaced names. Builtins
-    are put back first, without calling any, since a cell may have replaced them."""
-    originals, watched = saved
-    current = builtins.__dict__
-    replaced = ["builtins." + name for name, value in originals.items() if current.get(name) is not value]
-    current.update(originals)
-    for name, (owner, attribute, value) in watched.items():
-        if getattr(owner, attribute, None) is not value:
-            replaced.append(name)
-            setattr(owner, attribute, value)
-    return replaced
-
-
-def _restore(saved, send):
-    """Undo what the last step replaced of the watched objects, and report it."""
-    replaced = _undo(saved)
-    if replaced:
-        send({"tampered": sorted(replaced)})
-
-
-def _error(exception):
+def run(job, report_fd, limits, mode, uid, calls, address_space):
+    """Run one job; never returns. job: a buffer holding its JSON, {"cells": [[i, source]],
+    "exercises": [{"name", "cases"}], "skip_exercises": [names]}; the other arguments are
+    handed to autograder.student.serve."""
     try:
-        return {"type": type(exception).__name__[:60], "message": str(exception)[:500]}
-    except BaseException:  # a hostile exception whose __str__ fails
-        return {"type": "Exception", "message": ""}
+        namespaces.prctl(namespaces.PR_SET_DUMPABLE, 0)   # no ptrace, no reading its memory
+        namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # ends with its container
+        signal.signal(signal.SIGINT, signal.SIG_IGN)      # PID 1 gets only signals it handles
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            student.serve(theirs, job, limits, mode, uid, calls, address_space)
+        theirs.close()
+        Steps(pid, ours, report_fd, limits).run(json.loads(bytes(job)))
+    finally:
+        os._exit(0)
 
 
-def run(job, send):
-    """Execute job["cells"] (list of (index, source)) in one namespace, then every exercise of
-    job["exercises"] (list of {"name", "functions", "cases"}) not in job["skip_exercises"];
-    send(message) reports each step."""
-    from IPython.core.inputtransformer2 import TransformerManager
-    from course.exercises import EXERCISES
+class Stopped(Exception):
+    """The student's process can go no further in this run; args[0] is the stop message."""
 
-    namespace = {"__name__": "__main__"}
-    shell = _NoIPython(namespace)
-    namespace["get_ipython"] = lambda: shell
-    saved = _watch()
-    transform = TransformerManager().transform_cell
-    for index, source in job["cells"]:
-        send({"cell": index})
+
+class Steps:
+    """Drives the student's process (pid, on socket sock) through a job, reporting on report_fd."""
+
+    def __init__(self, pid, sock, report_fd, limits):
+        self.pid, self.sock, self.report_fd, self.limits = pid, sock, report_fd, limits
+        self.clock = (~pid << 3) | 2     # the CPU-time clock of that process (CPUCLOCK_SCHED)
+        self.buffer = bytearray()
+
+    def run(self, job):
         try:
-            exec(compile(transform(source), f"<cell {index}>", "exec"), namespace)
-            error = None
-        except BaseException as exception:  # noqa: B036 (SystemExit and KeyboardInterrupt too)
-            error = _error(exception)
-        _restore(saved, send)
-        send({"cell_done": index, "error": error})
-    for exercise in job["exercises"]:
-        if exercise["name"] in job.get("skip_exercises", ()):
-            continue
-        functions = [namespace.get(name) for name in exercise["functions"]]
-        if not all(callable(f) for f in functions):
-            send({"missing": [exercise["name"], [n for n, f in zip(exercise["functions"],
-                                                                    functions) if not callable(f)]]})
-            continue
-        definition = EXERCISES[exercise["name"]]
-        for k, case in enumerate(exercise["cases"]):
-            send({"case": [exercise["name"], k]})
+            self._cells(job["cells"])
+            skip = set(job.get("skip_exercises", ()))
+            for exercise in job["exercises"]:
+                if exercise["name"] not in skip:
+                    self._exercise(exercise["name"], exercise["cases"])
+            self.report({"finished": True})
+        except Stopped as stop:
+            self.report({"stop": stop.args[0]})
             try:
-                result = {"result": encode(definition.run(functions, decode_case(case)))}
-            except BaseException as exception:  # noqa: B036
-                result = {"error": _error(exception)}
-            _restore(saved, send)
-            send({"case_done": [exercise["name"], k], **result})
-    send({"finished": True})
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:   # already reaped
+                pass
 
+    def _cells(self, cells):
+        for index, source in cells:
+            self.report({"cell": index})
+            reply = self.ask({"cell": index, "source": source}, self.limits.cell_seconds)
+            if set(reply) != {"cell_done", "error"} or reply["cell_done"] != index:
+                raise Stopped({"reason": "garbled"})
+            self.report({"cell_done": index, "error": _error(reply["error"])})
 
-def pipe_sender(fd):
-    """send(message) writing one JSON line to the file descriptor fd."""
-    def send(message):
+    def _exercise(self, name, cases):
+        for k, case in enumerate(cases):
+            self.report({"case": [name, k]})
+            reply = self.ask({"call": name, "case": case}, self.limits.case_seconds)
+            if set(reply) == {"missing"} and isinstance(reply["missing"], list):
+                self.report({"missing": [name, [str(f)[:60] for f in reply["missing"][:10]]]})
+                return
+            if set(reply) == {"result"}:
+                try:
+                    decode(reply["result"])
+                except TransportError:
+                    raise Stopped({"reason": "garbled"}) from None
+                self.report({"case_done": [name, k], "result": reply["result"]})
+            elif set(reply) == {"error"}:
+                self.report({"case_done": [name, k], "error": _error(reply["error"])})
+            else:
+                raise Stopped({"reason": "garbled"})
+
+    def ask(self, request, seconds):
+        """Send a request; return the reply, passing on the notices that come before it."""
+        started, wall_end = self._cpu(), time.monotonic() + WALL_FACTOR * seconds
+        self.sock.settimeout(WALL_FACTOR * seconds)
+        try:
+            self.sock.sendall(dumps(request))
+        except OSError:   # it does not read: hung, or gone
+            raise Stopped(self._ended(timeout=True)) from None
+        while True:
+            message = self._next(started, seconds, wall_end)
+            if set(message) == {"tampered"} and isinstance(message["tampered"], list):
+                self.report({"tampered": [str(n)[:80] for n in message["tampered"][:20]]})
+            elif set(message) == {"machinery"}:
+                self.report({"machinery": str(message["machinery"])[:120]})
+            else:
+                return message
+
+    def _next(self, started, seconds, wall_end):
+        """The next message of the student's process, within the step's CPU seconds (counted
+        from started) and its wall-clock end."""
+        while b"\n" not in self.buffer:
+            if len(self.buffer) > MAX_REPLY:
+                raise Stopped({"reason": "too much"})
+            used, left = self._cpu() - started, wall_end - time.monotonic()
+            if used >= seconds or left <= 0:
+                raise Stopped({"reason": "timeout"})
+            ready, _, _ = select.select([self.sock], [], [], max(0.01, min(seconds - used, left)))
+            if ready:
+                chunk = os.read(self.sock.fileno(), 1 << 16)
+                if not chunk:
+                    raise Stopped(self._ended())
+                self.buffer += chunk
+        end = self.buffer.index(b"\n")
+        line = bytes(self.buffer[:end])
+        del self.buffer[:end + 1]
+        try:
+            message = json.loads(line)
+        except (ValueError, RecursionError):
+            message = None
+        if not isinstance(message, dict):
+            raise Stopped({"reason": "garbled"})
+        return message
+
+    def _cpu(self):
+        try:
+            return time.clock_gettime(self.clock)
+        except OSError:   # already reaped
+            return 0.0
+
+    def _ended(self, timeout=False):
+        """How the student's process ended: it closed its socket, so it should be leaving."""
+        for _ in range(100):
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                if os.WIFSIGNALED(status):
+                    return {"reason": "signal", "signal": os.WTERMSIG(status)}
+                return {"reason": "exited", "code": os.WEXITSTATUS(status)}
+            time.sleep(0.01)
+        return {"reason": "timeout" if timeout else "exited", "code": None}
+
+    def report(self, message):
         data = dumps(message)
         while data:
-            data = data[os.write(fd, data):]
-    return send
+            data = data[os.write(self.report_fd, data):]
+
+
+def _error(error):
+    """An error description from the student's process, reduced to its agreed form."""
+    if not isinstance(error, dict):
+        return None if error is None else {"type": "Exception", "message": ""}
+    return {"type": str(error.get("type", "Exception"))[:60], "message": str(error.get("message", ""))[:500]}

@@ -1,37 +1,37 @@
-"""Run student code in a forked, limited child process and relay what it reports.
+"""Run one grading job in a sandbox and relay its report, keeping nothing of it in memory.
 
-The child gets its own session (so its whole process group can be killed), stdin, stdout and
-stderr on /dev/null, no other open files but its report pipe, caps on CPU time, memory, processes
-and file size, a scrubbed environment and, where the operating system allows, no network, an
-empty throwaway root directory and an unprivileged user of its own. Wall-clock time is enforced
-from outside. `protections()` says which of these are active here.
+Per job the warm worker (autograder.worker) forks a *container*. The container puts its process
+group in a session of its own, enters the isolation of its mode (autograder.namespaces) and forks
+the *runner* (autograder.runner: PID 1 of a new PID namespace, trusted code), which forks the
+*student's process* (autograder.student), where the notebook runs under limits on CPU time,
+memory, processes and file size, with no privilege. When the runner ends, the kernel ends every
+process left in its namespace. Only the runner writes the report: the worker relays its complete
+lines without reading them, enforces the job's absolute deadline and the report's size, and ends
+the run with {"end": {"reason": ...}}: exited (code), signal (number), timeout or too much.
 """
 from dataclasses import dataclass
 import ctypes
 import json
 import os
-import resource
 import select
-import shutil
 import signal
-import sys
 import tempfile
 import time
 
-from autograder import runner
+from autograder import namespaces, runner
 
-CLONE_NEWNET = 0x40000000
-# A child runs as uid SANDBOX_UID + its pid: a user of its own while it lives, so killing "every
-# process of that user" cannot reach another grading run's child, in a range (above the ones that
-# systemd gives to containers) that no account uses.
+# In "root" mode the student's process runs as uid SANDBOX_UID + the container's pid: a user of
+# its own while it lives, in a range (above the ones systemd gives to containers) no account uses.
 SANDBOX_UID = 0x70000000
+MODES = ("root", "user", "none")
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps on one child: seconds of wall-clock time per notebook cell, per exercise case and per
-    job; CPU seconds; extra memory in MiB over the worker's own; processes of its user; MiB per
-    written file; MiB of report messages."""
+    """Caps on one run: CPU seconds of the student's process per notebook cell and per exercise
+    case (each may take WALL_FACTOR times as long by the clock); wall-clock seconds for the whole
+    job, never extended; CPU seconds in all; extra memory in MiB over the worker's own; processes;
+    MiB per written file; MiB of the scratch folder; MiB of report."""
     cell_seconds: float = 10.0
     case_seconds: float = 5.0
     job_seconds: float = 60.0
@@ -39,57 +39,209 @@ class Limits:
     memory_mb: int = 512
     processes: int = 8
     file_mb: int = 8
+    scratch_mb: int = 64
     report_mb: int = 8
 
 
-def protections():
-    """Which protections the sandbox applies on this machine: name -> (active, how)."""
-    root = os.geteuid() == 0
-    linux = sys.platform.startswith("linux")
+class IsolationUnavailable(RuntimeError):
+    """This machine gives this account no isolation for student code; the message says how to
+    get it."""
+
+
+def choose_mode(no_isolation=False):
+    """The mode to grade in: "none" when the instructor turned isolation off, else the strongest
+    this machine gives; raises IsolationUnavailable when it gives none."""
+    if no_isolation:
+        return "none"
+    mode, why = namespaces.best_mode()
+    if mode is None:
+        raise IsolationUnavailable(advice(why))
+    return mode
+
+
+def advice(why):
+    """What to tell a grader whose machine gives no isolation (why: the probe's error)."""
+    return (f"Student code cannot be isolated here, so grading refused to run it: as an ordinary "
+            f"account it needs unprivileged user namespaces, and they are not available ({why}). "
+            "Do one of: run the command as root; allow user namespaces (Ubuntu 23.10 and later: "
+            "`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`, or an AppArmor profile "
+            "that gives this Python `userns`; elsewhere check `sysctl user.max_user_namespaces` is "
+            "above 0 and, on older Debian kernels, `sysctl kernel.unprivileged_userns_clone=1`); "
+            "or pass --no-isolation to grade without it: student code then runs as you, can read "
+            "and change your files, and every result records that it was graded so.")
+
+
+def protections(mode):
+    """What the sandbox protects in this mode: name -> (active, how)."""
+    isolated = mode in ("root", "user")
+    off = "OFF: --no-isolation"
+    user = {"root": f"uid {SANDBOX_UID}+n, no capabilities, no new privileges",
+            "user": "nobody in a user namespace of its own, no capabilities, no new privileges",
+            "none": "OFF: runs as you, with your files (no new privileges)"}[mode]
     return {
-        "separate process": (True, "forked child in its own session; killed as a group"),
-        "limits": (True, "CPU time, memory, processes, file size (setrlimit); wall clock from outside"),
-        "closed stdin, muted output": (True, "fds 0-2 on /dev/null; only the report pipe stays open"),
-        "scrubbed environment": (True, "os.environ emptied but for a fixed PATH and locale"),
-        "no network": (root and linux, "new network namespace" if root and linux else "needs root on Linux"),
-        "own empty root directory": (root, "chroot into a throwaway folder" if root else "needs root"),
-        "unprivileged user": (root, f"uid {SANDBOX_UID}+pid" if root else "already unprivileged: runs as you"),
+        "separate processes": (True, "the notebook runs in a process of its own; the report and "
+                                     "the deadlines are kept by another"),
+        "limits": (True, "CPU seconds per step and in all, memory, file size"
+                         + (", processes" if isolated else "") + "; the job's wall clock from outside"),
+        "closed stdin, muted output": (True, "fds 0-2 on /dev/null; only its socket to the runner"),
+        "scrubbed environment": (True, "workers start with an empty environment"),
+        "no network": (isolated, "network namespace with no interfaces" if isolated else off),
+        "private read-only root": (isolated, "only the Python installation, read-only, and a "
+                                             "scratch folder in memory" if isolated else off),
+        "own processes and IPC": (isolated, "PID and IPC namespaces, ended with the run"
+                                  if isolated else off),
+        "unprivileged user": (mode != "none", user),
     }
 
 
-def _enter(limits, workdir, report_fd):
-    """Lock the freshly forked child down. Runs in the child, before any student code."""
-    os.setsid()
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    # on fds 0-2, not on `null`, which closerange closes next: input() then meets end of file
-    sys.stdin, sys.stdout, sys.stderr = (open(fd, mode, closefd=False) for fd, mode in
-                                         ((0, "r"), (1, "w"), (2, "w")))
-    os.closerange(3, report_fd)
-    os.closerange(report_fd + 1, 65536)
-    memory = _address_space() + limits.memory_mb * 2**20
-    root = os.geteuid() == 0
-    uid = SANDBOX_UID + os.getpid()
-    if root:
-        os.chown(workdir, uid, uid)
-    if root and sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET)
-    if root:
-        os.chroot(workdir)
-    os.chdir("/" if root else workdir)
-    for name, value in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, memory),
-                        (resource.RLIMIT_NPROC, limits.processes),
-                        (resource.RLIMIT_FSIZE, limits.file_mb * 2**20),
-                        (resource.RLIMIT_CORE, 0)):
-        resource.setrlimit(name, (value, value))
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    if root:
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-    os.environ.clear()
-    os.environ.update(PATH="/nonexistent", LANG="C.UTF-8", HOME="/", MPLBACKEND="agg")
+def run_job(job, limits, mode, out_fd, calls):
+    """Run one job in a sandbox and write its report lines, then {"end": ...}, to out_fd.
+    job: a memoryview of the job's JSON bytes (see autograder.runner.run); calls: exercise name
+    -> how to call it (autograder.answer_machinery.CALLS)."""
+    workdir = tempfile.mkdtemp(prefix="sandbox-")
+    read_fd, write_fd = os.pipe()
+    address_space = _address_space()
+    pid = os.fork()
+    if pid == 0:
+        _container(job, limits, mode, workdir, write_fd, calls, address_space)
+    os.close(write_fd)
+    try:
+        end = _relay(pid, read_fd, limits, out_fd)
+    finally:
+        os.close(read_fd)
+        _kill(pid)
+        _clear(workdir, mode)
+    write_all(out_fd, (json.dumps({"end": end}) + "\n").encode())
+
+
+def _container(job, limits, mode, workdir, report_fd, calls, address_space):
+    """The container process: isolate, fork the runner, wait for it; never returns."""
+    try:
+        os.setsid()
+        namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, report_fd)
+        os.closerange(report_fd + 1, 65536)
+        uid = {"root": SANDBOX_UID + os.getpid(), "user": namespaces.NOBODY}.get(mode, os.getuid())
+        if mode == "none":
+            os.chdir(workdir)
+        else:
+            namespaces.isolate(mode, workdir, limits.scratch_mb, owner=uid)
+        pid = os.fork()
+        if pid == 0:
+            runner.run(job, report_fd, limits, mode, uid, calls, address_space)
+        os.close(report_fd)
+        _, status = os.waitpid(pid, 0)
+        os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
+    except BaseException as error:   # noqa: B036 (report what stopped the sandbox, then leave)
+        write_all(report_fd, (json.dumps({"stop": {"reason": "sandbox",
+                                                      "error": f"{type(error).__name__}: {error}"[:300]}})
+                                 + "\n").encode())
+        os._exit(70)
+
+
+def write_all(fd, data):
+    """Write all of data to the file descriptor fd."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _relay(pid, read_fd, limits, out_fd):
+    """Copy the runner's complete report lines to out_fd until it ends; return how it ended.
+    The lines pass through one buffer, wiped afterwards, and are never parsed here."""
+    deadline = time.monotonic() + limits.job_seconds
+    pidfd = os.pidfd_open(pid)
+    buffer = bytearray(limits.report_mb * 2**20 + 1)
+    view, filled, sent = memoryview(buffer), 0, 0
+    try:
+        while True:
+            ready, _, _ = select.select([read_fd, pidfd], [], [], max(deadline - time.monotonic(), 0))
+            if not ready:
+                return {"reason": "timeout"}
+            if read_fd in ready:
+                count = os.readv(read_fd, [view[filled:]])
+                if count == 0:
+                    return _wait(pid, deadline)
+                filled += count
+                last = buffer.rfind(b"\n", 0, filled) + 1
+                if last > sent:
+                    write_all(out_fd, view[sent:last])
+                    sent = last
+                if filled == len(buffer):
+                    return {"reason": "too much"}
+            elif pidfd in ready and not select.select([read_fd], [], [], 0)[0]:
+                return _wait(pid, deadline)
+    finally:
+        os.close(pidfd)
+        view.release()
+        ctypes.memset(ctypes.addressof(ctypes.c_char.from_buffer(buffer)), 0, filled)
+
+
+def _wait(pid, deadline):
+    """The container's end, once it exits (by the job's deadline at the latest)."""
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            if os.WIFSIGNALED(status):
+                return {"reason": "signal", "signal": os.WTERMSIG(status)}
+            return {"reason": "exited", "code": os.WEXITSTATUS(status)}
+        time.sleep(0.005)
+    return {"reason": "timeout"}
+
+
+def _kill(pid):
+    """End the container's process group (the runner with it, and so its PID namespace); reap
+    it."""
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def _clear(workdir, mode):
+    """Remove the run's folder: empty on the host when isolated (its files lived in the run's own
+    memory file system); without isolation, whatever the student wrote there, however deep."""
+    if mode == "none":
+        _remove_tree(workdir)
+    else:
+        os.rmdir(workdir)
+
+
+def _remove_tree(top):
+    """Remove a folder and everything in it without recursion and without following links."""
+    stack, emptied = [top], set()
+    while stack:
+        folder = stack.pop()
+        if folder in emptied:
+            _ignore(os.rmdir, folder)
+            continue
+        _ignore(os.chmod, folder, 0o700)
+        emptied.add(folder)
+        stack.append(folder)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            else:
+                _ignore(os.unlink, entry.path)
+
+
+def _ignore(action, *args):
+    try:
+        action(*args)
+    except OSError:
+        pass
 
 
 def _address_space():
@@ -98,99 +250,3 @@ def _address_space():
             if line.startswith("VmSize:"):
                 return int(line.split()[1]) * 1024
     return 2**31
-
-
-def run_job(job, limits=Limits()):
-    """Run one job (see autograder.runner.run) in a sandboxed child; yield its messages, then a
-    last {"end": {"reason": ..., ...}}: exited (code), signal (number), timeout, too much (report
-    over its cap) or garbled (a report line that is not a JSON object, or claims to end the run)."""
-    workdir = tempfile.mkdtemp(prefix="sandbox-")
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        send = runner.pipe_sender(write_fd)
-        try:
-            os.close(read_fd)
-            try:
-                _enter(limits, workdir, write_fd)
-            except Exception as error:
-                send({"sandbox_error": f"{type(error).__name__}: {error}"})
-                raise
-            runner.run(job, send)
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    try:
-        yield from _relay(pid, read_fd, limits)
-    finally:
-        os.close(read_fd)
-        _kill_all(pid)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _relay(pid, read_fd, limits):
-    """Yield the child's messages while it keeps to its deadlines; end with {"end": ...}."""
-    started = time.monotonic()
-    step_deadline = started + limits.cell_seconds
-    job_deadline = started + limits.job_seconds
-    buffer, received = b"", 0
-    while True:
-        timeout = min(step_deadline, job_deadline) - time.monotonic()
-        ready, _, _ = select.select([read_fd], [], [], max(timeout, 0))
-        if not ready:
-            yield {"end": {"reason": "timeout"}}
-            return
-        chunk = os.read(read_fd, 1 << 16)
-        if not chunk:
-            yield {"end": _exit_status(pid)}
-            return
-        received += len(chunk)
-        if received > limits.report_mb * 2**20:
-            yield {"end": {"reason": "too much"}}
-            return
-        buffer += chunk
-        *lines, buffer = buffer.split(b"\n")
-        for line in lines:
-            try:
-                message = json.loads(line)
-            except (ValueError, RecursionError):
-                message = None
-            if not isinstance(message, dict) or "end" in message:  # only the relay ends a run
-                yield {"end": {"reason": "garbled"}}
-                return
-            if "cell" in message:
-                step_deadline = time.monotonic() + limits.cell_seconds
-            elif "case" in message:
-                step_deadline = time.monotonic() + limits.case_seconds
-            yield message
-
-
-def _exit_status(pid):
-    _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status):
-        return {"reason": "signal", "signal": os.WTERMSIG(status)}
-    code = os.WEXITSTATUS(status)
-    return {"reason": "exited", "code": code}
-
-
-def _kill_all(pid):
-    """Kill the child's process group and, as its user, every process that user still has (a
-    descendant may have left the group); reap the child."""
-    for kill in (os.kill, os.killpg):   # the child too, in case it is not yet in its own group
-        try:
-            kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    if os.geteuid() == 0:
-        killer = os.fork()
-        if killer == 0:
-            try:
-                os.setuid(SANDBOX_UID + pid)
-                os.kill(-1, signal.SIGKILL)
-            finally:
-                os._exit(0)
-        os.waitpid(killer, 0)
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass

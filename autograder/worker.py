@@ -1,9 +1,11 @@
-"""A grading worker: a warm process that forks one sandboxed child per job.
+"""A grading worker: a warm process that runs one sandboxed job at a time (autograder.sandbox).
 
-It reads jobs as JSON lines on stdin and writes the children's messages as JSON lines on stdout,
-starting with {"ready": protections}. It never runs student code itself. Everything a notebook
-may import is imported here first, because a child in its empty root directory cannot read
-modules from disk.
+autograder.pool starts it with an empty environment and a path that holds neither the current
+folder nor any folder a submission can write. It imports what notebooks use (a sandboxed run
+reads no module from disk), removes the course's answer machinery (autograder.answer_machinery),
+writes {"ready": {"mode", "protections"}} (or {"ready": {"refused": why}}) on stdout, then reads
+jobs, one JSON line each, on stdin. Each job's bytes stay in one buffer, wiped after its run, and
+are never parsed here, so no run's data is left in the memory the next run is forked from.
 """
 import os
 
@@ -11,22 +13,25 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = "1"  # a forked child must not inherit BLAS threads
 os.environ.setdefault("MPLBACKEND", "agg")
 
+import ctypes  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
 import pkgutil  # noqa: E402
+import signal  # noqa: E402
 import sys  # noqa: E402
 
-from autograder import sandbox  # noqa: E402
-from autograder.transport import dumps  # noqa: E402
+from autograder import answer_machinery, namespaces, sandbox  # noqa: E402
+
+MAX_JOB = 256 * 2**20   # bytes of one job line
 
 
 def warm_up():
-    """Import what course notebooks use, so that a child never needs to read a module."""
+    """Import what course notebooks use, so that a sandboxed run never needs to read a module."""
     import collections, copy, functools, itertools, math, random, re, time  # noqa: F401,E401
     import numpy  # noqa: F401
     import numpy.linalg, numpy.random, numpy.testing  # noqa: F401,E401
     from IPython.core.inputtransformer2 import TransformerManager
-    import IPython.core.interactiveshell  # noqa: F401 (watched by the runner)
+    import IPython.core.interactiveshell  # noqa: F401 (watched by the student's process)
     import course
     for module in pkgutil.walk_packages(course.__path__, "course."):
         importlib.import_module(module.name)
@@ -42,19 +47,84 @@ def skip_pictures():
     Explorer.update = lambda self, change=None: None
 
 
-def main(slot, limits):
-    """Serve jobs from stdin until it closes."""
+def jobs(fd):
+    """Yield each job line read from fd as a memoryview of one buffer; after the caller is done
+    with it, its bytes are wiped."""
+    buffer, filled = bytearray(1 << 20), 0
+    while True:
+        end = buffer.find(b"\n", 0, filled)
+        while end < 0:
+            if filled == len(buffer):
+                if filled >= MAX_JOB:
+                    raise SystemExit("a job line is longer than the worker takes")
+                buffer = _grown(buffer, filled)
+            view = memoryview(buffer)
+            count = os.readv(fd, [view[filled:]])
+            view.release()
+            if count == 0:
+                return
+            filled += count
+            end = buffer.find(b"\n", 0, filled)
+        with memoryview(buffer) as view, view[:end] as job:
+            yield job
+        address = ctypes.addressof(ctypes.c_char.from_buffer(buffer))
+        ctypes.memmove(address, address + end + 1, filled - end - 1)
+        ctypes.memset(address + filled - end - 1, 0, end + 1)
+        filled -= end + 1
+
+
+def _grown(buffer, filled):
+    bigger = bytearray(2 * len(buffer))
+    old = ctypes.addressof(ctypes.c_char.from_buffer(buffer))
+    ctypes.memmove(ctypes.addressof(ctypes.c_char.from_buffer(bigger)), old, filled)
+    ctypes.memset(old, 0, filled)
+    return bigger
+
+
+def sweep():
+    """End and reap every process left to this worker (orphans of a run come here, as it is their
+    subreaper); without namespaces this is what ends a run's escaped processes."""
+    for _ in range(1000):
+        children = _children()
+        if not children:
+            return
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+
+
+def _children():
+    pids = []
+    for task in os.listdir(f"/proc/{os.getpid()}/task"):
+        try:
+            with open(f"/proc/{os.getpid()}/task/{task}/children") as listing:
+                pids += [int(pid) for pid in listing.read().split()]
+        except OSError:
+            pass
+    return pids
+
+
+def main(limits, mode):
+    """Serve jobs from stdin until it closes. mode: "auto" (the strongest isolation here, or
+    refuse), or one of sandbox.MODES."""
+    namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # the grader went: so do we
+    if os.getppid() == 1:
+        return
+    namespaces.prctl(namespaces.PR_SET_CHILD_SUBREAPER, 1)
+    out = sys.stdout.fileno()
+    if mode == "auto":
+        mode, why = namespaces.best_mode()
+        if mode is None:
+            sandbox.write_all(out, (json.dumps({"ready": {"refused": why}}) + "\n").encode())
+            return
     warm_up()
     skip_pictures()
-    out = sys.stdout.buffer
-    out.write(dumps({"ready": sandbox.protections()}))
-    out.flush()
-    for line in sys.stdin.buffer:
-        job = json.loads(line)
-        for message in sandbox.run_job(job, limits):
-            out.write(dumps(message))
-        out.flush()
-
-
-if __name__ == "__main__":
-    main(int(sys.argv[1]), sandbox.Limits(**json.loads(sys.argv[2])))
+    calls = answer_machinery.purge()
+    ready = {"ready": {"mode": mode, "protections": sandbox.protections(mode)}}
+    sandbox.write_all(out, (json.dumps(ready) + "\n").encode())
+    for job in jobs(sys.stdin.fileno()):
+        sandbox.run_job(job, limits, mode, out, calls)
+        sweep()

@@ -292,7 +292,7 @@ def test_does_patching_ipython_hide_nothing(batch):
 
 def test_do_values_whose_eq_is_always_true_fail(batch):
     result = expect(batch, "always-equal", 3, flow_backward="failed")
-    assert says(result, r"expected a number or a numpy array of numbers, got a AlwaysEqual", ["flow_backward"])
+    assert says(result, r"expected a number or a numpy array of numbers.*, got a AlwaysEqual", ["flow_backward"])
     result = expect(batch, "always-equal-single", 3, flow_backward="failed")
     assert says(result, r"returned a AlwaysEqual; it should return 4 values", ["flow_backward"])
 
@@ -353,4 +353,5 @@ def _grades(result):
 
 def test_is_flooding_the_grader_channel_cut_off_and_flagged(batch):
     result = expect(batch, "floods-channel", 5, every="tampered")
-    assert says(result, r"a person should look: cell 2 flooded the grader with output\.")
+    assert says(result, r"a person should look: cell 2 (flooded the grader with output|wrote garbage "
+                        r"into the grader's channel)\.")
