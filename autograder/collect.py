@@ -6,10 +6,14 @@ expression with the named groups `student_id` and `file_id` (optionally `timesta
 `late`). Entries are only ever read, never extracted: what is written is the bytes of a notebook,
 to a path made of a checked student id and one of the assignment's notebook names. Whatever cannot
 be placed (an unsafe path, a link, a zip bomb, no student, no notebook) is skipped and reported.
+A name is used only when it names one student one way: a name the pattern can read as two
+students, one that also fits another LMS's names (auto), and ids that may be one student spelled
+two ways (case, leading zeros) are skipped too, never filed under anyone.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
+import functools
 import os
 import re
 import shutil
@@ -25,18 +29,22 @@ from autograder.course_dir import CourseError
 from autograder.submission import MAX_NOTEBOOK_BYTES
 
 # The built-in names: those of three LMSs, and plain names last (it matches almost anything).
+# Names, user names and file names in them may hold "_", so each pattern matches every way of
+# reading a name, and a name that reads as more than one student id is skipped (_other_reading).
 PATTERNS = {
     # doejane_12345_678901_gates.ipynb, doejane_LATE_12345_678902_gates-1.ipynb: Canvas user id,
     # then the id of the uploaded file (it grows with each upload)
-    "canvas": r"(?:.*/)?[^/_]+_(?P<late>(?i:late)_)?(?P<student_id>\d+)_(?P<attempt>\d+)_"
+    "canvas": r"(?:.*/)?[^/]+?_(?P<late>(?i:late)_)?(?P<student_id>[0-9]+)_(?P<attempt>[0-9]+)_"
               r"(?P<file_id>[^/]+)$",
-    # Jane Doe_12345_assignsubmission_file_/gates.ipynb: Moodle's participant id
-    "moodle": r"(?:.*/)?[^/]+_(?P<student_id>\d+)_assignsubmission_file_/(?:.*/)?(?P<file_id>[^/]+)$",
-    # Gates_jdoe_attempt_2024-03-01-17-05-09_gates.ipynb: Blackboard user name and attempt time
-    "blackboard": r"(?:.*/)?[^/]+?_(?P<student_id>[^/_]+)_attempt_"
-                  r"(?P<timestamp>\d{4}(?:-\d\d){5})_(?P<file_id>[^/]+)$",
+    # Jane Doe_12345_assignsubmission_file_/gates.ipynb: Moodle's participant id; one folder deep,
+    # "_assignsubmission_file_" once
+    "moodle": r"(?s)(?!.*_assignsubmission_file_.*_assignsubmission_file_)"
+              r"[^/]+_(?P<student_id>[0-9]+)_assignsubmission_file_/(?P<file_id>[^/]+)$",
+    # Gates_jdoe_attempt_2024-03-01-17-05-09_gates.ipynb: assignment, user name, attempt time
+    "blackboard": r"(?:.*/)?[^/]+?_(?P<student_id>[^/]+?)_attempt_"
+                  r"(?P<timestamp>[0-9]{4}(?:-[0-9]{2}){5})_(?P<file_id>[^/]+)$",
     # jdoe_gates.ipynb: student id, underscore, file name
-    "plain": r"(?P<student_id>[^/_]+)_(?P<file_id>[^/]+)$",
+    "plain": r"(?P<student_id>[^/]+?)_(?P<file_id>[^/]+)$",
 }
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")   # one safe path part; no + or *
 STAMP = "{:%Y-%m-%d %H:%M:%S.%f} UTC"                          # nbgrader submit's timestamp.txt
@@ -45,11 +53,13 @@ STAMP = "{:%Y-%m-%d %H:%M:%S.%f} UTC"                          # nbgrader submit
 @dataclass(frozen=True)
 class ZipLimits:
     """What a zip may hold: entries; bytes of one notebook; bytes of all entries together;
-    the uncompressed/compressed ratio of a notebook over 1 MiB (a zip bomb's is ~1000)."""
+    the uncompressed/compressed ratio of a notebook over 1 MiB (a zip bomb's is ~1000);
+    characters of an entry's name (reading a longer one could take minutes)."""
     entries: int = 10_000
     entry_bytes: int = MAX_NOTEBOOK_BYTES
     total_bytes: int = 2**30
     ratio: float = 100.0
+    name_chars: int = 1000
 
 
 @dataclass
@@ -125,11 +135,12 @@ def collect(root, zip_path, assignment, pattern="auto", force=False, zone="UTC",
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         _check_size(zip_path, infos, limits)
-        name, regex = _pattern(pattern, [i.filename for i in infos])
+        names = [i.filename for i in infos if len(i.filename) <= limits.name_chars]
+        name, regex, rivals = _pattern(pattern, names)
         report = CollectReport(name, len(infos))
         newest = {}
         for info in tqdm(infos, desc="collect", unit="entry", disable=not progress):
-            upload = _read_name(info, regex, notebooks, tz, limits)
+            upload = _read_name(info, regex, rivals, notebooks, tz, limits)
             if isinstance(upload, str):
                 report.skipped.append((info.filename, upload))
                 continue
@@ -141,7 +152,12 @@ def collect(root, zip_path, assignment, pattern="auto", force=False, zone="UTC",
         by_student = {}
         for (student, _), upload in sorted(newest.items()):
             by_student.setdefault(student, []).append(upload)
+        twins = _twins([*by_student, *(p.name for p in (root / "submitted").glob("*"))])
         for student, uploads in by_student.items():
+            if student in twins:
+                report.skipped += [(u.info.filename, f"cannot tell which student: {student!r} may "
+                                    f"be {twins[student]} spelled another way") for u in uploads]
+                continue
             _place(root, archive, assignment, student, uploads, force, limits, report)
     return report
 
@@ -163,7 +179,8 @@ def _mib(size):
 
 
 def _pattern(pattern, names):
-    """(description, compiled regex) for a built-in name, "auto" or a regular expression."""
+    """(description, compiled regex, {name: compiled regex} of the LMS patterns a name must not
+    fit as well) for a built-in name, "auto" (the only one with rivals) or a regular expression."""
     if pattern == "auto":   # the LMS whose names match the most entries; plain names only if none
         counts = {n: sum(bool(re.match(PATTERNS[n], name)) for name in names) for n in PATTERNS}
         pattern = max(list(PATTERNS)[:-1], key=lambda n: counts[n])
@@ -173,8 +190,10 @@ def _pattern(pattern, names):
                 f"no entry is named the way {', '.join(PATTERNS)} name uploads (the first: "
                 f"{', '.join(map(repr, names[:3]))}): give --pattern with a regular expression "
                 f"that has the groups (?P<student_id>...) and (?P<file_id>...). Nothing was written.")
+        rivals = {n: re.compile(PATTERNS[n]) for n in list(PATTERNS)[:-1] if n != pattern}
+        return f"{pattern} names", re.compile(PATTERNS[pattern]), rivals
     if pattern in PATTERNS:
-        return f"{pattern} names", re.compile(PATTERNS[pattern])
+        return f"{pattern} names", re.compile(PATTERNS[pattern]), {}
     try:
         regex = re.compile(pattern)
     except re.error as error:
@@ -184,12 +203,15 @@ def _pattern(pattern, names):
         raise CourseError(f"--pattern needs the named groups (?P<student_id>...) and "
                           f"(?P<file_id>...); it lacks {', '.join(sorted(missing))}. Built-in "
                           f"patterns: {', '.join(PATTERNS)}.")
-    return f"names matching {pattern}", regex
+    _around_student(regex.pattern, regex.flags)
+    return f"names matching {pattern}", regex, {}
 
 
-def _read_name(info, regex, notebooks, tz, limits):
+def _read_name(info, regex, rivals, notebooks, tz, limits):
     """An Upload for the entry, or the reason (a sentence) it cannot be used."""
     name = info.filename
+    if len(name) > limits.name_chars:
+        return f"a name of {len(name)} characters, over the {limits.name_chars} limit: not read"
     parts = re.split(r"[/\\]", name)
     if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts:
         return "unsafe path (absolute, or going up with ..): not read"
@@ -199,11 +221,19 @@ def _read_name(info, regex, notebooks, tz, limits):
         return "not a notebook (.ipynb)"
     match = regex.match(name)
     if not match:
-        return "its name does not fit the pattern (a student id and a file name)"
+        return ("cannot tell which student: its name does not fit the pattern (a student id and "
+                "a file name)")
     fields = match.groupdict()
     student = fields["student_id"] or ""
     if not STUDENT_ID.fullmatch(student):
-        return f"{student!r} is not a usable student id (letters, digits, . _ @ -)"
+        return (f"cannot tell which student: {student!r} is not a usable student id (ASCII "
+                f"letters, digits, . _ @ -)")
+    rival = next((n for n, r in rivals.items() if r.match(name)), None)
+    if rival:
+        return f"cannot tell which student: its name fits {rival} names too"
+    other = _other_reading(regex, name, match)
+    if other is not None:
+        return f"cannot tell which student: its name reads as {student!r} and as {other!r}"
     upload = Upload(info, student, "")
     upload.notebook = _notebook_for(fields["file_id"] or "", notebooks, upload.notes)
     if not upload.notebook:
@@ -223,6 +253,51 @@ def _read_name(info, regex, notebooks, tz, limits):
     if fields.get("late"):
         upload.notes.append("the LMS marked it late")
     return upload
+
+
+def _other_reading(regex, name, match):
+    """The student id of another reading of the name, or None when it reads one way: the regex
+    matched again with its student_id group made to start, then end, elsewhere than in match."""
+    start, end = match.span("student_id")
+    head, body, tail = _around_student(regex.pattern, regex.flags)
+    for before, after in ((rf"(?<!\A[\s\S]{{{start}}})", ""), ("", rf"(?<!\A[\s\S]{{{end}}})")):
+        other = re.match(f"{head}{before}(?:{body}){after}{tail}", name, regex.flags)
+        if other:
+            return other["student_id"]
+    return None
+
+
+@functools.lru_cache
+def _around_student(pattern, flags):
+    """The pattern's text before, inside and after the body of its (?P<student_id>...) group,
+    which ends at the first ")" that makes the group a regular expression of its own."""
+    start = pattern.index("(?P<student_id>")
+    inner = start + len("(?P<student_id>")
+    for end in range(inner, len(pattern)):
+        if pattern[end] == ")" and _compiles(pattern[start:end + 1], flags):
+            return pattern[:inner], pattern[inner:end], pattern[end:]
+    raise CourseError(f"--pattern {pattern!r}: cannot tell where its (?P<student_id>...) group "
+                      f"ends (does it refer to another group?)")
+
+
+def _compiles(pattern, flags):
+    """Whether the text is a regular expression."""
+    try:
+        re.compile(pattern, flags)
+    except re.error:
+        return False
+    return True
+
+
+def _twins(students):
+    """{id: the other ids it may be, spelled another way} for the ids that have such twins: ids
+    alike but for case, or, for numbers, leading zeros."""
+    alike = {}
+    for student in set(students):
+        key = (student.lstrip("0") or "0") if student.isdigit() else student.casefold()
+        alike.setdefault(key, set()).add(student)
+    return {s: ", ".join(map(repr, sorted(same - {s}))) for same in alike.values()
+            if len(same) > 1 for s in same}
 
 
 def _notebook_for(file_id, notebooks, notes):

@@ -226,3 +226,155 @@ def test_does_a_wrong_zip_or_pattern_get_a_clear_error(tmp_path, make, pattern, 
     make(tmp_path / "u.zip")
     with pytest.raises(CourseError, match=words):
         collect(course, tmp_path / "u.zip", A, pattern=pattern, progress=False)
+
+
+def _files(course):
+    """{path under submitted/: bytes} of every file there."""
+    submitted = course / "submitted"
+    return {p.relative_to(submitted): p.read_bytes() for p in submitted.rglob("*") if p.is_file()}
+
+
+def _hostile_run(tmp_path, honest, hostile, newcomer=None, pattern="auto"):
+    """Collect the honest uploads, then, with --force, a zip of the hostile entry names (newer,
+    holding WRONG) and newcomer's honest upload, if any. Checks that this changed no file in
+    submitted/, filed only newcomer, and skipped each hostile entry, "cannot tell which student",
+    in the printed report too; returns {hostile entry: the reason it was skipped}."""
+    course = course_copy(tmp_path / "course", A)
+    collect(course, _zip(tmp_path / "honest.zip", honest), A, pattern=pattern, progress=False)
+    before = _files(course)
+    entries = [(name, WRONG, (2030, 1, 1, 0, 0, 0)) for name in hostile]
+    entries += [(newcomer[0], SOLVED)] if newcomer else []
+    report = collect(course, _zip(tmp_path / "hostile.zip", entries), A, pattern=pattern,
+                     force=True, progress=False)
+    assert [s.student for s in report.students] == ([newcomer[1]] if newcomer else [])
+    kept = {p: d for p, d in _files(course).items() if not newcomer or p.parts[0] != newcomer[1]}
+    assert kept == before
+    skipped, summary = dict(report.skipped), report.summary()
+    for name in hostile:
+        assert skipped.get(name, "").startswith("cannot tell which student: "), summary
+        assert f"  {name!r}: {skipped[name]}" in summary
+    return skipped
+
+
+def test_is_a_blackboard_name_whose_user_name_can_be_split_two_ways_skipped_and_reported(tmp_path):
+    honest = [(f"Gates_{user}_attempt_2024-03-01-10-00-00_gates.ipynb", SOLVED)
+              for user in ("doe", "ann", "bob")]
+    mallory = "Gates_mallory_doe_attempt_2024-03-02-10-00-00_gates.ipynb"
+    lab = "Gates_Lab_ann_attempt_2024-03-02-10-00-00_gates.ipynb"        # assignment "Gates_Lab"?
+    twice = ("Gates_eve_attempt_2024-03-02-10-00-00_Gates_bob_attempt_2024-03-02-10-00-00_"
+             "gates.ipynb")                                               # eve's file names bob
+    skipped = _hostile_run(tmp_path, honest, [mallory, lab, twice],
+                           ("Gates_cy_attempt_2024-03-02-10-00-00_gates.ipynb", "cy"))
+    assert skipped[mallory].endswith("reads as 'mallory_doe' and as 'doe'")
+    assert skipped[lab].endswith("reads as 'Lab_ann' and as 'ann'")
+    assert skipped[twice].startswith("cannot tell which student: its name reads as 'eve' and as")
+
+
+def test_is_a_nested_moodle_entry_skipped_and_reported(tmp_path):
+    honest = [("Victim_99999_assignsubmission_file_/gates.ipynb", SOLVED),
+              ("Attacker_12345_assignsubmission_file_/gates.ipynb", SOLVED)]
+    hostile = ["Attacker_12345_assignsubmission_file_/x_99999_assignsubmission_file_/gates.ipynb",
+               "Attacker_12345_assignsubmission_file_/sub/gates.ipynb",
+               "course/Victim_99999_assignsubmission_file_/gates.ipynb"]
+    skipped = _hostile_run(tmp_path, honest, hostile,
+                           ("Jane Doe_501_assignsubmission_file_/gates.ipynb", "501"))
+    assert all("does not fit the pattern" in skipped[name] for name in hostile)
+
+
+def test_is_a_moodle_name_with_the_marker_twice_skipped_and_reported(tmp_path):
+    honest = [("Victim_99999_assignsubmission_file_/gates.ipynb", SOLVED)]
+    hostile = ["Evil_99999_assignsubmission_file__12345_assignsubmission_file_/gates.ipynb",
+               "Evil_12345_assignsubmission_file_/x_99999_assignsubmission_file_gates.ipynb",
+               "Victim_99999_assignsubmission_file_ 12345_assignsubmission_file_/gates.ipynb"]
+    skipped = _hostile_run(tmp_path, honest, hostile,
+                           ("Jane Doe_501_assignsubmission_file_/gates.ipynb", "501"),
+                           pattern="moodle")
+    assert all("does not fit the pattern" in skipped[name] for name in hostile)
+
+
+def test_is_a_canvas_name_that_also_reads_as_another_students_id_skipped_and_reported(tmp_path):
+    honest = [("victim_99999_100001_gates.ipynb", SOLVED),
+              ("doejane_12345_100002_gates.ipynb", SOLVED)]
+    hostile = {  # the display name "evil_99999_1", a file named "99999_100005_gates.ipynb", ...
+        "evil_99999_1_12345_100003_gates.ipynb": ("'99999'", "'1'"),
+        "doejane_12345_100004_99999_100005_gates.ipynb": ("'12345'", "'100004'"),
+        "evil_LATE_99999_100006_12345_100007_gates.ipynb": ("'99999'", "'100006'")}
+    skipped = _hostile_run(tmp_path, honest, hostile, ("roebob_23456_100008_gates.ipynb", "23456"))
+    for name, (first, other) in hostile.items():
+        assert skipped[name].endswith(f"reads as {first} and as {other}"), skipped[name]
+
+
+def test_is_a_plain_name_that_splits_into_two_students_skipped_and_reported(tmp_path):
+    honest = [("j_gates.ipynb", SOLVED), ("jdoe_gates.ipynb", SOLVED)]
+    hostile = {"j_doe_gates.ipynb": "'j' and as 'j_doe'",
+               "jdoe_my_gates.ipynb": "'jdoe' and as 'jdoe_my'",
+               "j_gates_gates.ipynb": "'j' and as 'j_gates'"}
+    skipped = _hostile_run(tmp_path, honest, hostile, ("al_gates.ipynb", "al"), pattern="plain")
+    for name, readings in hostile.items():
+        assert skipped[name].endswith(f"reads as {readings}"), skipped[name]
+
+
+@pytest.mark.parametrize("regex", [
+    r"(?P<student_id>\w+)_(?P<file_id>\w+\.ipynb)",
+    r"(?P<student_id>[a-z)]+(?:_[a-z]+)?)_(?P<file_id>[^/]+)$",    # a ")" in a class, a group in it
+    "(?x) (?P<student_id> [a-z_]+? )  # a comment with a ) in it\n _ (?P<file_id> .+ )",
+])
+def test_is_a_name_that_a_given_regex_reads_two_ways_skipped_and_reported(tmp_path, regex):
+    hostile = ["j_doe_gates.ipynb", "jo_late_gates.ipynb"]
+    skipped = _hostile_run(tmp_path, [("j_gates.ipynb", SOLVED), ("jo_gates.ipynb", SOLVED)],
+                           hostile, ("al_gates.ipynb", "al"), pattern=regex)
+    assert all("reads as" in skipped[name] for name in hostile)
+
+
+@pytest.mark.parametrize("honest, hostile, newcomer", [
+    ([("Gates_ann_attempt_2024-03-01-10-00-00_gates.ipynb", SOLVED)],
+     {"Gates_Ann_attempt_2024-03-02-10-00-00_gates.ipynb": "'Ann' may be 'ann'",  # ann is there
+      "Gates_Bob_attempt_2024-03-02-10-00-00_gates.ipynb": "'Bob' may be 'BOB'",  # both in the zip
+      "Gates_BOB_attempt_2024-03-02-10-00-00_gates.ipynb": "'BOB' may be 'Bob'"},
+     ("Gates_cy_attempt_2024-03-02-10-00-00_gates.ipynb", "cy")),
+    ([("doe_501_100001_gates.ipynb", SOLVED)],
+     {"doe_0501_100002_gates.ipynb": "'0501' may be '501'",
+      "roe_007_100003_gates.ipynb": "'007' may be '7'",
+      "roe_7_100004_gates.ipynb": "'7' may be '007'"},
+     ("al_502_100005_gates.ipynb", "502")),
+])
+def test_are_ids_alike_but_for_case_or_leading_zeros_skipped_as_maybe_one_student(
+        tmp_path, honest, hostile, newcomer):
+    skipped = _hostile_run(tmp_path, honest, hostile, newcomer)
+    for name, twins in hostile.items():
+        assert skipped[name].endswith(f"{twins} spelled another way"), skipped[name]
+
+
+@pytest.mark.parametrize("honest, hostile, newcomer", [
+    ([("Gates_ann_attempt_2024-03-01-10-00-00_gates.ipynb", SOLVED)],
+     ["Gates_\u0430nn_attempt_2024-03-02-10-00-00_gates.ipynb",            # Cyrillic a
+      "Gates_\uff41\uff4e\uff4e_attempt_2024-03-02-10-00-00_gates.ipynb",  # fullwidth ann
+      "Gates_an\u200bn_attempt_2024-03-02-10-00-00_gates.ipynb"],          # a zero-width space
+     ("Gates_cy_attempt_2024-03-02-10-00-00_gates.ipynb", "cy")),
+    ([("doejane_12345_100001_gates.ipynb", SOLVED)],
+     ["doejane_\uff11\uff12\uff13\uff14\uff15_100002_gates.ipynb",         # fullwidth digits
+      "doejane_\u0661\u0662\u0663\u0664\u0665_100003_gates.ipynb"],        # Arabic-Indic digits
+     ("al_502_100005_gates.ipynb", "502")),
+])
+def test_is_a_unicode_lookalike_of_a_students_id_skipped_and_reported(
+        tmp_path, honest, hostile, newcomer):
+    _hostile_run(tmp_path, honest, hostile, newcomer)
+
+
+def test_is_an_entry_that_fits_two_lmss_names_skipped_whichever_auto_picks(tmp_path):
+    honest = [("Victim_99999_assignsubmission_file_/gates.ipynb", SOLVED)]
+    flood = [f"Attacker_12345_assignsubmission_file_/x_99999_{i}_gates.ipynb" for i in range(3)]
+    skipped = _hostile_run(tmp_path, honest, flood)      # more Canvas-like names: auto picks canvas
+    assert all(skipped[name].endswith("its name fits moodle names too") for name in flood)
+    skipped = _hostile_run(tmp_path / "2", honest, flood[:1],
+                           ("Jane Doe_501_assignsubmission_file_/gates.ipynb", "501"))
+    assert skipped[flood[0]].endswith("its name fits canvas names too")
+
+
+def test_is_an_overlong_name_skipped_without_reading_it(tmp_path):
+    course = course_copy(tmp_path / "course", A)
+    long = "Gates_" + "x_" * 5000 + "attempt_.ipynb"
+    report = collect(course, _zip(tmp_path / "u.zip", [(long, SOLVED), ("jo_gates.ipynb", SOLVED)]),
+                     A, progress=False)
+    assert report.pattern == "plain names" and [s.student for s in report.students] == ["jo"]
+    assert report.skipped == [(long, "a name of 10020 characters, over the 1000 limit: not read")]
