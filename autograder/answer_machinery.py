@@ -35,7 +35,9 @@ def purge():
     detached = {}
     for name, exercise in EXERCISES.items():
         CALLS[name] = dataclasses.replace(
-            exercise, visible=(), draw_hidden=None, expect=None, hint="", mistakes=(),
+            exercise, visible=(), hint="", mistakes=(),
+            draw_hidden=_refusing(f"the hidden cases of {name}"),
+            expect=_refusing(f"the expected values of {name}"),
             call=exercise.call and _detach(exercise.call, detached))
     del EXERCISES, exercise, detached
     for name in [m for m in sys.modules if _is_machinery(m)]:
@@ -56,7 +58,7 @@ def leftovers():
     their expected values, and functions whose globals are a machinery module's."""
     from course.checks import Exercise, Mistake
     return [o for o in gc.get_objects()
-            if (isinstance(o, Exercise) and o.expect is not None) or isinstance(o, Mistake)
+            if (isinstance(o, Exercise) and o.expect.__module__ != __name__) or isinstance(o, Mistake)
             or (isinstance(o, types.FunctionType) and _is_machinery(o.__globals__.get("__name__", "")))]
 
 
@@ -112,10 +114,16 @@ class _StandIn(types.ModuleType):
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        what = f"{self.__name__}.{name}"
+        _refusing(f"{self.__name__}.{name}")()
+
+
+def _refusing(what):
+    """A stand-in for a function of the machinery: calling it is reported and fails."""
+    def refusing(*args, **kwargs):
         student.machinery_used(what)
-        raise RuntimeError(f"{what} is the course's answer machinery: it is not available while "
+        raise RuntimeError(f"{what}: the course's answer machinery is not available while "
                            "grading. Write the function yourself.")
+    return refusing
 
 
 def _reporting(what, function):

@@ -15,35 +15,37 @@ import threading
 
 from autograder.course_dir import CourseError
 from autograder.pool import Worker
-from autograder.sandbox import Limits
+from autograder.sandbox import IsolationUnavailable, Limits
 
 _warm = threading.local()   # on a Dask worker: this thread's warm grading processes, by limits
 
 
-def run_on_dask_worker(job, limits):
+def run_on_dask_worker(job, limits, mode):
     """A Dask task: run one job in the sandbox of this thread's warm grading process.
-    limits: a Limits as a dict. Returns the run's messages, up to its {"end": ...}, as JSON text."""
-    return json.dumps(list(_warm_worker(Limits(**limits)).run(job)))
+    limits: a Limits as a dict; mode: "auto" or "none". Returns the run's messages, up to its
+    {"end": ...}, as JSON text."""
+    return json.dumps(list(_warm_worker(Limits(**limits), mode).run(job)))
 
 
-def warm_up_dask_worker(limits):
-    """A Dask task: start this thread's warm grading process; returns the sandbox protections it
-    reports (name -> [active, how])."""
-    return _warm_worker(Limits(**limits)).protections
+def warm_up_dask_worker(limits, mode):
+    """A Dask task: start this thread's warm grading process; returns its isolation mode and the
+    sandbox protections it reports (name -> [active, how])."""
+    worker = _warm_worker(Limits(**limits), mode)
+    return worker.mode, worker.protections
 
 
-def _warm_worker(limits):
+def _warm_worker(limits, mode):
     workers = _warm.__dict__.setdefault("workers", {})
-    if limits not in workers:
-        workers[limits] = Worker(0, limits).start()
-    return workers[limits]
+    if (limits, mode) not in workers:
+        workers[limits, mode] = Worker(0, limits, mode).start()
+    return workers[limits, mode]
 
 
 class DaskWorker:
     """Stands in for autograder.pool.Worker in a grading thread; its jobs run on the cluster."""
 
-    def __init__(self, client, limits):
-        self.client, self.limits = client, asdict(limits)
+    def __init__(self, client, limits, asked, mode):
+        self.client, self.limits, self.asked, self.mode = client, asdict(limits), asked, mode
 
     def start(self):
         return self
@@ -52,7 +54,7 @@ class DaskWorker:
         """Yield the messages of the job's sandboxed run on some Dask worker, ending with
         {"end": ...}; a job that brought down every Dask worker Dask tried ends as "worker died"."""
         from distributed import KilledWorker
-        future = self.client.submit(run_on_dask_worker, job, self.limits, pure=False)
+        future = self.client.submit(run_on_dask_worker, job, self.limits, self.asked, pure=False)
         try:
             text = future.result()
         except KilledWorker:
@@ -68,15 +70,16 @@ class DaskCluster:
     """A connection to a Dask scheduler for one grading run (a context manager).
 
     protections: the sandbox protections of its workers, each on only if it is on for every one;
-    threads: how many tasks the workers run at once."""
+    mode: their isolation modes; threads: how many tasks the workers run at once. asked: "auto"
+    (each worker isolates as strongly as its machine allows, or refuses) or "none"."""
 
-    def __init__(self, address, limits=Limits(), timeout=30):
+    def __init__(self, address, limits=Limits(), asked="auto", timeout=30):
         try:
             from distributed import Client
         except ImportError:
             raise CourseError("grading on a cluster needs Dask: pip install 'backprop-course[dask]' "
                               "here and on every Dask worker") from None
-        self.limits = limits
+        self.limits, self.asked = limits, asked
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, ValueError) as error:
@@ -101,22 +104,26 @@ class DaskCluster:
     def _warm_up(self):
         """Start a warm grading process on every worker; their protections, merged."""
         workers = list(self.client.nthreads())
-        futures = [self.client.submit(warm_up_dask_worker, asdict(self.limits), workers=[address],
-                                      allow_other_workers=False, pure=False)
+        futures = [self.client.submit(warm_up_dask_worker, asdict(self.limits), self.asked,
+                                      workers=[address], allow_other_workers=False, pure=False)
                    for address in workers]
-        reports = {}
+        reports, modes = {}, set()
         for address, future in zip(workers, futures):
             try:
-                reports[address] = future.result()
+                mode, reports[address] = future.result()
+                modes.add(mode)
+            except IsolationUnavailable as error:
+                raise IsolationUnavailable(f"on the Dask worker {address}: {error}") from None
             except Exception as error:
                 raise CourseError(f"the Dask worker {address} cannot grade ({type(error).__name__}: "
                                   f"{error}): install this course on every worker") from None
+        self.mode = ",".join(sorted(modes))
         return weakest(reports)
 
     def workers(self, submissions):
         """Grading threads' workers: two per task slot of the cluster (one waits on the cluster
         while the other's result is judged here), at most one per submission."""
-        return [DaskWorker(self.client, self.limits)
+        return [DaskWorker(self.client, self.limits, self.asked, self.mode)
                 for _ in range(max(1, min(2 * self.threads, submissions)))]
 
     def __enter__(self):

@@ -36,7 +36,7 @@ def grade_submission(root, assignment, student, specs, worker, rng=None):
     """Grade submitted/<student>/<assignment> against the NotebookSpecs; returns a SubmissionResult."""
     started = time.monotonic()
     folder = root / "submitted" / student / assignment
-    result = SubmissionResult(student, assignment, fingerprint(folder))
+    result = SubmissionResult(student, assignment, fingerprint(folder), isolation=worker.mode)
     rng = rng or np.random.default_rng()
     for submitted in match_notebooks(folder, specs):
         result.notes += submitted.notes

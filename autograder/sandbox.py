@@ -19,6 +19,7 @@ import tempfile
 import time
 
 from autograder import namespaces, runner
+from autograder.course_dir import CourseError
 
 # In "root" mode the student's process runs as uid SANDBOX_UID + the container's pid: a user of
 # its own while it lives, in a range (above the ones systemd gives to containers) no account uses.
@@ -43,7 +44,7 @@ class Limits:
     report_mb: int = 8
 
 
-class IsolationUnavailable(RuntimeError):
+class IsolationUnavailable(CourseError):
     """This machine gives this account no isolation for student code; the message says how to
     get it."""
 

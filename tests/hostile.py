@@ -20,7 +20,6 @@ import nbformat
 
 from autograder import sample_class
 from autograder.sample_class import copy_course
-from autograder.sandbox import SANDBOX_UID
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "02_gates"
@@ -441,43 +440,57 @@ def course(root, marker):
 
 
 class SandboxWatch(threading.Thread):
-    """Samples /proc while grading runs: every sandbox user of this process's grading workers (a
-    child runs as SANDBOX_UID + its pid), and the most processes any one of them had at once."""
+    """Samples /proc while grading runs: every process of the sandboxes of this process's grading
+    workers (worker -> container -> runner -> the student's processes), and the most student
+    processes any one runner had at once. Processes are told apart by pid and start time."""
 
     def __init__(self):
         super().__init__(daemon=True)
         self.done = threading.Event()
-        self.uids, self.peak = set(), 0
+        self.seen, self.peak = set(), 0
 
     def run(self):
         while not self.done.wait(0.02):
             table = processes()
-            workers = {pid for pid, (ppid, _) in table.items() if ppid == os.getpid()}
-            self.uids |= {SANDBOX_UID + pid for pid, (ppid, _) in table.items() if ppid in workers}
-            counts = collections.Counter(uid for _, uid in table.values() if uid in self.uids)
-            self.peak = max([self.peak, *counts.values()])
+            children = collections.defaultdict(list)
+            for pid, (ppid, _) in table.items():
+                children[ppid].append(pid)
+            containers = [c for w in children[os.getpid()] for c in children[w]]
+            for runner in [r for c in containers for r in children[c]]:
+                below = _descendants(runner, children)
+                self.peak = max(self.peak, len(below))
+                self.seen |= {(pid, table[pid][1]) for pid in below + [runner] if pid in table}
 
     def stop(self):
         self.done.set()
         self.join()
 
     def left(self, seconds=5.0):
-        """The processes of those users still there after up to `seconds` of waiting."""
+        """The sandbox processes still there after up to `seconds` of waiting."""
         deadline = time.monotonic() + seconds
         while True:
-            left = [pid for pid, (_, uid) in processes().items() if uid in self.uids]
+            table = processes()
+            left = [pid for pid, started in self.seen if table.get(pid, (None, None))[1] == started]
             if not left or time.monotonic() > deadline:
                 return left
             time.sleep(0.05)
 
 
+def _descendants(pid, children):
+    found, stack = [], list(children[pid])
+    while stack:
+        found.append(stack.pop())
+        stack.extend(children[found[-1]])
+    return found
+
+
 def processes():
-    """pid -> (parent pid, real uid) of every process."""
+    """pid -> (parent pid, start time in clock ticks) of every process."""
     table = {}
-    for status in Path("/proc").glob("[0-9]*/status"):
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-            table[int(status.parent.name)] = (int(fields["PPid"]), int(fields["Uid"].split()[0]))
-        except (OSError, KeyError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            table[int(stat.parent.name)] = (int(fields[1]), int(fields[19]))
+        except (OSError, IndexError, ValueError):
             pass   # it ended while we looked
     return table
