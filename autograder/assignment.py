@@ -3,12 +3,11 @@ its notebooks, their exercises and points, and the cells students were given."""
 from dataclasses import dataclass
 from pathlib import Path
 import ast
-import re
 
 from autograder import notebooks
 from autograder.course_dir import CourseError
 
-_HIDDEN = re.compile(r"^\s*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\s*$", re.M | re.S)
+_BEGIN, _END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,34 @@ def read_assignment(root, assignment):
 
 
 def visible_part(source):
-    """A test cell's code without its hidden tests, stripped: what a release shows."""
-    return _HIDDEN.sub("", source).strip()
+    """A test cell's code without its hidden tests, stripped: what a release shows. A line that
+    starts (after spaces) with ### BEGIN HIDDEN TESTS opens a hidden part, with the blank lines
+    before it; the first line that ends with ### END HIDDEN TESTS (the opening one too) closes
+    it, with the blank lines after it; one empty line stays in its place. A part never closed
+    hides nothing: it and the rest stay, so text after a stray BEGIN still counts as an edit of
+    a test cell. One pass over the lines, so any text takes time in proportion to its size."""
+    lines = source.split("\n")
+    kept, floor, state, start = [], 0, "shown", 0   # blank lines below kept[floor] stay
+    for i, line in enumerate(lines):
+        if state == "closed" and not line.strip():
+            floor = len(kept) - (line == "")   # a part right after an empty line takes this one's
+            continue
+        if state != "hidden" and line.lstrip().startswith(_BEGIN):
+            start = i
+            while len(kept) > floor and not kept[-1].strip():
+                kept.pop()
+                start -= 1
+            state, line = "hidden", line.lstrip()[len(_BEGIN):]
+        if state == "hidden":
+            if line.rstrip().endswith(_END):
+                kept.append("")
+                floor, state = len(kept), "closed"
+            continue
+        kept.append(line)
+        state = "shown"
+    if state == "hidden":
+        kept += lines[start:]
+    return "\n".join(kept).strip()
 
 
 def _only_expressions(source):

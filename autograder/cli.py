@@ -6,6 +6,7 @@ import shutil
 import sys
 
 from autograder.course_dir import CourseError, assignments, find_root
+from autograder.safe_text import terminal, visible
 
 
 def release_command(args, write=True):
@@ -51,14 +52,22 @@ def autograde_command(args, root=None):
             if not on:
                 print(f"  {name} is off: {how}")
     if graded:
-        print(f"\n{'assignment':<20} {'student':<28} {'score':>11}  needs a person")
-        for result in sorted(graded, key=lambda r: (r.assignment, r.student)):
-            print(f"{result.assignment:<20} {result.student:<28} {result.score:>5g} / "
-                  f"{result.max_score:<3g}  {', '.join(result.needs_a_person) or '-'}")
+        print("\n" + summary_table(graded))
     print(f"\n{len(graded)} submission(s) graded"
           + (f", {len(skipped)} already up to date (--force grades them again)" if skipped else "")
           + ". Scores are in the gradebook.")
     return 0
+
+
+def summary_table(graded):
+    """The graded submissions' scores and what needs a person, one line each; names and status
+    words come from submitted files, so their control characters are shown, not sent."""
+    lines = [f"{'assignment':<20} {'student':<28} {'score':>11}  needs a person"]
+    for result in sorted(graded, key=lambda r: (r.assignment, r.student)):
+        lines.append(f"{visible(result.assignment):<20} {visible(result.student):<28} "
+                     f"{result.score:>5g} / {result.max_score:<3g}  "
+                     f"{visible(', '.join(result.needs_a_person)) or '-'}")
+    return "\n".join(lines)
 
 
 def feedback_command(args, root=None):
@@ -96,7 +105,7 @@ def collect_command(args, root=None):
     root = root or find_root(args.course_dir)
     assignments(root, [args.assignment])
     report = collect(root, args.zip, args.assignment, args.pattern, args.force, args.timezone)
-    print(report.summary())
+    print(terminal(report.summary()))
     return 0
 
 
@@ -182,7 +191,7 @@ def main(argv=None):
     try:
         return args.handler(args)
     except CourseError as error:
-        print(f"backprop-course: {error}", file=sys.stderr)
+        print(f"backprop-course: {terminal(error)}", file=sys.stderr)
         return 2
 
 

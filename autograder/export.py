@@ -4,6 +4,7 @@ import sys
 
 from autograder import results
 from autograder.gradebook import db_url, lateness
+from autograder.safe_text import csv_cell
 
 COLUMNS = ["student_id", "assignment", "notebook", "exercise", "score", "max_score", "status",
            "message", "mistake", "seconds_late"]
@@ -12,7 +13,8 @@ COLUMNS = ["student_id", "assignment", "notebook", "exercise", "score", "max_sco
 def write_csv(root, assignment, out):
     """Write the rows for one assignment (or all, with None) to the open text file out; returns
     the number of rows. seconds_late is nbgrader's figure from the gradebook, empty where the
-    submission has no timestamp or the assignment no due date."""
+    submission has no timestamp or the assignment no due date. Every cell goes through csv_cell,
+    so no student-controlled text reaches a spreadsheet as a formula."""
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     late = lateness(db_url(root), assignment)
@@ -20,9 +22,10 @@ def write_csv(root, assignment, out):
     for result in results.load_all(root, assignment):
         submitted, due, seconds = late.get((result.assignment, result.student), (None, None, 0))
         for e in result.exercises:
-            writer.writerow([result.student, result.assignment, e.notebook, e.exercise,
-                             f"{e.score:g}", f"{e.max_score:g}", e.status, e.message, e.mistake,
-                             f"{seconds:g}" if submitted and due else ""])
+            row = [result.student, result.assignment, e.notebook, e.exercise, f"{e.score:g}",
+                   f"{e.max_score:g}", e.status, e.message, e.mistake,
+                   f"{seconds:g}" if submitted and due else ""]
+            writer.writerow(csv_cell(cell) for cell in row)
             count += 1
     return count
 

@@ -1,5 +1,8 @@
-"""A plain, self-contained HTML page (feedback and reports share its look)."""
+"""A plain, self-contained HTML page (feedback and reports share its look). Text is escaped
+everywhere; only Markup made here goes in as it is."""
 from html import escape
+
+from autograder.results import NEEDS_A_PERSON, PLAIN
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -22,26 +25,30 @@ def page(title, body):
             f"<body><h1>{escape(title)}</h1>\n{body}\n</body></html>\n")
 
 
+class Markup(str):
+    """HTML built here from escaped text, put in a table as it is."""
+
+
 def table(headers, rows, numeric=()):
-    """An HTML table; cells are escaped text, except those given as ('html', markup)."""
+    """An HTML table; cells are escaped text, except Markup."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     lines = []
     for row in rows:
         cells = []
         for i, value in enumerate(row):
             css = " class='num'" if i in numeric else ""
-            if isinstance(value, tuple) and value[0] == "html":
-                cells.append(f"<td{css}>{value[1]}</td>")
-            else:
-                cells.append(f"<td{css}>{escape(str(value))}</td>")
+            cells.append(f"<td{css}>{value if isinstance(value, Markup) else escape(str(value))}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(lines)}</table>"
 
 
 def status(word):
-    """A status word, coloured by kind."""
-    return ("html", f"<span class='{escape(word)}'>{escape(word)}</span>")
+    """A status word, coloured by kind: only the known words have a class (the word comes from a
+    results file, so it could be anything)."""
+    css = f" class='{word}'" if word in PLAIN + NEEDS_A_PERSON else ""
+    return Markup(f"<span{css}>{escape(str(word))}</span>")
 
 
 def pre(text):
-    return ("html", f"<pre>{escape(text)}</pre>")
+    """Text kept as written, in a <pre>."""
+    return Markup(f"<pre>{escape(str(text))}</pre>")

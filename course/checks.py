@@ -74,11 +74,19 @@ class Exercise:
         return tuple(self.expect(**copy.deepcopy(case)))
 
 
+def floats(value):
+    """value as a float array, or None when it is not numbers (or holds an integer too large for
+    a float): judging converts returned values only through here, so none makes it raise."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def describe(value):
     """A short readable form of a float or array, for messages."""
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    array = floats(value)
+    if array is None:
         return repr(value)
     if array.ndim == 0:
         return f"{float(array):.6g}"
@@ -135,10 +143,8 @@ def resemblance(exercise, k, returned, expected):
     """A Mistake named "looks-like-..." when output k, wrong, is a simple transform of the right
     answer (all zeros, negated, scaled, transposed, or another output's value), else None."""
     name = exercise.outputs[k]
-    try:
-        got = np.asarray(returned[k], dtype=float)
-        want = np.asarray(expected[k], dtype=float)
-    except (TypeError, ValueError):
+    got, want = floats(returned[k]), floats(expected[k])
+    if got is None or want is None:
         return None
     if want.ndim == 2 and _close(got, want.T, exercise):
         return _found("transposed", f"{name} is the transpose of the right gradient: a gradient has "
@@ -176,7 +182,10 @@ def _factor(got, want, exercise):
         return None
     if np.sum(np.abs(want) > exercise.atol) < 2:
         return next((c for c in _SCALED if np.allclose(got, c * want, exercise.rtol, exercise.atol)), None)
-    c = float(np.sum(got * want) / np.sum(want * want))
+    with np.errstate(all="ignore"):   # nan, inf or huge values make no factor
+        c = float(np.sum(got * want) / np.sum(want * want))
+    if not np.isfinite(c):
+        return None
     c = round(c) if abs(c - round(c)) < 1e-9 else c
     if abs(c - 1) < 1e-6 or not np.allclose(got, c * want, exercise.rtol, exercise.atol * 10):
         return None
@@ -184,8 +193,10 @@ def _factor(got, want, exercise):
 
 
 def _close(this, that, exercise):
-    this, that = np.asarray(this, dtype=float), np.asarray(that, dtype=float)
-    return this.shape == that.shape and np.allclose(this, that, exercise.rtol, exercise.atol)
+    """Whether two values are the same numbers within the exercise's tolerance, shapes included."""
+    this, that = floats(this), floats(that)
+    return (this is not None and that is not None and this.shape == that.shape
+            and bool(np.allclose(this, that, exercise.rtol, exercise.atol)))
 
 
 def diagnose(exercise, case, returned, expected):
@@ -204,14 +215,7 @@ def diagnose(exercise, case, returned, expected):
 
 def _same(these, those, exercise):
     """Whether two tuples of outputs agree within the exercise's tolerance, shapes included."""
-    for this, that in zip(these, those):
-        try:
-            this, that = np.asarray(this, dtype=float), np.asarray(that, dtype=float)
-        except (TypeError, ValueError):
-            return False
-        if this.shape != that.shape or not np.allclose(this, that, exercise.rtol, exercise.atol):
-            return False
-    return True
+    return all(_close(this, that, exercise) for this, that in zip(these, those))
 
 
 def _shapes(exercise, case):
@@ -225,11 +229,11 @@ def _compare(want, got, rtol, atol, hidden):
     want = np.asarray(want, dtype=float)
     if got is None:
         return "it is None (did you forget a return?)"
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
+    number = floats(got)
+    if number is None:
         return ("expected a number or a numpy array of numbers, got a "
                 f"{getattr(got, 'type_name', type(got).__name__)}")
+    got = number
     if got.shape != want.shape:
         return (f"expected shape {want.shape}, got shape {got.shape} "
                 "(a gradient has the shape of its variable)")

@@ -6,7 +6,7 @@ turns op codes, graphs and node indices back into ints before calling the studen
 """
 import numpy as np
 
-from course.checks import Exercise, Mistake, describe
+from course.checks import Exercise, Mistake, describe, floats
 from course.computation_graph import (ADD, ADD_MUL, FLOW, GATE_OPS, INPUT, INV, MAX, MUL, NEURON,
                                       SIGMOID, STAGED, SUB, TANH, Example, ancestors, apply_op,
                                       node_gradients, random_graph, wires)
@@ -85,11 +85,11 @@ def order_report(graph, output, order):
     graph = np.asarray(graph).astype(int)
     if order is None:
         return None, None
-    try:
-        listed = np.asarray(order, dtype=float).ravel()
-    except (TypeError, ValueError):
+    listed = floats(order)
+    if listed is None:
         raise ValueError("topological_order should return a list or 1-D array of node indices, "
-                         f"not a {type(order).__name__}") from None
+                         f"not a {type(order).__name__}")
+    listed = listed.ravel()
     if not np.all((listed == np.round(listed)) & (listed >= 0) & (listed < len(graph))):
         raise ValueError(f"topological_order returned {describe(listed)}: every entry should be "
                          f"a node index, an integer from 0 to {len(graph) - 1}")
