@@ -63,13 +63,15 @@ def save(root, result):
 
 
 def copy_stamps(source, folder):
-    """Make folder's STAMPS those of the folder source: copied, or removed where source has none."""
+    """Make folder's STAMPS those of the folder source: copied, or removed where source has none
+    that is a small regular file (a link is never followed, nor written through)."""
+    from autograder.submission import read_stamp
     Path(folder).mkdir(parents=True, exist_ok=True)
     for name in STAMPS:
-        if (Path(source) / name).is_file():
-            shutil.copyfile(Path(source) / name, Path(folder) / name)
-        else:
-            (Path(folder) / name).unlink(missing_ok=True)
+        (Path(folder) / name).unlink(missing_ok=True)
+        data = read_stamp(source, name)
+        if data is not None:
+            (Path(folder) / name).write_bytes(data)
 
 
 def load(root, assignment, student):

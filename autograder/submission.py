@@ -1,19 +1,40 @@
 """Reading one student's submitted notebooks safely: which file stands for which notebook, which of
-its cells to run, and what was tampered with."""
+its cells to run, and what was tampered with.
+
+A submission folder, submitted/<student>/<assignment>/, is written by students: every file in it is
+opened without following a link or blocking (a FIFO), only if it is a regular file, and read up to
+a limit; walks through it are bounded in entries and depth."""
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
 from pathlib import Path
 import hashlib
 import json
+import os
+import re
+import stat
 
 import nbformat
 
 from autograder.assignment import visible_part
 
 MAX_NOTEBOOK_BYTES = 8 * 2**20
+MAX_OTHER_NOTEBOOKS = 10       # notebooks not named by a spec read in search of a renamed one
+MAX_STAMP_BYTES = 4096         # timestamp.txt, submission_secret.txt
+MAX_ENTRIES = 1000             # entries listed in a folder, or fingerprinted in a submission
+MAX_DEPTH = 16                 # folder levels fingerprinted
+MAX_HASHED_BYTES = 64 * 2**20  # file contents fingerprinted; the files beyond by size and time
+EARLIEST, LATEST = datetime(1970, 1, 1), datetime(2100, 1, 1)   # sane submission times
+# A time zone that dateutil would read from a file outside its zoneinfo folders.
+_ZONE_FILE = re.compile(r"(?:^|\s):?/|\.\.")
+_KINDS = ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"),
+          (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"))
 
 
 class Ungradable(Exception):
-    """A notebook file that cannot be read as a notebook; the message says why."""
+    """A submitted file (or folder) that cannot be read as wanted; the message says why."""
 
 
 @dataclass
@@ -28,34 +49,157 @@ class SubmittedNotebook:
     problem: str = ""   # why it cannot be graded ("missing", or a reading error)
 
 
+def _kind(mode):
+    return next((word for test, word in _KINDS if test(mode)), "not a file")
+
+
+def _open(path, dir_fd=None, folder=False):
+    """A descriptor of the regular file (or the folder) at path, relative to the folder dir_fd,
+    opened without following a link or blocking; Ungradable saying what is there instead."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    flags |= os.O_DIRECTORY if folder else 0
+    wanted = "a folder" if folder else "a file"
+    name = Path(path).name
+    try:
+        fd = os.open(path, flags, dir_fd=dir_fd)
+    except OSError as error:
+        try:
+            found = _kind(os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+        except OSError:
+            found = wanted
+        if found == wanted:
+            raise Ungradable(f"{name} cannot be opened ({error.strerror})") from None
+        raise Ungradable(f"{name} is {found}, not {wanted}") from None
+    found = _kind(os.fstat(fd).st_mode)
+    if found != wanted:
+        os.close(fd)
+        raise Ungradable(f"{name} is {found}, not {wanted}")
+    return fd
+
+
+@contextmanager
+def opened(folder):
+    """A descriptor of the submission folder <student>/<assignment>; Ungradable if either of the
+    two is a link (to another student's folder, say) or not a folder."""
+    folder = Path(folder)
+    student = _open(folder.parent, folder=True)
+    try:
+        fd = _open(folder.name, student, folder=True)
+    finally:
+        os.close(student)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def read_file(name, dir_fd, limit):
+    """The bytes of the regular file name in the folder dir_fd, as long as it was when opened;
+    Ungradable if it is anything else (a link, a FIFO, a folder) or over limit bytes."""
+    with open(_open(name, dir_fd), "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > limit:
+            raise Ungradable(f"{name} is {_bytes(size)}, over the {_bytes(limit)} limit")
+        return file.read(size)
+
+
+def _bytes(size):
+    return f"{size // 2**20} MiB" if size >= 2**20 else f"{size} bytes"
+
+
+def _listing(dir_fd):
+    """(name, lstat) of the first MAX_ENTRIES entries of the folder dir_fd, in name order."""
+    with os.scandir(dir_fd) as entries:
+        return sorted((e.name, e.stat(follow_symlinks=False)) for e in islice(entries, MAX_ENTRIES))
+
+
+def read_stamp(folder, name):
+    """The bytes of a submission's small metadata file (timestamp.txt, submission_secret.txt), or
+    None if it is missing, not a regular file or over MAX_STAMP_BYTES."""
+    try:
+        with opened(folder) as fd:
+            return read_file(name, fd, MAX_STAMP_BYTES)
+    except (Ungradable, OSError):
+        return None
+
+
+def submitted_at(folder):
+    """The time in a submission's timestamp.txt as a naive UTC datetime, or None if there is none
+    that nbgrader's parse_utc reads as a time between EARLIEST and LATEST."""
+    from nbgrader.utils import parse_utc
+    text = (read_stamp(folder, "timestamp.txt") or b"").decode("utf-8", "replace").strip()
+    if not text or _ZONE_FILE.search(text):
+        return None
+    try:
+        when = parse_utc(text)
+    except Exception:  # dateutil raises many kinds (overflows, unknown zones) for odd text
+        return None
+    return when if EARLIEST <= when < LATEST else None
+
+
 def fingerprint(folder):
-    """A hash of every file in a submission folder: a changed submission is graded again."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    """A hash of the files in a submission folder (at most MAX_ENTRIES entries, MAX_DEPTH folders
+    deep, links not followed), so that a changed submission is graded again."""
+    digest, hashed = hashlib.sha256(), 0
+    try:
+        with opened(folder) as top, closing(_walk(top)) as entries:
+            for path, name, info, dir_fd in islice(entries, MAX_ENTRIES):
+                if not stat.S_ISDIR(info.st_mode):
+                    entry, read = _entry_hash(name, info, dir_fd, MAX_HASHED_BYTES - hashed)
+                    hashed += read
+                    digest.update(os.fsencode(path) + b"\0" + entry)
+    except (Ungradable, OSError) as error:   # unreadable, or changed while it was read
+        digest.update(f"unreadable: {error}".encode())
     return digest.hexdigest()
 
 
-def read_notebook(path):
-    """The notebook at path as nbformat 4, or Ungradable with a plain reason."""
-    size = path.stat().st_size
-    if size == 0:
-        raise Ungradable(f"{path.name} is an empty file")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise Ungradable(f"{path.name} is {size // 2**20} MiB, over the {MAX_NOTEBOOK_BYTES // 2**20} MiB limit")
+def _walk(dir_fd, prefix="", depth=0):
+    """(path, name, lstat, folder descriptor) of every entry under the folder dir_fd, depth first
+    in name order, not following links nor going more than MAX_DEPTH folders deep."""
+    for name, info in _listing(dir_fd):
+        yield prefix + name, name, info, dir_fd
+        if stat.S_ISDIR(info.st_mode) and depth < MAX_DEPTH:
+            sub = _open(name, dir_fd, folder=True)
+            try:
+                yield from _walk(sub, f"{prefix}{name}/", depth + 1)
+            finally:
+                os.close(sub)
+
+
+def _entry_hash(name, info, dir_fd, allowance):
+    """The hash fingerprint takes of one entry, and the bytes of content it read for it: the
+    content of a file within allowance and MAX_NOTEBOOK_BYTES; else what the entry is (a link's
+    target, a bigger file's size and time)."""
+    limit = min(MAX_NOTEBOOK_BYTES, allowance)
+    if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
+        content = read_file(name, dir_fd, limit)
+        return hashlib.sha256(content).digest(), len(content)
+    if stat.S_ISLNK(info.st_mode):
+        what = os.readlink(name, dir_fd=dir_fd)
+    elif stat.S_ISREG(info.st_mode):
+        what = f"{info.st_size} bytes, modified {info.st_mtime_ns}"
+    else:
+        what = ""
+    return hashlib.sha256(os.fsencode(f"\0{_kind(info.st_mode)}\0{what}")).digest(), 0
+
+
+def read_notebook(name, dir_fd):
+    """The notebook file name in the folder dir_fd as nbformat 4, or Ungradable with a plain
+    reason."""
+    data = read_file(name, dir_fd, MAX_NOTEBOOK_BYTES)
+    if not data:
+        raise Ungradable(f"{name} is an empty file")
     try:
-        raw = json.loads(path.read_bytes())
-    except (ValueError, UnicodeDecodeError) as error:
-        raise Ungradable(f"{path.name} is not valid notebook JSON ({error})") from None
+        raw = json.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        raise Ungradable(f"{name} is not valid notebook JSON ({error})") from None
     try:
         nb = nbformat.reads(json.dumps(raw), as_version=4)
     except Exception as error:  # nbformat raises many kinds for malformed notebooks
-        raise Ungradable(f"{path.name} is not a readable notebook ({type(error).__name__}: "
+        raise Ungradable(f"{name} is not a readable notebook ({type(error).__name__}: "
                          f"{str(error)[:200]})") from None
     if not isinstance(nb.get("cells"), list):
-        raise Ungradable(f"{path.name} has no list of cells")
+        raise Ungradable(f"{name} has no list of cells")
     return nb
 
 
@@ -67,14 +211,17 @@ def match_notebooks(folder, specs):
     noted and ignored.
     """
     folder = Path(folder)
-    files = {p.name: p for p in sorted(folder.glob("*.ipynb"))}
-    matched, readable = [], {}
-    for name, path in files.items():
-        try:
-            readable[name] = read_notebook(path)
-        except Ungradable as error:
-            readable[name] = error
-    claimed = set()
+    own = {spec.name for spec in specs}
+    try:
+        with opened(folder) as fd:
+            names = [n for n, _ in _listing(fd) if n.endswith(".ipynb") and not n.startswith(".")]
+            read = own | set([n for n in names if n not in own][:MAX_OTHER_NOTEBOOKS])
+            readable = {name: _read_or_why(name, fd) for name in names if name in read}
+    except (Ungradable, OSError) as error:
+        return [SubmittedNotebook(spec, problem=f"the submission folder cannot be read ({error})")
+                for spec in specs]
+    files = {name: folder / name for name in names}
+    matched, claimed = [], set()
     for spec in specs:
         name = spec.name if spec.name in files else _renamed(spec, readable, claimed)
         submitted = SubmittedNotebook(spec)
@@ -94,6 +241,14 @@ def match_notebooks(folder, specs):
         for submitted in matched[:1]:
             submitted.notes.append(f"the extra notebook {name} was not graded")
     return matched
+
+
+def _read_or_why(name, dir_fd):
+    """The notebook, or the Ungradable saying why it cannot be read."""
+    try:
+        return read_notebook(name, dir_fd)
+    except Ungradable as error:
+        return error
 
 
 def _renamed(spec, readable, claimed):
