@@ -41,7 +41,8 @@ def autograde_command(args, root=None):
     names = assignments(root, args.assignments)
     try:
         graded, skipped, protections = autograde(root, names, args.student, args.workers,
-                                                 args.force, scheduler=args.scheduler)
+                                                 args.force, scheduler=args.scheduler,
+                                                 no_isolation=args.no_isolation)
     except ValueError as error:
         raise CourseError(str(error)) from None
     if protections:
@@ -51,6 +52,9 @@ def autograde_command(args, root=None):
         for name, (on, how) in protections.items():
             if not on:
                 print(f"  {name} is off: {how}")
+    if args.no_isolation:
+        print("WARNING: --no-isolation: student code ran as you, with your files; every result "
+              "records it (the CSV's isolation column, the class report).")
     if graded:
         print("\n" + summary_table(graded))
     print(f"\n{len(graded)} submission(s) graded"
@@ -124,7 +128,7 @@ def demo_command(args):
     print(f"sample class of 12 submissions written to {demo / 'submitted'}")
     step = argparse.Namespace(assignment="02_gates", assignments=["02_gates"], student=[],
                               workers=args.workers, force=False, output=str(demo / "grades.csv"),
-                              scheduler=None)
+                              scheduler=None, no_isolation=False)
     for command in (autograde_command, feedback_command, export_command, report_command):
         command(step, demo)
     print(f"\nOpen {demo / 'reports' / '02_gates.html'} for the class report and "
@@ -160,6 +164,10 @@ def _parser():
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="run the submissions' code on this Dask cluster instead of --workers "
                             "local sandboxes (each Dask worker sandboxes it the same way)")
+    grade.add_argument("--no-isolation", action="store_true",
+                       help="where this machine gives no isolation (neither root nor user "
+                            "namespaces), run student code anyway, as you: it can then read and "
+                            "change your files; every result records it")
     command("feedback", feedback_command,
             "write feedback/<student>/ASSIGNMENT/<notebook>.html").add_argument("assignment", metavar="ASSIGNMENT")
     export = command("export", export_command, "write the grades as CSV, one row per exercise")

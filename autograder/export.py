@@ -7,13 +7,14 @@ from autograder.gradebook import db_url, lateness
 from autograder.safe_text import csv_cell
 
 COLUMNS = ["student_id", "assignment", "notebook", "exercise", "score", "max_score", "status",
-           "message", "mistake", "seconds_late"]
+           "message", "mistake", "seconds_late", "isolation"]
 
 
 def write_csv(root, assignment, out):
     """Write the rows for one assignment (or all, with None) to the open text file out; returns
     the number of rows. seconds_late is nbgrader's figure from the gradebook, empty where the
-    submission has no timestamp or the assignment no due date. Every cell goes through csv_cell,
+    submission has no timestamp or the assignment no due date; isolation is the sandbox mode the
+    submission was graded in ("none": student code ran unisolated). Every cell goes through csv_cell,
     so no student-controlled text reaches a spreadsheet as a formula."""
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -24,7 +25,7 @@ def write_csv(root, assignment, out):
         for e in result.exercises:
             row = [result.student, result.assignment, e.notebook, e.exercise, f"{e.score:g}",
                    f"{e.max_score:g}", e.status, e.message, e.mistake,
-                   f"{seconds:g}" if submitted and due else ""]
+                   f"{seconds:g}" if submitted and due else "", result.isolation]
             writer.writerow(csv_cell(cell) for cell in row)
             count += 1
     return count

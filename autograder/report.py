@@ -84,6 +84,11 @@ def _body(graded):
     rates = pass_rates(graded)
     body = (f"<p>{len(graded)} submissions; mean score {sum(scores) / len(scores):.2f} of "
             f"{top:g}; {sum(s == top for s in scores)} with full marks.</p>")
+    unisolated = sorted(r.student for r in graded if r.isolation == "none")
+    if unisolated:
+        body += (f"<p><strong>{len(unisolated)} submission(s) were graded without isolation "
+                 "(--no-isolation): their code ran as the grader, with the grader's files.</strong> "
+                 f"{html.escape(', '.join(unisolated))}</p>")
     body += "<h2>Scores</h2>" + _image(_histogram(scores, top))
     body += "<h2>Pass rate per exercise</h2>" + _image(_rates_chart(rates)) + html.table(
         ["exercise", "passed", "of", "rate"],

@@ -28,13 +28,15 @@ class ExerciseResult:
 
 @dataclass
 class SubmissionResult:
-    """Everything grading found in one student's submission of one assignment."""
+    """Everything grading found in one student's submission of one assignment; isolation: the
+    sandbox's mode it was graded in ("root", "user", or "none" when isolation was turned off)."""
     student: str
     assignment: str
     fingerprint: str
     exercises: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     seconds: float = 0.0
+    isolation: str = ""
 
     @property
     def score(self):

@@ -177,7 +177,88 @@ def _stolen_files(root):
             f.read()
         with open("{root}/source/{ASSIGNMENT}/{NOTEBOOK}") as f:
             f.read()
+        with open("{root}/submitted/honest/{ASSIGNMENT}/{NOTEBOOK}") as f:
+            f.read()
         return 2.0 * y, 2.0 * x, 2.0 * (z >= w), 2.0 * (z < w)
+    """)
+
+
+def _written_files(root):
+    """Writes into the gradebook and the instructor's notebook, then answers right."""
+    return solved_but("flow_backward", f"""
+        with open("{root}/gradebook.db", "ab") as f:
+            f.write(b"garbage")
+        with open("{root}/source/{ASSIGNMENT}/{NOTEBOOK}", "w") as f:
+            f.write("{{}}")
+        return 2.0 * y, 2.0 * x, 2.0 * (z >= w), 2.0 * (z < w)
+    """)
+
+
+PLANTED = ("sitecustomize.py", "usercustomize.py", "zz-planted.pth")
+
+
+def planted_places(root):
+    """Where a submission would plant startup files for later grading processes: the grader's
+    Python installation, home, course folder and temp folder."""
+    import site
+    import tempfile
+    return [*site.getsitepackages(), site.getusersitepackages(), os.path.expanduser("~"),
+            str(root), tempfile.gettempdir()]
+
+
+def _plants_startup_files(root, marker):
+    """The solved release, plus a cell that writes startup files wherever it can."""
+    payload = f"open({str(marker)!r}, 'w').close()"
+    return insert(solved(), f"""
+        import os
+        for folder in {planted_places(root)!r}:
+            for name in {PLANTED!r}:
+                try:
+                    with open(os.path.join(folder, name), "w") as f:
+                        f.write(("import os; " if name.endswith(".pth") else "") + {payload!r} + "\\n")
+                except OSError:
+                    pass
+    """)
+
+
+_FLOW_CASE = "dict(x=x, y=y, z=z, w=w)"
+MACHINERY = {   # student -> how flow_backward gets its answer from the course's answer machinery
+    "machinery-direct": f"""
+        from course.exercises import EXERCISES
+        return EXERCISES["flow_backward"].expected({_FLOW_CASE})""",
+    "machinery-renamed": f"""
+        import importlib
+        key = importlib.import_module("course." + "exer" + "cises")
+        return getattr(key, "EXER" + "CISES")["flow_backward"].expected({_FLOW_CASE})""",
+    "machinery-sys-modules": f"""
+        import sys
+        return sys.modules["course.exercises.gates"].flow_backward.expected({_FLOW_CASE})""",
+    "machinery-gc": f"""
+        import gc
+        found = [o for o in gc.get_objects() if type(o).__name__ == "Exercise"
+                 and getattr(o, "name", "") == "flow_backward"]
+        return found[0].expected({_FLOW_CASE})""",
+    "machinery-numgrad": f"""
+        from course.numgrad import input_gradients
+        return input_gradients(lambda x, y, z, w: 2 * (x * y + max(z, w)), {_FLOW_CASE}, "xyzw")""",
+    "machinery-check": """
+        from course import check
+        check("flow_backward", flow_backward)
+        return 2.0 * y, 2.0 * x, 2.0 * (z >= w), 2.0 * (z < w)""",
+}
+
+
+def _machinery_from_the_stack():
+    """A cell that walks up the stack for the grader's own objects and answers with them."""
+    return insert(solved_but("flow_backward", f"return FOUND['flow_backward'].expected({_FLOW_CASE})"), """
+        import sys
+        FOUND = {}
+        frame = sys._getframe()
+        while frame is not None:
+            for value in list(frame.f_locals.values()) + list(frame.f_globals.values()):
+                if isinstance(value, dict) and "flow_backward" in value and hasattr(value["flow_backward"], "expected"):
+                    FOUND = value
+            frame = frame.f_back
     """)
 
 
@@ -401,6 +482,10 @@ def cases(root, marker):
         "lists": _lists,
         "mutates-inputs": _mutates_inputs,
         "reads-files": lambda: _stolen_files(root),
+        "writes-files": lambda: _written_files(root),
+        "plants-startup-files": lambda: _plants_startup_files(root, marker),
+        **{name: (lambda body=body: solved_but("flow_backward", body)) for name, body in MACHINERY.items()},
+        "machinery-stack": _machinery_from_the_stack,
         "hard-coded": _hard_coded,
         "floods-channel": lambda: insert(solved(), """
             import os

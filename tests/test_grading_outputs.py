@@ -64,7 +64,7 @@ def test_does_the_summary_table_show_who_needs_a_person(demo):
     lines = demo[1].splitlines()
     assert any("sample-06-infinite-loop" in line and "timeout" in line for line in lines)
     assert any("sample-01-correct" in line and line.rstrip().endswith("-") for line in lines)
-    assert "own empty root directory on" in demo[1]
+    assert "private read-only root on" in demo[1]
 
 
 def test_does_feedback_show_each_exercise_without_hidden_tests(demo):

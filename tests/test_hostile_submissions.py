@@ -317,6 +317,28 @@ def test_does_reading_the_source_or_the_gradebook_fail_in_the_sandbox(batch):
     assert says(result, r"raised (FileNotFoundError|PermissionError)", ["flow_backward"])
 
 
+def test_do_writes_to_the_gradebook_and_the_instructors_notebook_fail_and_change_nothing(batch, root):
+    expect(batch, "writes-files", 3, flow_backward="failed")
+    source = Path(root, "source", A, hostile.NOTEBOOK).read_bytes()
+    assert Path(batch.root, "source", A, hostile.NOTEBOOK).read_bytes() == source
+    with Gradebook(f"sqlite:///{batch.root / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_submission(A, "honest").score == 5
+
+
+def test_do_startup_files_planted_for_later_graders_land_nowhere(batch):
+    expect(batch, "plants-startup-files", 5)
+    planted = [Path(folder, name) for folder in hostile.planted_places(batch.root)
+               for name in hostile.PLANTED]
+    assert [p for p in planted if p.exists()] == []
+    assert not batch.marker.exists()
+
+
+@pytest.mark.parametrize("student", [*hostile.MACHINERY, "machinery-stack"])
+def test_does_an_answer_from_the_course_machinery_earn_nothing_and_get_flagged(batch, student):
+    result = expect(batch, student, 3, flow_backward="tampered")
+    assert says(result, r"used the course's answer machinery", ["flow_backward"])
+
+
 def test_do_hard_coded_visible_answers_fail_the_hidden_random_checks(batch):
     result = expect(batch, "hard-coded", 0, every="failed")
     assert says(result, r"^On a hidden test with random inputs, \w+ returned a wrong d\w: .*\n"

@@ -1,0 +1,69 @@
+"""Isolation in every mode: does grading use the strongest isolation this machine gives, refuse to
+run student code where it gives none (saying how to get it), and, with --no-isolation, say on every
+run and in every result that student code ran unisolated?"""
+import csv
+import os
+
+import pytest
+
+import hostile
+from autograder import cli, namespaces, results
+from autograder.autograde import autograde
+from autograder.sample_class import copy_course
+from autograder.sandbox import IsolationUnavailable, Limits, choose_mode, protections
+
+A = hostile.ASSIGNMENT
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
+NO_USER_NAMESPACES = (None, "unshare: Operation not permitted")
+
+
+@pytest.fixture
+def course(tmp_path):
+    root = copy_course(hostile.ROOT, tmp_path / "course", [A])
+    for name in ("honest", "untouched"):
+        hostile.write_submission(root / "submitted" / name / A, hostile.cases(root, tmp_path / "m")[name]())
+    return root
+
+
+def test_is_the_strongest_mode_here_chosen_with_every_protection_on():
+    mode = choose_mode()
+    assert mode == ("root" if os.geteuid() == 0 else "user")
+    assert all(on for on, _ in protections(mode).values())
+
+
+def test_does_grading_refuse_without_isolation_and_say_how_to_get_it(course, monkeypatch):
+    monkeypatch.setattr(namespaces, "best_mode", lambda: NO_USER_NAMESPACES)
+    with pytest.raises(IsolationUnavailable) as refused:
+        autograde(course, [A], progress=False)
+    for advice in ("Operation not permitted", "as root", "apparmor_restrict_unprivileged_userns",
+                   "--no-isolation"):
+        assert advice in str(refused.value)
+    assert not (course / "autograded").exists()
+
+
+def test_does_the_command_refuse_with_the_advice_and_grade_nothing(course, monkeypatch, capsys):
+    monkeypatch.setattr(namespaces, "best_mode", lambda: NO_USER_NAMESPACES)
+    assert cli.main(["--course-dir", str(course), "autograde", A]) == 2
+    assert "grading refused to run it" in capsys.readouterr().err
+    assert results.load_all(course, A) == []
+
+
+def test_does_no_isolation_grade_and_record_it_everywhere(course, monkeypatch, capsys):
+    monkeypatch.setattr(namespaces, "best_mode", lambda: NO_USER_NAMESPACES)
+    assert cli.main(["--course-dir", str(course), "autograde", A, "--no-isolation"]) == 0
+    printed = capsys.readouterr().out
+    assert "WARNING: --no-isolation" in printed and "no network OFF" in printed
+    graded = {r.student: r for r in results.load_all(course, A)}
+    assert {s: (r.score, r.isolation) for s, r in graded.items()} == {
+        "honest": (5.0, "none"), "untouched": (0.0, "none")}
+    assert cli.main(["--course-dir", str(course), "export", A, "-o", str(course / "g.csv")]) == 0
+    with open(course / "g.csv") as rows:
+        assert {row["isolation"] for row in csv.DictReader(rows)} == {"none"}
+    assert cli.main(["--course-dir", str(course), "report", A]) == 0
+    assert "graded without isolation" in (course / "reports" / f"{A}.html").read_text()
+
+
+def test_does_grading_in_the_chosen_mode_record_it(course):
+    graded, _, shown = autograde(course, [A], progress=False, limits=Limits(job_seconds=30))
+    assert {r.isolation for r in graded} == {choose_mode()}
+    assert shown["private read-only root"][0] and shown["no network"][0]
