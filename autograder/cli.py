@@ -6,6 +6,7 @@ import shutil
 import sys
 
 from autograder.course_dir import CourseError, assignments, find_root
+from autograder.environment import own_scripts_first
 from autograder.safe_text import terminal, visible
 
 
@@ -195,6 +196,7 @@ def _parser():
 
 
 def main(argv=None):
+    own_scripts_first()   # nbgrader starts programs by name: use those beside this Python
     args = _parser().parse_args(argv)
     try:
         return args.handler(args)

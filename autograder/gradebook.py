@@ -10,6 +10,7 @@ import warnings
 from sqlalchemy.exc import DBAPIError, SAWarning
 
 from autograder.course_dir import CourseError, nbgrader_config
+from autograder.environment import own_scripts_first
 from autograder.results import NEEDS_A_PERSON
 
 TRIES = 6   # attempts at one gradebook step that another grader's writing at once can make fail
@@ -79,6 +80,7 @@ def open_gradebook(url):
     """nbgrader's Gradebook at url. Several graders may open a new database at once: each
     creates the tables the others have not, so a clash is tried again."""
     from nbgrader.api import Gradebook, InvalidEntry
+    own_scripts_first()   # nbgrader runs `alembic` by name to make a new gradebook
     for attempt in range(TRIES):
         try:
             return Gradebook(url)
