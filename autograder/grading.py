@@ -76,9 +76,10 @@ def _grade_notebook(submitted, worker, rng, notes):
         run.end_unsettled(culprit[2])
     notes += [f"{spec.name}: the sandbox did not start ({error})" for error in run.sandbox_errors[:1]]
     replaced = [f"it replaced {name}" for name in list(run.replaced)[:10]]
-    if submitted.tampered + replaced:
-        notes.append(f"{spec.name}: " + "; ".join(submitted.tampered + replaced))
-    return [run.grade(g, submitted.tampered, replaced + channel) for g in spec.graded]
+    if submitted.tampered + submitted.everywhere + replaced:
+        notes.append(f"{spec.name}: " + "; ".join(submitted.tampered + submitted.everywhere + replaced))
+    return [run.grade(g, submitted.tampered, submitted.everywhere + replaced + channel)
+            for g in spec.graded]
 
 
 def _cases(exercise, rng):

@@ -19,6 +19,8 @@ import nbformat
 
 from autograder.assignment import visible_part
 
+# what only the instructor's source notebooks hold (nbgrader's default delimiters)
+INSTRUCTOR_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
 MAX_NOTEBOOK_BYTES = 8 * 2**20
 MAX_OTHER_NOTEBOOKS = 10       # notebooks not named by a spec read in search of a renamed one
 MAX_STAMP_BYTES = 4096         # timestamp.txt, submission_secret.txt
@@ -40,12 +42,14 @@ class Ungradable(Exception):
 @dataclass
 class SubmittedNotebook:
     """A submitted notebook matched to a NotebookSpec: the code cells to run (index, source),
-    notes for a person, and what was tampered with (list of sentences)."""
+    notes for a person, what was tampered with (sentences naming a test cell's grade id), and
+    what concerns the whole notebook (sentences)."""
     spec: object
     path: Path = None
     cells: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     tampered: list = field(default_factory=list)
+    everywhere: list = field(default_factory=list)
     problem: str = ""   # why it cannot be graded ("missing", or a reading error)
 
 
@@ -269,10 +273,11 @@ def _select_cells(submitted, nb):
         submitted.notes.append(f"{spec.name} asks for a {language} kernel; it was run as Python")
     tests = {cell.grade_id: cell for cell in spec.graded}
     visible = {cell.visible_source for cell in spec.graded}
-    seen = {}
+    seen, markers = {}, set()
     for index, cell in enumerate(nb.cells):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
+        markers.update(m for m in INSTRUCTOR_MARKERS if m in source)
         meta = cell.get("metadata", {}).get("nbgrader", {})
         meta = meta if isinstance(meta, dict) else {}
         grade_id = meta.get("grade_id")
@@ -283,6 +288,9 @@ def _select_cells(submitted, nb):
         if grade_id in tests or visible_part(source) in visible or source.strip() in spec.display_only:
             continue
         submitted.cells.append((index, source))
+    if markers:
+        submitted.everywhere.append(f"it holds the instructor's {' and '.join(sorted(markers))} "
+                                    "markers: it may be the source notebook, solutions included")
     for grade_id, test in tests.items():
         if grade_id not in seen:
             submitted.tampered.append(f"the test cell {grade_id} was deleted or lost its nbgrader metadata")

@@ -486,6 +486,19 @@ def cases(root, marker):
         "plants-startup-files": lambda: _plants_startup_files(root, marker),
         **{name: (lambda body=body: solved_but("flow_backward", body)) for name, body in MACHINERY.items()},
         "machinery-stack": _machinery_from_the_stack,
+        "source-notebook": lambda: nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4),
+        "chatty-loop": lambda: insert(solved(), """
+            import os
+            while True:   # notices in the runner's form, as fast as it can
+                for fd in range(3, 64):
+                    try:
+                        os.write(fd, b'{"tampered": ["nothing"]}\\n')
+                    except OSError:
+                        pass
+        """),
+        "huge-timestamp": lambda: {NOTEBOOK: solved(), "timestamp.txt": b"99999999999999999999"},
+        "linked-timestamp": lambda: {NOTEBOOK: solved(), "timestamp.txt": Link("/etc/hostname")},
+        "fifo-timestamp": lambda: {NOTEBOOK: solved(), "timestamp.txt": FIFO},
         "hard-coded": _hard_coded,
         "floods-channel": lambda: insert(solved(), """
             import os
@@ -504,16 +517,28 @@ def cases(root, marker):
     }
 
 
+class Link(str):
+    """A file to write as a symbolic link to this target."""
+
+
+FIFO = object()   # a file to write as a named pipe
+
+
 def write_submission(folder, built):
-    """Write what a builder made into a submission folder."""
+    """Write what a builder made into a submission folder (with a timestamp.txt, unless it
+    brings its own)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {NOTEBOOK: built} if isinstance(built, (bytes, nbformat.NotebookNode)) else built
+    files = {"timestamp.txt": b"2024-05-01 12:00:00.000000 UTC", **files}
     for name, content in files.items():
-        if isinstance(content, bytes):
+        if isinstance(content, Link):
+            (folder / name).symlink_to(content)
+        elif content is FIFO:
+            os.mkfifo(folder / name)
+        elif isinstance(content, bytes):
             (folder / name).write_bytes(content)
         else:
             nbformat.write(content, folder / name)
-    (folder / "timestamp.txt").write_text("2024-05-01 12:00:00.000000 UTC")
 
 
 def course(root, marker):

@@ -339,6 +339,24 @@ def test_does_an_answer_from_the_course_machinery_earn_nothing_and_get_flagged(b
     assert says(result, r"used the course's answer machinery", ["flow_backward"])
 
 
+def test_is_the_instructors_source_notebook_graded_and_flagged(batch):
+    result = expect(batch, "source-notebook", 5, every="tampered")
+    assert says(result, r"instructor's ### BEGIN HIDDEN TESTS and ### BEGIN SOLUTION markers")
+
+
+def test_do_notices_sent_in_a_loop_extend_no_deadline(batch):
+    result = expect(batch, "chatty-loop", 5, every="tampered")
+    assert result.seconds < LIMITS.job_seconds
+    assert any("cell 2" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("student", ["huge-timestamp", "linked-timestamp", "fifo-timestamp"])
+def test_does_a_bad_timestamp_cost_nothing_and_is_never_followed(batch, student):
+    expect(batch, student, 5)
+    copied = results.path_for(batch.root, A, student).parent / "timestamp.txt"
+    assert copied.exists() == (student == "huge-timestamp")   # a link or a pipe is not copied
+
+
 def test_do_hard_coded_visible_answers_fail_the_hidden_random_checks(batch):
     result = expect(batch, "hard-coded", 0, every="failed")
     assert says(result, r"^On a hidden test with random inputs, \w+ returned a wrong d\w: .*\n"

@@ -1,8 +1,11 @@
 """Isolation in every mode: does grading use the strongest isolation this machine gives, refuse to
 run student code where it gives none (saying how to get it), and, with --no-isolation, say on every
 run and in every result that student code ran unisolated?"""
+from pathlib import Path
 import csv
 import os
+import subprocess
+import sysconfig
 
 import pytest
 
@@ -67,3 +70,16 @@ def test_does_grading_in_the_chosen_mode_record_it(course):
     graded, _, shown = autograde(course, [A], progress=False, limits=Limits(job_seconds=30))
     assert {r.isolation for r in graded} == {choose_mode()}
     assert shown["private read-only root"][0] and shown["no network"][0]
+
+
+def test_does_no_grader_process_import_a_module_planted_beside_a_submission(course, tmp_path):
+    folder = course / "submitted" / "honest" / A
+    marker = tmp_path / "planted-module-ran"
+    for name in ("numpy.py", "json.py", "sitecustomize.py", "course.py"):
+        (folder / name).write_text(f"open({str(marker)!r}, 'w').close()\n")
+    command = Path(sysconfig.get_path("scripts")) / "backprop-course"
+    done = subprocess.run([str(command), "autograde", A, "--student", "honest"], cwd=folder,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not marker.exists()
+    assert results.load(course, A, "honest").score == 5
