@@ -9,10 +9,13 @@ and the others are still graded. An exercise whose call touched the course's ans
 earns nothing and is flagged for a person.
 """
 from contextlib import closing
+import functools
 import time
 
 import numpy as np
 
+from autograder.numerical_answers import centered_step
+from autograder.reference import exact_outputs
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.submission import fingerprint, match_notebooks
 from autograder.transport import TransportError, decode, encode_case
@@ -45,15 +48,16 @@ def grade_submission(root, assignment, student, specs, worker, rng=None):
             result.exercises += [ExerciseResult(submitted.spec.name, g.exercise, 0.0, g.points, status,
                                                 submitted.problem) for g in submitted.spec.graded]
             continue
-        result.exercises += _grade_notebook(submitted, worker, rng, result.notes)
+        exact = functools.partial(exact_outputs, root, assignment)
+        result.exercises += _grade_notebook(submitted, worker, rng, result.notes, exact)
     result.seconds = round(time.monotonic() - started, 3)
     return result
 
 
-def _grade_notebook(submitted, worker, rng, notes):
+def _grade_notebook(submitted, worker, rng, notes, exact):
     spec = submitted.spec
     cases = {g.exercise: _cases(EXERCISES[g.exercise], rng) for g in spec.graded}
-    run = _Run(spec, cases)
+    run = _Run(spec, cases, exact)
     skip_cells, channel = set(), []
     for _ in range(MAX_RUNS):
         job = {"cells": [c for c in submitted.cells if c[0] not in skip_cells],
@@ -92,8 +96,8 @@ class _Run:
     exercises are settled (fully answered, or ended a run). A report must follow the job step by
     step, in the order and form asked for; one that does not ends the run as garbled."""
 
-    def __init__(self, spec, cases):
-        self.spec, self.cases = spec, cases
+    def __init__(self, spec, cases, exact=None):
+        self.spec, self.cases, self.exact = spec, cases, exact
         self.returned = {name: {} for name in cases}   # name -> {case index: message}
         self.missing = {}                              # name -> missing function names
         self.ended = {}                                # name -> end reason
@@ -201,6 +205,12 @@ class _Run:
             return ExerciseResult(self.spec.name, name, 0.0, points, "tampered", (
                 f"{name} used the course's answer machinery while it was being checked ({used}): "
                 "it earns no points until a person has looked at it."))
+        step = self._centered_step(exercise) if status == "passed" else None
+        if step:
+            return ExerciseResult(self.spec.name, name, 0.0, points, "tampered", (
+                f"{name}'s answers are centered differences (step {step:g}) of the course's "
+                "forward function, not a backward pass: it earns no points until a person has "
+                "looked at it."))
         score = points if status == "passed" else 0.0
         mine = [t for t in tampered if graded.grade_id in t] + everywhere
         if mine:
@@ -234,6 +244,22 @@ class _Run:
             if problem:
                 return "failed", problem, mistake.name if mistake else ""
         return "passed", "", ""
+
+    def _centered_step(self, exercise):
+        """The step of the centered differences an exercise's right answers are, or None (also
+        when there is no exact reference to tell)."""
+        if self.exact is None:
+            return None
+        cases = self.cases[exercise.name]
+        try:
+            exact = [self.exact(exercise, case) for case in cases]
+            if any(e is None for e in exact):
+                return None
+            returned = [decode(self.returned[exercise.name][k]["result"]) for k in range(len(cases))]
+            returned = [(r,) if len(exercise.outputs) == 1 else tuple(r) for r in returned]
+            return centered_step(exercise, cases, returned, exact)
+        except Exception:   # noqa: BLE001 (the reference cannot tell: grade as judged)
+            return None
 
     @staticmethod
     def _raised(exercise, case, error, hidden):

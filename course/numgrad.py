@@ -3,26 +3,42 @@
 Everything in the course that shows or checks a gradient gets it from here, by nudging inputs of a
 forward function: the package holds no backward rule of its own.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import numpy as np
 
 STEP = 1e-5
+_step = ContextVar("step", default=STEP)
 
 
-def centered_difference(f, x, h=STEP):
+@contextmanager
+def step(h):
+    """Within this block (in this thread), the functions here nudge by h where no step is given."""
+    token = _step.set(h)
+    try:
+        yield
+    finally:
+        _step.reset(token)
+
+
+def centered_difference(f, x, h=None):
     """Estimate f'(x) for a scalar function as (f(x + h) - f(x - h)) / (2 h).
 
-    f: float -> float; x, h: floats. Returns a float. The error shrinks like h**2 until rounding
-    (about 1e-16 / h) takes over.
+    f: float -> float; x, h: floats (h default: STEP, or the step set by `step`). Returns a float.
+    The error shrinks like h**2 until rounding (about 1e-16 / h) takes over.
     """
+    h = _step.get() if h is None else h
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def numerical_gradient(f, x, h=STEP):
+def numerical_gradient(f, x, h=None):
     """Gradient of a scalar function of an array, one centered difference per element.
 
     f: array of shape S -> float; x: float or array of shape S. Returns an array of shape S
-    (a float when x is a float). x is not modified.
+    (a float when x is a float). x is not modified. h: as in centered_difference.
     """
+    h = _step.get() if h is None else h
     x = np.array(x, dtype=float)
     grad = np.zeros_like(x)
     nudged = x.copy()
@@ -36,20 +52,22 @@ def numerical_gradient(f, x, h=STEP):
     return grad if x.shape else float(grad)
 
 
-def rowwise_gradient(f, x, h=STEP):
+def rowwise_gradient(f, x, h=None):
     """Gradient of a scalar function of a vector, one centered difference per element, with
     every nudged copy of x evaluated in one call.
 
     f: array of shape (N, D) -> array of shape (N,), f of each row; x: shape (D,). Returns an
     array of shape (D,): numerical_gradient's numbers (up to rounding), in one call, not 2 D.
+    h: as in centered_difference.
     """
+    h = _step.get() if h is None else h
     x = np.asarray(x, dtype=float)
     nudges = h * np.eye(len(x))
     values = f(np.concatenate([x + nudges, x - nudges]))
     return (values[:len(x)] - values[len(x):]) / (2 * h)
 
 
-def input_gradients(forward, inputs, wrt, upstream=1.0, h=STEP):
+def input_gradients(forward, inputs, wrt, upstream=1.0, h=None):
     """Gradients of sum(upstream * forward(**inputs)) with respect to the inputs named in wrt.
 
     forward: function of keyword arguments returning a float or an array of shape O;

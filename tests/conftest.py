@@ -1,10 +1,9 @@
 """Shared fixtures: the course root, and one validation run of every assignment per test session."""
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from autograder import notebooks
+from autograder import notebooks, reference
 from autograder.course_dir import assignments
 from autograder.release import release
 from autograder.sample_class import copy_course
@@ -30,15 +29,8 @@ def validated(tmp_path_factory):
 
 
 def instructor_namespace(assignment):
-    """The instructor's functions of an assignment: its first code cell (the imports) and every
-    solution cell of its source notebooks, run in one namespace."""
-    namespace = {}
-    for path in sorted((ROOT / "source" / assignment).glob("*.ipynb")):
-        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-        solutions = [c for c in cells if c.metadata.get("nbgrader", {}).get("solution")]
-        for cell in [cells[0], *solutions]:
-            exec(cell.source, namespace)
-    return namespace
+    """The instructor's functions of an assignment of this repository (see autograder.reference)."""
+    return reference.instructor_namespace(ROOT, assignment)
 
 
 def printed_by(validated, name):

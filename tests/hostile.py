@@ -486,6 +486,19 @@ def cases(root, marker):
         "plants-startup-files": lambda: _plants_startup_files(root, marker),
         **{name: (lambda body=body: solved_but("flow_backward", body)) for name, body in MACHINERY.items()},
         "machinery-stack": _machinery_from_the_stack,
+        "centered-differences": lambda: solved_but("flow_backward", """
+            from course.functions import flow_patterns
+            def nudged(name, h=1e-5):   # the course's centered difference, copied into the cell
+                up, down = dict(x=x, y=y, z=z, w=w), dict(x=x, y=y, z=z, w=w)
+                up[name], down[name] = up[name] + h, down[name] - h
+                return (flow_patterns(**up) - flow_patterns(**down)) / (2 * h)
+            return tuple(nudged(name) for name in "xyzw")
+        """),
+        "single-precision": lambda: solved_but("flow_backward", """
+            import numpy as np
+            x, y, z, w = (np.float32(v) for v in (x, y, z, w))
+            return tuple(float(v) for v in (2 * y, 2 * x, 2 * np.float32(z >= w), 2 * np.float32(z < w)))
+        """),
         "source-notebook": lambda: nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4),
         "chatty-loop": lambda: insert(solved(), """
             import os

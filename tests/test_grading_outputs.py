@@ -1,5 +1,6 @@
 """Does the demo grade the sample class, and do feedback, CSV, report and nbgrader's export agree?"""
 import csv
+import os
 import subprocess
 
 import pytest
@@ -49,8 +50,10 @@ def test_does_every_sample_submission_get_the_score_and_statuses_it_deserves(dem
 def test_does_the_csv_have_the_promised_columns_and_one_row_per_exercise(demo):
     rows = _rows(demo)
     assert list(rows[0]) == ["student_id", "assignment", "notebook", "exercise", "score",
-                             "max_score", "status", "message", "mistake", "seconds_late"]
+                             "max_score", "status", "message", "mistake", "seconds_late",
+                             "isolation"]
     assert len(rows) == 12 * 4
+    assert {row["isolation"] for row in rows} == {"root" if os.geteuid() == 0 else "user"}
 
 
 def test_does_a_wrong_answer_get_expected_got_and_the_name_of_its_mistake(demo):

@@ -339,6 +339,15 @@ def test_does_an_answer_from_the_course_machinery_earn_nothing_and_get_flagged(b
     assert says(result, r"used the course's answer machinery", ["flow_backward"])
 
 
+def test_are_answers_by_copied_centered_differences_worth_nothing_and_flagged(batch):
+    result = expect(batch, "centered-differences", 3, flow_backward="tampered")
+    assert says(result, r"answers are centered differences \(step 1e-05\)", ["flow_backward"])
+
+
+def test_is_an_answer_in_single_precision_honest(batch):
+    expect(batch, "single-precision", 5)
+
+
 def test_is_the_instructors_source_notebook_graded_and_flagged(batch):
     result = expect(batch, "source-notebook", 5, every="tampered")
     assert says(result, r"instructor's ### BEGIN HIDDEN TESTS and ### BEGIN SOLUTION markers")

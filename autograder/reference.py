@@ -1,0 +1,31 @@
+"""The instructor's own functions, the exact reference for what a student's function returns.
+
+They run here, in the grading process: trusted code from source/, never a student's.
+"""
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+
+
+@lru_cache(maxsize=None)
+def instructor_namespace(root, assignment):
+    """The instructor's functions of an assignment: its first code cell (the imports) and every
+    solution cell of its source notebooks, run in one namespace (a dict name -> object)."""
+    namespace = {}
+    for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
+        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        solutions = [c for c in cells if c.metadata.get("nbgrader", {}).get("solution")]
+        for cell in cells[:1] + solutions:
+            exec(compile(cell.source, str(path), "exec"), namespace)
+    return namespace
+
+
+def exact_outputs(root, assignment, exercise, case):
+    """What the instructor's functions return on a case, as a tuple with one entry per output of
+    the exercise; None where the assignment's source has no such functions."""
+    namespace = instructor_namespace(Path(root), assignment)
+    if not all(callable(namespace.get(name)) for name in exercise.functions):
+        return None
+    returned = exercise.run([namespace[name] for name in exercise.functions], case)
+    return (returned,) if len(exercise.outputs) == 1 else tuple(returned)
