@@ -5,9 +5,15 @@ partly wrong, blank) got the same per-exercise scores. Each pipeline works in it
 course directory; both are timed as the commands a grader types, start-up included.
 
     python benchmarks/grading_speed.py [--submissions 100] [--workers 2]
+        [--as-user NAME --user-python PATH]
+
+Run as root, it grades in the sandbox's root mode; with --as-user it also times the same command
+as that ordinary account (the sandbox's user-namespace mode), with PATH an interpreter where the
+account has the course installed (e.g. ~NAME/venv/bin/python), and prints the ratio of the two.
 """
 import argparse
 from pathlib import Path
+import os
 import shutil
 import subprocess
 import sys
@@ -80,6 +86,21 @@ def course_copy(folder):
         shutil.copytree(ROOT / "release" / assignment, folder / "release" / assignment)
 
 
+def as_user(user, python, folder, names, workers):
+    """Seconds for the one-command autograde run as an ordinary account, in its own copy of folder."""
+    import pwd
+    copy = Path(tempfile.mkdtemp(prefix="grading-bench-user-")) / "course"
+    shutil.copytree(folder, copy)
+    account = pwd.getpwnam(user)
+    for path in [copy.parent, copy, *copy.rglob("*")]:
+        os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
+    command = f"cd {copy} && {python} -m autograder.cli autograde {' '.join(names)} {' '.join(workers)}"
+    try:
+        return timed(["su", user, "-s", "/bin/sh", "-c", command], copy)
+    finally:
+        shutil.rmtree(copy.parent)
+
+
 def timed(command, cwd):
     started = time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, capture_output=True)
@@ -104,6 +125,8 @@ def main():
     parser.add_argument("--submissions", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--as-user", metavar="NAME", help="also time the command as this account")
+    parser.add_argument("--user-python", metavar="PATH", help="the account's Python with the course")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as scratch:
         ours, theirs = Path(scratch, "ours"), Path(scratch, "nbgrader")
@@ -117,9 +140,16 @@ def main():
             f"{sum(k == kind for k, _ in made.values())} {kind}"
             for kind in ("correct", "partly wrong", "blank", "broken")))
         workers = ["--workers", str(args.workers)]
+        if args.as_user:
+            user_seconds = as_user(args.as_user, args.user_python, ours, names, workers)
         our_seconds = timed(["backprop-course", "autograde", *names, *workers], ours)
-        print(f"backprop-course autograde, one command:       {our_seconds:7.1f} s, "
+        mode = "root" if os.geteuid() == 0 else "user namespaces"
+        print(f"backprop-course autograde, one command ({mode}): {our_seconds:7.1f} s, "
               f"{our_seconds / args.submissions:.3f} s per submission")
+        if args.as_user:
+            print(f"the same as {args.as_user} (user namespaces): {user_seconds:7.1f} s, "
+                  f"{user_seconds / args.submissions:.3f} s per submission; "
+                  f"{user_seconds / our_seconds:.2f} x the time of {mode}")
         one_each = sum(timed(["backprop-course", "autograde", a, "--force", *workers], ours)
                        for a in names)
         print(f"backprop-course autograde, one per assignment: {one_each:7.1f} s, "

@@ -171,6 +171,9 @@ def _fake_results(root):
     """)
 
 
+RIGHT = "return 2.0 * y, 2.0 * x, 2.0 * (z >= w), 2.0 * (z < w)"
+
+
 def _stolen_files(root):
     return solved_but("flow_backward", f"""
         with open("{root}/gradebook.db", "rb") as f:
@@ -498,6 +501,26 @@ def cases(root, marker):
             import numpy as np
             x, y, z, w = (np.float32(v) for v in (x, y, z, w))
             return tuple(float(v) for v in (2 * y, 2 * x, 2 * np.float32(z >= w), 2 * np.float32(z < w)))
+        """),
+        "closes-channel": lambda: insert(solved(), """
+            import os, time
+            os.closerange(3, 1024)   # its socket to the runner among them
+            time.sleep(1000)
+        """),
+        "fills-disk": lambda: insert(solved_but("flow_backward", f"if WRITTEN <= 80 * 2**20:\n    {RIGHT}"), """
+            import os, tempfile
+            WRITTEN = 0
+            chunk = b"x" * 2**20
+            for i, folder in enumerate((os.getcwd(), tempfile.gettempdir(), os.path.expanduser("~"))):
+                for k in range(32):
+                    try:
+                        with open(os.path.join(folder, f"filler-{i}-{k}"), "wb") as f:
+                            for _ in range(8):
+                                f.write(chunk)
+                                f.flush()
+                                WRITTEN += len(chunk)
+                    except OSError:
+                        pass
         """),
         "source-notebook": lambda: nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4),
         "chatty-loop": lambda: insert(solved(), """

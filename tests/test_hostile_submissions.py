@@ -348,6 +348,18 @@ def test_is_an_answer_in_single_precision_honest(batch):
     expect(batch, "single-precision", 5)
 
 
+def test_does_a_cell_that_closes_its_channel_and_sleeps_cost_only_itself(batch):
+    result = expect(batch, "closes-channel", 5)
+    assert any("cell 2" in note and "it was skipped" in note for note in result.notes)
+    assert result.seconds < LIMITS.job_seconds
+
+
+def test_is_what_a_submission_writes_capped_and_kept_off_the_grader_s_disk(batch):
+    expect(batch, "fills-disk", 5)   # it wrote at most its scratch folder's 64 MiB
+    for folder in hostile.planted_places(batch.root):
+        assert list(Path(folder).glob("filler-*")) == []
+
+
 def test_is_the_instructors_source_notebook_graded_and_flagged(batch):
     result = expect(batch, "source-notebook", 5, every="tampered")
     assert says(result, r"instructor's ### BEGIN HIDDEN TESTS and ### BEGIN SOLUTION markers")
