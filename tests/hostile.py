@@ -601,7 +601,8 @@ class SandboxWatch(threading.Thread):
             children = collections.defaultdict(list)
             for pid, (ppid, _) in table.items():
                 children[ppid].append(pid)
-            containers = [c for w in children[os.getpid()] for c in children[w]]
+            workers = [w for w in children[os.getpid()] if _is_grading_worker(w)]
+            containers = [c for w in workers for c in children[w]]
             for runner in [r for c in containers for r in children[c]]:
                 below = _descendants(runner, children)
                 self.peak = max(self.peak, len(below))
@@ -620,6 +621,13 @@ class SandboxWatch(threading.Thread):
             if not left or time.monotonic() > deadline:
                 return left
             time.sleep(0.05)
+
+
+def _is_grading_worker(pid):
+    try:
+        return b"autograder.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _descendants(pid, children):

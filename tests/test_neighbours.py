@@ -154,8 +154,7 @@ def test_do_children_cloned_onto_the_grader_leave_no_zombies(tmp_path):
     finally:
         watch.stop()
     assert graded[0].score == 5
-    assert watch.left() == []
-    assert not [p for p in psutil.Process().children(recursive=True) if p.status() == "zombie"]
+    assert watch.seen and watch.left() == []   # a zombie is still a process until it is reaped
 
 
 def test_does_a_cpu_hungry_neighbour_leave_an_honest_submission_its_time(tmp_path):
