@@ -63,7 +63,11 @@ def leftovers():
 
 
 def _is_machinery(module_name):
-    return module_name == MACHINERY or str(module_name).startswith(MACHINERY + ".")
+    """Whether a module is the registry of exercise definitions or one assignment's definitions
+    (course/assignments/<name>/exercises.py)."""
+    name = str(module_name)
+    return name == MACHINERY or name.startswith(MACHINERY + ".") or (
+        name.startswith("course.assignments.") and name.rsplit(".", 1)[-1] == "exercises")
 
 
 def _detach(function, done):
