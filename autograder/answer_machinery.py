@@ -30,8 +30,8 @@ def purge():
     check that nothing of it is left; returns CALLS."""
     import course
     import course.checks
-    import course.numgrad
     from course.exercises import EXERCISES
+    import course.numgrad
     detached = {}
     for name, exercise in EXERCISES.items():
         CALLS[name] = dataclasses.replace(

@@ -1,8 +1,8 @@
 """What grading needs to know about an assignment, read from the instructor's source notebooks:
 its notebooks, their exercises and points, and the cells students were given."""
+import ast
 from dataclasses import dataclass
 from pathlib import Path
-import ast
 
 from autograder import notebooks
 from autograder.course_dir import CourseError

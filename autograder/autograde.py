@@ -8,8 +8,8 @@ from tqdm import tqdm
 
 from autograder import results
 from autograder.assignment import read_assignment
-from autograder.grading import grade_submission
 from autograder.gradebook import GradebookWriter, db_url, ensure_assignment
+from autograder.grading import grade_submission
 from autograder.pool import Worker
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.sandbox import Limits, choose_mode

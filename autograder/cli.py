@@ -169,13 +169,14 @@ def _parser():
                        help="where this machine gives no isolation (neither root nor user "
                             "namespaces), run student code anyway, as you: it can then read and "
                             "change your files; every result records it")
-    command("feedback", feedback_command,
-            "write feedback/<student>/ASSIGNMENT/<notebook>.html").add_argument("assignment", metavar="ASSIGNMENT")
+    feedback = command("feedback", feedback_command, "write feedback/<student>/ASSIGNMENT/<notebook>.html")
+    feedback.add_argument("assignment", metavar="ASSIGNMENT")
     export = command("export", export_command, "write the grades as CSV, one row per exercise")
     export.add_argument("assignment", nargs="?", metavar="ASSIGNMENT", help="default: all")
-    export.add_argument("-o", "--output", default="grades.csv", help="file, or - for stdout (default: grades.csv)")
-    command("report", report_command,
-            "write reports/ASSIGNMENT.html, the class report").add_argument("assignment", metavar="ASSIGNMENT")
+    export.add_argument("-o", "--output", default="grades.csv",
+                        help="file, or - for stdout (default: grades.csv)")
+    report = command("report", report_command, "write reports/ASSIGNMENT.html, the class report")
+    report.add_argument("assignment", metavar="ASSIGNMENT")
     collect = command("collect", collect_command,
                       "unpack an LMS's zip of uploads into submitted/<student>/ASSIGNMENT/")
     collect.add_argument("zip", metavar="ZIP")

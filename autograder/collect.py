@@ -12,9 +12,9 @@ two ways (case, leading zeros) are skipped too, never filed under anyone.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
 import functools
 import os
+from pathlib import Path, PurePosixPath
 import re
 import shutil
 import stat

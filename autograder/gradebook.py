@@ -1,6 +1,6 @@
 """Scores into nbgrader's own gradebook, so formgrader and `nbgrader export` keep working."""
-from pathlib import Path
 import logging
+from pathlib import Path
 import random
 import shutil
 import tempfile

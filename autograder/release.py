@@ -7,10 +7,10 @@ untouched release earns zero and raises only NotImplementedError (its stubs), an
 shows no line of a solution or a hidden test.
 """
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import dataclass, field
 import os
+from pathlib import Path
 import shutil
 import tempfile
 import warnings
@@ -48,8 +48,8 @@ def build_and_check(root, assignment, keep=None):
     root: the course directory; keep: a folder to receive the generated release/<assignment>
     (and the autograded notebooks under keep/autograded/), or None. Returns an AssignmentCheck.
     """
-    from nbgrader.apps import NbGraderAPI
     from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
 
     root = Path(root)
     check = AssignmentCheck(assignment)

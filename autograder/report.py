@@ -1,16 +1,15 @@
 """`backprop-course report`: an HTML class report for one assignment: score histogram, pass rate
 per exercise, the most frequent mistakes, the submissions that need a person, and the late ones."""
+import base64
 from collections import Counter
 from pathlib import Path
-import base64
 import re
 
 from matplotlib.figure import Figure
 
-from course.circuits import png
-
 from autograder import html, results
 from autograder.gradebook import db_url, lateness
+from course.circuits import png
 
 
 def write_report(root, assignment):

@@ -1,10 +1,9 @@
 """Grading results: one record per student, notebook and exercise, kept as JSON beside nbgrader's
 autograded notebooks (autograded/<student>/<assignment>/grading.json)."""
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 import json
 import os
-import shutil
+from pathlib import Path
 
 PLAIN = ("passed", "failed")
 # What nbgrader's exchange puts beside a submission: when it was submitted, and the secret under

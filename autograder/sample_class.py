@@ -1,7 +1,7 @@
 """A small sample class made from the course's own notebooks: a dozen submissions of one
 assignment that cover every status, for the demo and the benchmark."""
-from pathlib import Path
 import copy
+from pathlib import Path
 import re
 import shutil
 

@@ -9,8 +9,8 @@ process left in its namespace. Only the runner writes the report: the worker rel
 lines without reading them, enforces the job's absolute deadline and the report's size, and ends
 the run with {"end": {"reason": ...}}: exited (code), signal (number), timeout or too much.
 """
-from dataclasses import dataclass
 import ctypes
+from dataclasses import dataclass
 import json
 import os
 import select

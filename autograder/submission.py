@@ -7,11 +7,11 @@ a limit; walks through it are bounded in entries and depth."""
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
-from pathlib import Path
 import hashlib
+from itertools import islice
 import json
 import os
+from pathlib import Path
 import re
 import stat
 

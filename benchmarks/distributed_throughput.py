@@ -16,7 +16,6 @@ import sys
 import tempfile
 
 from distributed import LocalCluster
-
 from grading_speed import course_copy, make_class, timed
 
 TARGET, TARGET_WORKERS = 5000, 20

@@ -12,8 +12,8 @@ as that ordinary account (the sandbox's user-namespace mode), with PATH an inter
 account has the course installed (e.g. ~NAME/venv/bin/python), and prints the ratio of the two.
 """
 import argparse
-from pathlib import Path
 import os
+from pathlib import Path
 import shutil
 import subprocess
 import sys

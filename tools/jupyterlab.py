@@ -11,6 +11,7 @@ folders (nothing of the machine's own Jupyter set-up leaks in), its news pop-up 
 import contextlib
 import json
 import os
+from pathlib import Path
 import re
 import secrets
 import socket
@@ -19,7 +20,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

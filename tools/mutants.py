@@ -5,9 +5,9 @@ Each mutant changes one node of the code between a cell's solution markers: oper
 deleted (but a factor 1), a comparison loosened or tightened, two call arguments swapped. The rest
 of the cell is kept as written, so a mutant reads like the original with one slip.
 """
-from dataclasses import dataclass
 import ast
 import copy
+from dataclasses import dataclass
 
 _SWAPPABLE = (ast.Sub, ast.Div, ast.MatMult, ast.Pow, ast.FloorDiv, ast.Mod)
 _FLIPPED = {ast.Add: ast.Sub, ast.Sub: ast.Add}
@@ -103,8 +103,8 @@ def _replace(cell, node, variant):
         ast.parse(source)
     except SyntaxError:
         return None
-    return Mutant(source, " / ".join(l.strip() for l in lines[first:last + 1]),
-                  " / ".join(l.strip() for l in changed))
+    return Mutant(source, " / ".join(line.strip() for line in lines[first:last + 1]),
+                  " / ".join(line.strip() for line in changed))
 
 
 def _needs_brackets(start, end):

@@ -8,10 +8,10 @@ tools/equivalent_mutants.py or not. Exit status 1 when an unexplained survivor i
 
     python -m tools.mutation_sweep [--assignment 02_gates ...] [--workers 2]
 """
+import argparse
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-import argparse
 import sys
 import tempfile
 
@@ -50,9 +50,9 @@ def solution_mutants(root, assignment):
             if not cell.metadata.get("nbgrader", {}).get("solution"):
                 continue
             lines = cell.source.split("\n")
-            begin = next(i for i, l in enumerate(lines) if "### BEGIN SOLUTION" in l)
-            end = next(i for i, l in enumerate(lines) if "### END SOLUTION" in l)
-            code = "\n".join(l for i, l in enumerate(lines) if i not in (begin, end))
+            begin = next(i for i, line in enumerate(lines) if "### BEGIN SOLUTION" in line)
+            end = next(i for i, line in enumerate(lines) if "### END SOLUTION" in line)
+            code = "\n".join(line for i, line in enumerate(lines) if i not in (begin, end))
             found += [(path.name, exercise, m) for m in mutants(code, begin + 1, end - 1)]
     return found
 
