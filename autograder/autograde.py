@@ -11,7 +11,7 @@ from autograder.assignment import read_assignment
 from autograder.gradebook import GradebookWriter, db_url, ensure_assignment
 from autograder.grading import grade_submission
 from autograder.pool import Worker
-from autograder.results import ExerciseResult, SubmissionResult
+from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.sandbox import Limits, choose_mode
 from autograder.submission import fingerprint
 
@@ -126,8 +126,8 @@ def _serve(root, specs, worker, jobs, done):
 def _grader_failed(assignment, student, specs, error):
     result = SubmissionResult(student, assignment, "")
     message = f"The grader itself failed on this submission ({type(error).__name__}: {error})."
-    result.exercises = [ExerciseResult(spec.name, g.exercise, 0.0, g.points, "crashed", message)
-                        for spec in specs for g in spec.graded]
+    result.exercises = [ExerciseResult(spec.name, g.exercise, 0.0, g.points, Status.CRASHED, message,
+                                       grade_id=g.grade_id) for spec in specs for g in spec.graded]
     return result
 
 

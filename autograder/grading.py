@@ -16,7 +16,7 @@ import numpy as np
 
 from autograder.numerical_answers import centered_step
 from autograder.reference import exact_outputs
-from autograder.results import ExerciseResult, SubmissionResult
+from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.submission import fingerprint, match_notebooks
 from autograder.transport import TransportError, decode, encode_case
 from course.checks import call_text, verdict
@@ -25,9 +25,9 @@ from course.exercises import EXERCISES
 MAX_RUNS = 4   # one run, plus a rerun for each cell or exercise that ended a run
 _CHANNEL = ("garbled", "too much")   # a cell can only cause these by writing to its socket
 
-_END_STATUS = {"timeout": "timeout", "signal": "crashed", "exited": "crashed",
-               "too much": "crashed", "garbled": "tampered", "worker died": "crashed",
-               "sandbox": "crashed"}
+_END_STATUS = {"timeout": Status.TIMEOUT, "signal": Status.CRASHED, "exited": Status.CRASHED,
+               "too much": Status.CRASHED, "garbled": Status.TAMPERED, "worker died": Status.CRASHED,
+               "sandbox": Status.CRASHED}
 _END_WORDS = {"timeout": "ran out of time", "signal": "crashed the process",
               "exited": "ended the process", "too much": "flooded the grader with output",
               "garbled": "wrote garbage into the grader's channel",
@@ -44,9 +44,9 @@ def grade_submission(root, assignment, student, specs, worker, rng=None):
     for submitted in match_notebooks(folder, specs):
         result.notes += submitted.notes
         if submitted.problem:
-            status = "missing" if "not submitted" in submitted.problem else "ungradable"
-            result.exercises += [ExerciseResult(submitted.spec.name, g.exercise, 0.0, g.points, status,
-                                                submitted.problem) for g in submitted.spec.graded]
+            result.exercises += [ExerciseResult(submitted.spec.name, g.exercise, 0.0, g.points,
+                                                submitted.problem_status, submitted.problem,
+                                                grade_id=g.grade_id) for g in submitted.spec.graded]
             continue
         exact = functools.partial(exact_outputs, root, assignment)
         result.exercises += _grade_notebook(submitted, worker, rng, result.notes, exact)
@@ -80,8 +80,9 @@ def _grade_notebook(submitted, worker, rng, notes, exact):
         run.end_unsettled(culprit[2])
     notes += [f"{spec.name}: the sandbox did not start ({error})" for error in run.sandbox_errors[:1]]
     replaced = [f"it replaced {name}" for name in list(run.replaced)[:10]]
-    if submitted.tampered + submitted.everywhere + replaced:
-        notes.append(f"{spec.name}: " + "; ".join(submitted.tampered + submitted.everywhere + replaced))
+    said = [t for sentences in submitted.tampered.values() for t in sentences] + submitted.everywhere
+    if said + replaced:
+        notes.append(f"{spec.name}: " + "; ".join(said + replaced))
     return [run.grade(g, submitted.tampered, submitted.everywhere + replaced + channel)
             for g in spec.graded]
 
@@ -195,55 +196,64 @@ class _Run:
             self.settled.add(name)
 
     def grade(self, graded, tampered, everywhere):
-        """The ExerciseResult of one graded cell. tampered: sentences about test cells (each
-        names its grade id); everywhere: tampering that concerns the whole notebook."""
+        """The ExerciseResult of one graded cell. tampered: grade id -> what was done to that test
+        cell (sentences); everywhere: tampering that concerns the whole notebook."""
         name, points = graded.exercise, graded.points
         exercise = EXERCISES[name]
         status, message, mistake = self._verdict(exercise)
-        if self.machinery[name]:
-            used = ", ".join(dict.fromkeys(self.machinery[name]))
-            return ExerciseResult(self.spec.name, name, 0.0, points, "tampered", (
-                f"{name} used the course's answer machinery while it was being checked ({used}): "
-                "it earns no points until a person has looked at it."))
-        step = self._centered_step(exercise) if status == "passed" else None
-        if step:
-            return ExerciseResult(self.spec.name, name, 0.0, points, "tampered", (
-                f"{name}'s answers are centered differences (step {step:g}) of the course's "
-                "forward function, not a backward pass: it earns no points until a person has "
-                "looked at it."))
-        score = points if status == "passed" else 0.0
-        mine = [t for t in tampered if graded.grade_id in t] + everywhere
+        flagged = self._flagged(exercise, status)
+        if flagged:
+            return ExerciseResult(self.spec.name, name, 0.0, points, Status.TAMPERED,
+                                  f"{flagged}: it earns no points until a person has looked at it.",
+                                  grade_id=graded.grade_id)
+        score = points if status == Status.PASSED else 0.0
+        mine = tampered.get(graded.grade_id, []) + everywhere
         if mine:
-            status = "tampered"
+            status = Status.TAMPERED
             message = (message + "\n" if message and score == 0 else "") + (
                 "Graded with the course's own checks; a person should look: " + "; ".join(mine) + ".")
-        return ExerciseResult(self.spec.name, name, score, points, status, message, mistake)
+        return ExerciseResult(self.spec.name, name, score, points, status, message,
+                              mistake.name if mistake else "", graded.grade_id, _diagnosis(mistake))
+
+    def _flagged(self, exercise, status):
+        """What makes an exercise's points not its own, or "": the answer machinery touched in its
+        calls, or right answers that are centered differences."""
+        name = exercise.name
+        if self.machinery[name]:
+            used = ", ".join(dict.fromkeys(self.machinery[name]))
+            return f"{name} used the course's answer machinery while it was being checked ({used})"
+        step = self._centered_step(exercise) if status == Status.PASSED else None
+        if step:
+            return (f"{name}'s answers are centered differences (step {step:g}) of the course's "
+                    "forward function, not a backward pass")
+        return ""
 
     def _verdict(self, exercise):
-        """(status, message, name of the diagnosed mistake or "") of one exercise."""
+        """(Status, message, the diagnosed Mistake or None) of one exercise."""
         name = exercise.name
         if name in self.missing:
-            return "missing", (f"{', '.join(self.missing[name])} is not defined: keep the function "
-                               "name the notebook gives, and make sure its cell runs without error."), ""
+            return Status.MISSING, (f"{', '.join(self.missing[name])} is not defined: keep the "
+                                    "function name the notebook gives, and make sure its cell runs "
+                                    "without error."), None
         if name in self.ended:
             reason = self.ended[name]
-            return _END_STATUS[reason], f"{name} {_END_WORDS[reason]} while it was being checked.", ""
+            return _END_STATUS[reason], f"{name} {_END_WORDS[reason]} while it was being checked.", None
         visible = len(exercise.visible)
         for k, case in enumerate(self.cases[name]):
             reply = self.returned[name].get(k)
             if reply is None:
-                return "crashed", f"{name} gave no answer on a check.", ""
+                return Status.CRASHED, f"{name} gave no answer on a check.", None
             hidden = k >= visible
             if "error" in reply:
-                return (*self._raised(exercise, case, reply["error"], hidden), "")
+                return (*self._raised(exercise, case, reply["error"], hidden), None)
             try:
                 returned = decode(reply["result"])
             except (TransportError, KeyError):
-                return "tampered", f"{name} returned something the grader could not read.", ""
+                return Status.TAMPERED, f"{name} returned something the grader could not read.", None
             problem, mistake = verdict(exercise, case, returned, hidden)
             if problem:
-                return "failed", problem, mistake.name if mistake else ""
-        return "passed", "", ""
+                return Status.FAILED, problem, mistake
+        return Status.PASSED, "", None
 
     def _centered_step(self, exercise):
         """The step of the centered differences an exercise's right answers are, or None (also
@@ -266,10 +276,19 @@ class _Run:
         kind = str(error.get("type", "an error"))[:60] if isinstance(error, dict) else "an error"
         text = str(error.get("message", ""))[:300] if isinstance(error, dict) else ""
         if kind == "MemoryError":
-            return "memory", f"{exercise.name} ran out of memory on a check."
+            return Status.MEMORY, f"{exercise.name} ran out of memory on a check."
         if kind == "NotImplementedError":
-            return "failed", f"{exercise.name} is not written yet (it raises NotImplementedError)."
+            return Status.FAILED, f"{exercise.name} is not written yet (it raises NotImplementedError)."
         advice = " (grading has no keyboard: input() gets nothing, so take it out)" * (kind == "EOFError")
         if hidden:
-            return "failed", f"On a hidden test with random inputs, {exercise.name} raised {kind}{advice}."
-        return "failed", f"{call_text(exercise, case)} raised {kind}: {text}{advice}"
+            return Status.FAILED, (f"On a hidden test with random inputs, {exercise.name} raised "
+                                   f"{kind}{advice}.")
+        return Status.FAILED, f"{call_text(exercise, case)} raised {kind}: {text}{advice}"
+
+
+def _diagnosis(mistake):
+    """A diagnosed Mistake as data: {"kind": "mistake" | "looks-like", "name", "text"}, or None."""
+    if mistake is None:
+        return None
+    kind = "looks-like" if mistake.name.startswith("looks-like-") else "mistake"
+    return {"kind": kind, "name": mistake.name, "text": mistake.diagnosis}

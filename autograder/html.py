@@ -2,7 +2,7 @@
 everywhere; only Markup made here goes in as it is."""
 from html import escape
 
-from autograder.results import NEEDS_A_PERSON, PLAIN
+from autograder.results import NEEDS_A_PERSON, Status
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -13,9 +13,9 @@ th { background: #f4f4f4; }
 td.num { text-align: right; white-space: nowrap; }
 pre { white-space: pre-wrap; margin: 0; font-size: .9em; }
 .passed { color: #1a7f37; } .failed { color: #b42318; }
-.timeout, .crashed, .memory, .ungradable, .missing, .tampered { color: #9a6700; font-weight: bold; }
+.NEEDS { color: #9a6700; font-weight: bold; }
 img { max-width: 100%; }
-"""
+""".replace(".NEEDS", ", ".join(f".{status}" for status in NEEDS_A_PERSON))
 
 
 def page(title, body):
@@ -45,7 +45,7 @@ def table(headers, rows, numeric=()):
 def status(word):
     """A status word, coloured by kind: only the known words have a class (the word comes from a
     results file, so it could be anything)."""
-    css = f" class='{word}'" if word in PLAIN + NEEDS_A_PERSON else ""
+    css = f" class='{word}'" if word in {status.value for status in Status} else ""
     return Markup(f"<span{css}>{escape(str(word))}</span>")
 
 

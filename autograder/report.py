@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from autograder import html, results
 from autograder.gradebook import db_url, lateness
+from autograder.results import Status
 from course.circuits import png
 
 
@@ -55,7 +56,7 @@ def pass_rates(graded):
     for result in graded:
         for e in result.exercises:
             passed, total = rates.get(e.exercise, (0, 0))
-            rates[e.exercise] = (passed + (e.status == "passed"), total + 1)
+            rates[e.exercise] = (passed + (e.status == Status.PASSED), total + 1)
     return rates
 
 
@@ -65,16 +66,18 @@ def frequent_mistakes(graded, most=10):
     counter = Counter()
     for result in graded:
         for e in result.exercises:
-            if e.status == "failed" and e.message:
+            if e.status == Status.FAILED and e.message:
                 counter[(e.exercise, _gist(e))] += 1
     return [(n, exercise, text) for (exercise, text), n in counter.most_common(most)]
 
 
 def _gist(e):
-    if e.mistake:
-        said = next(line for line in e.message.splitlines() if line.startswith(("Mistake: ", "Looks like: ")))
-        return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", said) if said.startswith("Looks") else said
-    return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", e.message.splitlines()[0])
+    """What the checks said of a failed exercise, alike for alike failures: a catalogued mistake's
+    diagnosis; a resemblance's, or the first line, with numbers blanked."""
+    if e.diagnosis and e.diagnosis["kind"] == "mistake":
+        return "Mistake: " + e.diagnosis["text"]
+    said = "Looks like: " + e.diagnosis["text"] if e.diagnosis else e.message.splitlines()[0]
+    return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", said)
 
 
 def _body(graded):

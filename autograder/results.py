@@ -1,28 +1,52 @@
 """Grading results: one record per student, notebook and exercise, kept as JSON beside nbgrader's
 autograded notebooks (autograded/<student>/<assignment>/grading.json)."""
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 import json
 import os
 from pathlib import Path
 
-PLAIN = ("passed", "failed")
+
+class Status(str, Enum):
+    """How an exercise was graded: passed and failed need nobody, the others a person."""
+    PASSED = "passed"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"
+    MEMORY = "memory"
+    UNGRADABLE = "ungradable"
+    MISSING = "missing"
+    TAMPERED = "tampered"
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+    @property
+    def needs_a_person(self):
+        return self not in PLAIN
+
+
+PLAIN = (Status.PASSED, Status.FAILED)
 # What nbgrader's exchange puts beside a submission: when it was submitted, and the secret under
 # whose hash `nbgrader release_feedback` files the feedback the student's copy will look for.
 STAMPS = ("timestamp.txt", "submission_secret.txt")
-NEEDS_A_PERSON = ("timeout", "crashed", "memory", "ungradable", "missing", "tampered")
+NEEDS_A_PERSON = tuple(status for status in Status if status not in PLAIN)
 
 
 @dataclass
 class ExerciseResult:
-    """The grade of one exercise: points earned of max_score, a status (PLAIN or NEEDS_A_PERSON),
-    the message the student sees and the name of the catalogued mistake it diagnosed, if any."""
+    """The grade of one exercise: points earned of max_score, a Status, the message the student
+    sees, the name of the catalogued mistake it diagnosed (if any), the grade id of its test cell
+    and the diagnosis as data: {"kind": "mistake" | "looks-like", "name", "text"} or None."""
     notebook: str
     exercise: str
     score: float
     max_score: float
-    status: str
+    status: Status
     message: str = ""
     mistake: str = ""
+    grade_id: str = ""
+    diagnosis: dict = None
 
 
 @dataclass
@@ -81,8 +105,16 @@ def load(root, assignment, student):
     if not path.is_file():
         return None
     data = json.loads(path.read_text())
-    data["exercises"] = [ExerciseResult(**e) for e in data["exercises"]]
+    data["exercises"] = [ExerciseResult(**{**e, "status": _status(e["status"])}) for e in data["exercises"]]
     return SubmissionResult(**data)
+
+
+def _status(text):
+    """The Status a results file names; one it does not know (an edited file) needs a person."""
+    try:
+        return Status(text)
+    except ValueError:
+        return Status.CRASHED
 
 
 def load_all(root, assignment=None):

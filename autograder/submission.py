@@ -18,6 +18,7 @@ import stat
 import nbformat
 
 from autograder.assignment import visible_part
+from autograder.results import Status
 
 # what only the instructor's source notebooks hold (nbgrader's default delimiters)
 INSTRUCTOR_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
@@ -42,15 +43,17 @@ class Ungradable(Exception):
 @dataclass
 class SubmittedNotebook:
     """A submitted notebook matched to a NotebookSpec: the code cells to run (index, source),
-    notes for a person, what was tampered with (sentences naming a test cell's grade id), and
-    what concerns the whole notebook (sentences)."""
+    notes for a person, what was done to each test cell (grade id -> sentences), what concerns
+    the whole notebook (sentences), and why it cannot be graded (problem, with its status: MISSING
+    or UNGRADABLE), if so."""
     spec: object
     path: Path = None
     cells: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-    tampered: list = field(default_factory=list)
+    tampered: dict = field(default_factory=dict)
     everywhere: list = field(default_factory=list)
-    problem: str = ""   # why it cannot be graded ("missing", or a reading error)
+    problem: str = ""
+    problem_status: Status = None
 
 
 def _kind(mode):
@@ -222,7 +225,8 @@ def match_notebooks(folder, specs):
             read = own | set([n for n in names if n not in own][:MAX_OTHER_NOTEBOOKS])
             readable = {name: _read_or_why(name, fd) for name in names if name in read}
     except (Ungradable, OSError) as error:
-        return [SubmittedNotebook(spec, problem=f"the submission folder cannot be read ({error})")
+        return [SubmittedNotebook(spec, problem=f"the submission folder cannot be read ({error})",
+                                  problem_status=Status.UNGRADABLE)
                 for spec in specs]
     files = {name: folder / name for name in names}
     matched, claimed = [], set()
@@ -231,6 +235,7 @@ def match_notebooks(folder, specs):
         submitted = SubmittedNotebook(spec)
         if name is None:
             submitted.problem = f"{spec.name} was not submitted"
+            submitted.problem_status = Status.MISSING
         else:
             claimed.add(name)
             submitted.path = files[name]
@@ -238,6 +243,7 @@ def match_notebooks(folder, specs):
                 submitted.notes.append(f"{spec.name} was submitted as {name}")
             if isinstance(readable[name], Ungradable):
                 submitted.problem = str(readable[name])
+                submitted.problem_status = Status.UNGRADABLE
             else:
                 _select_cells(submitted, readable[name])
         matched.append(submitted)
@@ -293,12 +299,15 @@ def _select_cells(submitted, nb):
                                     "markers: it may be the source notebook, solutions included")
     for grade_id, test in tests.items():
         if grade_id not in seen:
-            submitted.tampered.append(f"the test cell {grade_id} was deleted or lost its nbgrader metadata")
+            submitted.tampered.setdefault(grade_id, []).append(
+                f"the test cell {grade_id} was deleted or lost its nbgrader metadata")
             continue
         cell, source, meta = seen[grade_id]
         if cell.get("cell_type") != "code":
-            submitted.tampered.append(f"the test cell {grade_id} was turned into {cell.get('cell_type')}")
+            submitted.tampered.setdefault(grade_id, []).append(
+                f"the test cell {grade_id} was turned into {cell.get('cell_type')}")
         elif source != test.visible_source:
-            submitted.tampered.append(f"the test cell {grade_id} was edited")
+            submitted.tampered.setdefault(grade_id, []).append(f"the test cell {grade_id} was edited")
         if meta.get("points") != test.points or not meta.get("grade"):
-            submitted.tampered.append(f"the nbgrader metadata of {grade_id} was changed")
+            submitted.tampered.setdefault(grade_id, []).append(
+                f"the nbgrader metadata of {grade_id} was changed")
