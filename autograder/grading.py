@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 
+from autograder import protocol
 from autograder.numerical_answers import centered_step
 from autograder.reference import exact_outputs
 from autograder.results import ExerciseResult, Status, SubmissionResult
@@ -60,10 +61,9 @@ def _grade_notebook(submitted, worker, rng, notes, exact):
     run = _Run(spec, cases, exact)
     skip_cells, channel = set(), []
     for _ in range(MAX_RUNS):
-        job = {"cells": [c for c in submitted.cells if c[0] not in skip_cells],
-               "exercises": [{"name": name, "cases": [encode_case(c) for c in cases[name]]}
-                             for name in cases],
-               "skip_exercises": sorted(run.settled)}
+        job = protocol.job([c for c in submitted.cells if c[0] not in skip_cells],
+                           {name: [encode_case(c) for c in each] for name, each in cases.items()},
+                           run.settled)
         with closing(worker.run(job)) as messages:
             culprit = run.follow(messages, job)
         if culprit is None or run.settled >= set(cases):
@@ -110,13 +110,11 @@ class _Run:
     def follow(self, messages, job):
         """Consume one run's messages. Returns None when it finished, else what ended it:
         ("cell", index, reason), ("case", exercise, reason) or ("run", None, reason)."""
-        steps = [("cell", index) for index, _ in job["cells"]] + [
-            ("case", e["name"], k) for e in job["exercises"] if e["name"] not in job["skip_exercises"]
-            for k in range(len(e["cases"]))] + [("finished",)]
+        steps = protocol.steps(job)
         position, current, finished = 0, None, False
         for message in messages:
             if "end" in message:   # from the worker, after the runner ended
-                if finished and message["end"] == {"reason": "exited", "code": 0}:
+                if finished and message == protocol.end("exited", code=0):
                     self.settled.update(self.cases)
                     return None
                 return self._ended(current, message["end"].get("reason"))
@@ -160,7 +158,7 @@ class _Run:
             self.replaced.update(dict.fromkeys(str(n)[:80] for n in body[:20]))
         elif kind == "machinery" and current is not None and current[0] == "case":
             self.machinery[current[1]].append(str(body)[:120])
-        elif kind == "finished" and body is True and current is None and step == ("finished",):
+        elif {kind: body} == protocol.FINISHED and current is None and step == ("finished",):
             return position, None, True
         else:
             raise ValueError(f"an unexpected message {kind[:20]!r}")
@@ -169,7 +167,7 @@ class _Run:
     def _stop(self, stop):
         """The reason in a runner's stop message (a sandbox that could not start says why)."""
         reason = stop["reason"]
-        if reason not in _END_STATUS:
+        if reason not in protocol.STOP_REASONS:
             raise ValueError("an unknown stop")
         if reason == "sandbox":
             self.sandbox_errors.append(str(stop.get("error", ""))[:300])

@@ -4,13 +4,8 @@ It forks the student's process (autograder.student) before it reads the job, the
 step at a time: each notebook cell, then each exercise on each case. It keeps the deadlines (CPU
 seconds of the student's process per step, with a wall-clock backstop), accepts only a reply of
 the form the request calls for, and writes the report, one JSON line per message, on the pipe to
-the worker. Student code never holds that pipe, the job, or the cases still to come.
-
-Report: {"cell": i} before cell i and {"cell_done": i, "error": e} after it; per exercise
-{"case": [name, k]} before case k and {"case_done": [name, k], "result" | "error": ...} after it;
-{"missing": [name, [functions]]} when an exercise's function is not defined; {"tampered": [names]}
-and {"machinery": what} during a step; {"stop": {"reason": ...}} when the student's process ended,
-ran out of time or broke the protocol in a step (the run ends there); {"finished": true} last.
+the worker (autograder.protocol). Student code never holds that pipe, the job, or the cases still
+to come.
 """
 import json
 import os
@@ -19,7 +14,7 @@ import signal
 import socket
 import time
 
-from autograder import namespaces, student
+from autograder import namespaces, protocol, student
 from autograder.transport import TransportError, decode, dumps
 
 WALL_FACTOR = 3             # a step may take this many times its CPU seconds of wall-clock time
@@ -27,9 +22,8 @@ MAX_REPLY = 16 * 2**20      # bytes of one reply of the student's process
 
 
 def run(job, report_fd, limits, mode, uid, calls, address_space):
-    """Run one job; never returns. job: a buffer holding its JSON, {"cells": [[i, source]],
-    "exercises": [{"name", "cases"}], "skip_exercises": [names]}; the other arguments are
-    handed to autograder.student.serve."""
+    """Run one job; never returns. job: a buffer holding its JSON (autograder.protocol.job); the
+    other arguments are handed to autograder.student.serve."""
     try:
         namespaces.prctl(namespaces.PR_SET_DUMPABLE, 0)   # no ptrace, no reading its memory
         namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # ends with its container
@@ -64,9 +58,9 @@ class Steps:
             for exercise in job["exercises"]:
                 if exercise["name"] not in skip:
                     self._exercise(exercise["name"], exercise["cases"])
-            self.report({"finished": True})
-        except Stopped as stop:
-            self.report({"stop": stop.args[0]})
+            self.report(protocol.FINISHED)
+        except Stopped as stopped:
+            self.report(stopped.args[0])
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:   # already reaped
@@ -74,29 +68,29 @@ class Steps:
 
     def _cells(self, cells):
         for index, source in cells:
-            self.report({"cell": index})
-            reply = self.ask({"cell": index, "source": source}, self.limits.cell_seconds)
+            self.report(protocol.cell(index))
+            reply = self.ask(protocol.run_cell(index, source), self.limits.cell_seconds)
             if set(reply) != {"cell_done", "error"} or reply["cell_done"] != index:
-                raise Stopped({"reason": "garbled"})
-            self.report({"cell_done": index, "error": _error(reply["error"])})
+                raise Stopped(protocol.stop("garbled"))
+            self.report(protocol.cell_done(index, _error(reply["error"])))
 
     def _exercise(self, name, cases):
         for k, case in enumerate(cases):
-            self.report({"case": [name, k]})
-            reply = self.ask({"call": name, "case": case}, self.limits.case_seconds)
+            self.report(protocol.case(name, k))
+            reply = self.ask(protocol.call(name, case), self.limits.case_seconds)
             if set(reply) == {"missing"} and isinstance(reply["missing"], list):
-                self.report({"missing": [name, [str(f)[:60] for f in reply["missing"][:10]]]})
+                self.report(protocol.missing(name, reply["missing"]))
                 return
             if set(reply) == {"result"}:
                 try:
                     decode(reply["result"])
                 except TransportError:
-                    raise Stopped({"reason": "garbled"}) from None
-                self.report({"case_done": [name, k], "result": reply["result"]})
+                    raise Stopped(protocol.stop("garbled")) from None
+                self.report(protocol.case_done(name, k, result=reply["result"]))
             elif set(reply) == {"error"}:
-                self.report({"case_done": [name, k], "error": _error(reply["error"])})
+                self.report(protocol.case_done(name, k, error=_error(reply["error"])))
             else:
-                raise Stopped({"reason": "garbled"})
+                raise Stopped(protocol.stop("garbled"))
 
     def ask(self, request, seconds):
         """Send a request; return the reply, passing on the notices that come before it."""
@@ -109,9 +103,9 @@ class Steps:
         while True:
             message = self._next(started, seconds, wall_end)
             if set(message) == {"tampered"} and isinstance(message["tampered"], list):
-                self.report({"tampered": [str(n)[:80] for n in message["tampered"][:20]]})
+                self.report(protocol.tampered(message["tampered"]))
             elif set(message) == {"machinery"}:
-                self.report({"machinery": str(message["machinery"])[:120]})
+                self.report(protocol.machinery(message["machinery"]))
             else:
                 return message
 
@@ -120,10 +114,10 @@ class Steps:
         from started) and its wall-clock end."""
         while b"\n" not in self.buffer:
             if len(self.buffer) > MAX_REPLY:
-                raise Stopped({"reason": "too much"})
+                raise Stopped(protocol.stop("too much"))
             used, left = self._cpu() - started, wall_end - time.monotonic()
             if used >= seconds or left <= 0:
-                raise Stopped({"reason": "timeout"})
+                raise Stopped(protocol.stop("timeout"))
             ready, _, _ = select.select([self.sock], [], [], max(0.01, min(seconds - used, left)))
             if ready:
                 chunk = os.read(self.sock.fileno(), 1 << 16)
@@ -138,7 +132,7 @@ class Steps:
         except (ValueError, RecursionError):
             message = None
         if not isinstance(message, dict):
-            raise Stopped({"reason": "garbled"})
+            raise Stopped(protocol.stop("garbled"))
         return message
 
     def _cpu(self):
@@ -148,15 +142,16 @@ class Steps:
             return 0.0
 
     def _ended(self, timeout=False):
-        """How the student's process ended: it closed its socket, so it should be leaving."""
+        """The stop message for the student's process: it closed its socket, so it should be
+        leaving."""
         for _ in range(100):
             done, status = os.waitpid(self.pid, os.WNOHANG)
             if done:
                 if os.WIFSIGNALED(status):
-                    return {"reason": "signal", "signal": os.WTERMSIG(status)}
-                return {"reason": "exited", "code": os.WEXITSTATUS(status)}
+                    return protocol.stop("signal", signal=os.WTERMSIG(status))
+                return protocol.stop("exited", code=os.WEXITSTATUS(status))
             time.sleep(0.01)
-        return {"reason": "timeout" if timeout else "exited", "code": None}
+        return protocol.stop("timeout") if timeout else protocol.stop("exited", code=None)
 
     def report(self, message):
         data = dumps(message)
@@ -167,5 +162,5 @@ class Steps:
 def _error(error):
     """An error description from the student's process, reduced to its agreed form."""
     if not isinstance(error, dict):
-        return None if error is None else {"type": "Exception", "message": ""}
-    return {"type": str(error.get("type", "Exception"))[:60], "message": str(error.get("message", ""))[:500]}
+        return None if error is None else protocol.error("Exception", "")
+    return protocol.error(error.get("type", "Exception"), error.get("message", ""))

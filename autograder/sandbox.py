@@ -18,7 +18,7 @@ import signal
 import tempfile
 import time
 
-from autograder import namespaces, runner
+from autograder import namespaces, protocol, runner
 from autograder.course_dir import CourseError
 
 # In "root" mode the student's process runs as uid SANDBOX_UID + the container's pid: a user of
@@ -112,7 +112,7 @@ def run_job(job, limits, mode, out_fd, calls):
         os.close(read_fd)
         _kill(pid)
         _clear(workdir, mode)
-    write_all(out_fd, (json.dumps({"end": end}) + "\n").encode())
+    write_all(out_fd, (json.dumps(end) + "\n").encode())
 
 
 def _container(job, limits, mode, workdir, report_fd, calls, address_space):
@@ -137,9 +137,8 @@ def _container(job, limits, mode, workdir, report_fd, calls, address_space):
         _, status = os.waitpid(pid, 0)
         os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
     except BaseException as error:   # noqa: B036 (report what stopped the sandbox, then leave)
-        write_all(report_fd, (json.dumps({"stop": {"reason": "sandbox",
-                                                      "error": f"{type(error).__name__}: {error}"[:300]}})
-                                 + "\n").encode())
+        stop = protocol.stop("sandbox", error=f"{type(error).__name__}: {error}"[:300])
+        write_all(report_fd, (json.dumps(stop) + "\n").encode())
         os._exit(70)
 
 
@@ -161,7 +160,7 @@ def _relay(pid, read_fd, limits, out_fd):
         while True:
             ready, _, _ = select.select([read_fd, pidfd], [], [], max(deadline - time.monotonic(), 0))
             if not ready:
-                return {"reason": "timeout"}
+                return protocol.end("timeout")
             if read_fd in ready:
                 count = os.readv(read_fd, [view[filled:]])
                 if count == 0:
@@ -172,7 +171,7 @@ def _relay(pid, read_fd, limits, out_fd):
                     write_all(out_fd, view[sent:last])
                     sent = last
                 if filled == len(buffer):
-                    return {"reason": "too much"}
+                    return protocol.end("too much")
             elif pidfd in ready and not select.select([read_fd], [], [], 0)[0]:
                 return _wait(pid, deadline)
     finally:
@@ -187,10 +186,10 @@ def _wait(pid, deadline):
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             if os.WIFSIGNALED(status):
-                return {"reason": "signal", "signal": os.WTERMSIG(status)}
-            return {"reason": "exited", "code": os.WEXITSTATUS(status)}
+                return protocol.end("signal", signal=os.WTERMSIG(status))
+            return protocol.end("exited", code=os.WEXITSTATUS(status))
         time.sleep(0.005)
-    return {"reason": "timeout"}
+    return protocol.end("timeout")
 
 
 def _kill(pid):

@@ -1,15 +1,10 @@
 """The student's process: the only place student code runs while grading.
 
 Forked by the runner (autograder.runner) before the runner reads the job, so it never holds the
-job: it answers one request at a time on its socket, and the runner judges nothing it says but
-the answer to the request it made. Requests and replies are JSON lines:
-
-    {"cell": i, "source": s}          -> {"cell_done": i, "error": e | null}
-    {"call": name, "case": c}         -> {"result": value} | {"error": e} | {"missing": [functions]}
-
-Before a reply it may send {"tampered": [names]} (watched objects a step replaced; they are put
-back) and {"machinery": what} (a stand-in of the course's answer machinery was touched, see
-autograder.answer_machinery). e is {"type", "message"}; values are in autograder.transport's form.
+job: it answers one request at a time on its socket (autograder.protocol), and the runner takes
+nothing it says but the answer to the request it made. Before a reply it may report watched
+objects a step replaced (they are put back) and touches of the course's answer machinery (see
+autograder.answer_machinery).
 """
 import builtins
 import ctypes
@@ -21,7 +16,7 @@ import sys
 
 import numpy  # noqa: F401 (loaded before the notebook, so its watched functions can be looked up)
 
-from autograder import namespaces
+from autograder import namespaces, protocol
 from autograder.transport import decode_case, dumps, encode
 
 # What a submission must not replace: what a cheat would patch. The grader judges in another
@@ -78,7 +73,7 @@ def machinery_used(what):
     """Tell the runner that the course's answer machinery was touched (by a stand-in) while an
     exercise is being called."""
     if _calling:
-        _send({"machinery": str(what)[:120]})
+        _send(protocol.machinery(what))
 
 
 def _send(message):
@@ -112,7 +107,7 @@ def _run_cell(request, namespace, transform):
         error = None
     except BaseException as exception:  # noqa: B036 (SystemExit and KeyboardInterrupt too)
         error = _error(exception)
-    return {"cell_done": index, "error": error}
+    return protocol.cell_done(index, error)
 
 
 def _call(call, namespace, case):
@@ -131,9 +126,9 @@ def _call(call, namespace, case):
 
 def _error(exception):
     try:
-        return {"type": type(exception).__name__[:60], "message": str(exception)[:500]}
+        return protocol.error(type(exception).__name__, str(exception))
     except BaseException:  # noqa: B036 (a hostile exception whose __str__ fails)
-        return {"type": "Exception", "message": ""}
+        return protocol.error("Exception", "")
 
 
 class _NoIPython:
@@ -179,4 +174,4 @@ def _restore(saved):
             replaced.append(name)
             setattr(owner, attribute, value)
     if replaced:
-        _send({"tampered": sorted(replaced)})
+        _send(protocol.tampered(sorted(replaced)))
