@@ -1,7 +1,8 @@
-"""Plain values across the sandbox boundary: JSON with arrays as base64 float64 bytes, no pickle.
+"""Plain values across the sandbox boundary: JSON with arrays as base64 bytes, no pickle.
 
-encode runs where student code ran and accepts only exact plain types; decode runs in the
-grader and trusts nothing: it checks every key, type, dtype, shape and size.
+Numbers keep their kind: booleans, integers (64-bit) and floats, alone or in arrays. encode runs
+where student code ran and accepts only exact plain types; decode runs in the grader and trusts
+nothing: it checks every key, type, dtype, shape and size.
 """
 import base64
 import json
@@ -12,6 +13,8 @@ import numpy as np
 MAX_ITEMS = 16                # values in one returned tuple or list
 MAX_ELEMENTS = 1 << 16        # elements in one array
 _NUMBER_TYPES = (float, int, np.floating, np.integer)
+_INT64 = (-2**63, 2**63)
+_DTYPES = {"float64": np.float64, "int64": np.int64, "bool": np.bool_}   # name -> numpy type
 
 
 class Unsupported:
@@ -31,11 +34,14 @@ def encode(value, nested=False):
     if value is None:
         return {"none": True}
     if kind is bool or kind is np.bool_:
-        return {"number": float(bool(value))}
-    if kind in (float, int) or (isinstance(value, _NUMBER_TYPES) and kind.__module__ == "numpy"):
+        return {"bool": bool(value)}
+    if kind is int or (isinstance(value, np.integer) and kind.__module__ == "numpy"):
+        number = int(value)
+        return {"int": number} if _INT64[0] <= number < _INT64[1] else _float(number)
+    if kind is float or (isinstance(value, np.floating) and kind.__module__ == "numpy"):
         return {"number": float(value)}
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        return _encode_array(np.array(value, dtype=np.float64))
+        return _encode_array(np.array(value, dtype=_array_type(value)))
     if kind in (tuple, list) and len(value) <= MAX_ITEMS:
         if not nested:
             return {kind.__name__: [encode(item, nested=True) for item in value]}
@@ -44,10 +50,27 @@ def encode(value, nested=False):
     return {"unsupported": kind.__name__[:60]}
 
 
+def _float(number):
+    try:
+        return {"number": float(number)}
+    except OverflowError:
+        return {"unsupported": "int too large for a float"}
+
+
+def _array_type(array):
+    """The type an array travels as: bool, int64 when its integers fit, else float64."""
+    if array.dtype.kind == "b":
+        return np.bool_
+    if array.dtype.kind in "iu" and (array.size == 0 or (
+            int(array.min()) >= _INT64[0] and int(array.max()) < _INT64[1])):
+        return np.int64
+    return np.float64
+
+
 def _encode_array(array):
     if array.size > MAX_ELEMENTS:
         return {"unsupported": f"array of {array.size} elements"}
-    return {"array": {"shape": list(array.shape),
+    return {"array": {"shape": list(array.shape), "dtype": array.dtype.name,
                       "data": base64.b64encode(array.tobytes()).decode("ascii")}}
 
 
@@ -69,6 +92,10 @@ def decode(message, nested=False):
         return None
     if key == "number" and type(body) in (float, int):
         return float(body)
+    if key == "int" and type(body) is int and _INT64[0] <= body < _INT64[1]:
+        return body
+    if key == "bool" and type(body) is bool:
+        return body
     if key == "array" and isinstance(body, dict):
         return _decode_array(body)
     if key in ("tuple", "list") and not nested and isinstance(body, list) and len(body) <= MAX_ITEMS:
@@ -87,10 +114,11 @@ def decode_case(message):
 
 
 def _decode_array(body):
-    shape, data = body.get("shape"), body.get("data")
-    if (set(body) != {"shape", "data"} or not isinstance(shape, list) or len(shape) > 4
+    shape, data, dtype = body.get("shape"), body.get("data"), body.get("dtype", "float64")
+    if (not {"shape", "data"} <= set(body) <= {"shape", "data", "dtype"}
+            or not isinstance(shape, list) or len(shape) > 4
             or not all(type(n) is int and 0 <= n <= MAX_ELEMENTS for n in shape)
-            or not isinstance(data, str)):
+            or not isinstance(data, str) or dtype not in _DTYPES):
         raise TransportError("malformed array")
     size = math.prod(shape)
     if size > MAX_ELEMENTS:
@@ -99,9 +127,10 @@ def _decode_array(body):
         raw = base64.b64decode(data, validate=True)
     except ValueError as error:
         raise TransportError("array data is not base64") from error
-    if len(raw) != 8 * size:
+    kind = np.dtype(_DTYPES[dtype])
+    if len(raw) != kind.itemsize * size:
         raise TransportError("array data does not match its shape")
-    return np.frombuffer(raw, dtype=np.float64).reshape(shape).copy()
+    return np.frombuffer(raw, dtype=kind).reshape(shape).copy()
 
 
 def dumps(message):

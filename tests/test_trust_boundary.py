@@ -13,8 +13,8 @@ from autograder.grading import _Run
 from autograder.transport import MAX_ELEMENTS, MAX_ITEMS, TransportError, decode, encode, encode_case
 
 
-def _array(shape, data=""):
-    return {"array": {"shape": shape, "data": data}}
+def _array(shape, data="", **dtype):
+    return {"array": {"shape": shape, "data": data, **dtype}}
 
 
 MALFORMED = {
@@ -39,6 +39,12 @@ MALFORMED = {
     "tuple inside a tuple": {"tuple": [{"tuple": [{"number": 1.0}]}]},
     "list of raw numbers": {"list": [1.0, 2.0]},
     "unsupported not text": {"unsupported": ["list"]},
+    "integer beyond 64 bits": {"int": 2**63},
+    "integer written as a float": {"int": 1.0},
+    "boolean written as a number": {"bool": 1},
+    "array of objects": _array([1], dtype="object"),
+    "integers shorter than their shape": _array([2], data=base64.b64encode(b"\0" * 8).decode(),
+                                                dtype="int64"),
 }
 
 
@@ -83,6 +89,21 @@ def test_does_what_encode_writes_decode_back_the_same():
                              value if isinstance(value, (tuple, list)) else [value]):
             assert np.array_equal(np.asarray(got, dtype=float), np.asarray(sent, dtype=float))
     assert decode(encode(None)) is None
+
+
+@pytest.mark.parametrize("value, kind", [(7, int), (np.int64(-3), int), (True, bool), (np.bool_(False), bool),
+                                         (2.5, float), (10**30, float)])
+def test_does_a_number_keep_its_kind_across_the_boundary(value, kind):
+    back = decode(json.loads(json.dumps(encode(value))))
+    assert type(back) is kind and back == kind(value)
+
+
+@pytest.mark.parametrize("array", [np.array([[1, 4, 2], [0, 3, 3]]), np.array([True, False]),
+                                   np.arange(3, dtype=np.uint8), np.array([0.5, -1.0])])
+def test_does_an_array_keep_its_kind_across_the_boundary(array):
+    back = decode(json.loads(json.dumps(encode(array))))
+    assert back.dtype.kind == ("i" if array.dtype.kind in "iu" else array.dtype.kind)
+    assert np.array_equal(back, array)
 
 
 # --- following a run -------------------------------------------------------------------------
