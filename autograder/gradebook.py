@@ -130,8 +130,7 @@ class GradebookWriter:
         gb.update_or_create_student(result.student)
         submission = gb.update_or_create_submission(result.assignment, result.student,
                                                     timestamp=timestamp)
-        by_cell = {(e.notebook.removesuffix(".ipynb"), "check_" + e.exercise): e
-                   for e in result.exercises}
+        by_cell = {(e.notebook.removesuffix(".ipynb"), e.grade_id): e for e in result.exercises}
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 graded = by_cell.get((notebook.name, grade.name))

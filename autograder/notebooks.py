@@ -12,12 +12,6 @@ def read(path):
     return nbformat.read(str(path), as_version=4)
 
 
-def grade_cells(nb):
-    """The nbgrader metadata of every autograded test cell, in order: list of dicts."""
-    return [c.metadata["nbgrader"] for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
-
-
 def errors(nb):
     """Every error a run left in the notebook: list of (cell index, exception name, message)."""
     return [(i, out.get("ename", ""), out.get("evalue", ""))
