@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from autograder import html, results
 from autograder.gradebook import db_url, lateness
 from autograder.results import Status
-from course.circuits import png
+from course.figures import png
 
 
 def write_report(root, assignment):

@@ -26,7 +26,8 @@ TARGET_MS = 100
 # A notebook with an explorer that does next to nothing: its latency is the fixed cost of a
 # round trip (browser, comm, kernel, a tiny PNG), which no explorer can go below.
 BASELINE = """from matplotlib.figure import Figure
-from course.explorers import Explorer, slider
+from course.controls import slider
+from course.explorers import Explorer
 
 class BaselineExplorer(Explorer):
     def __init__(self):

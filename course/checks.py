@@ -4,10 +4,12 @@ An exercise (see `course.exercises`) says which function to call, with which inp
 expected outputs come from. Judging works on plain numbers and arrays only, so the grading
 pipeline can run the student's function in another process and judge its returns here.
 """
-from dataclasses import dataclass
 import copy
+from dataclasses import dataclass
 
 import numpy as np
+
+from course.numbers import describe
 
 
 class CheckFailed(AssertionError):
@@ -81,17 +83,6 @@ def floats(value):
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError):
         return None
-
-
-def describe(value):
-    """A short readable form of a float or array, for messages."""
-    array = floats(value)
-    if array is None:
-        return repr(value)
-    if array.ndim == 0:
-        return f"{float(array):.6g}"
-    text = np.array2string(array, precision=4, suppress_small=True, separator=", ")
-    return " ".join(text.replace("[ ", "[").split())   # one line, rows side by side
 
 
 def call_text(exercise, case):

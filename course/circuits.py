@@ -7,52 +7,48 @@ forward pass; this module holds no backward rule.
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from io import BytesIO
 from statistics import fmean
 
-import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import LineCollection
 from matplotlib.font_manager import FontProperties
-from matplotlib.figure import Figure
+import numpy as np
 
+from .figures import DPI, GRADIENT_COLOR, NODE_EDGE, NODE_FACE, VALUE_COLOR, Picture
 from .functions import sigmoid
+from .numbers import wire_label
 from .numgrad import centered_difference
 
 
-# op name -> (forward function, label drawn in the gate). Ops with a constant take it first;
-# their label is a format string filled with c=const.
-OPS = {
-    "add": (lambda a, b: a + b, "+"),
-    "mul": (lambda a, b: a * b, "×"),
-    "max": (max, "max"),
-    "exp": (np.exp, "exp"),
-    "inv": (lambda a: 1 / a, "1/x"),
-    "addc": (lambda c, a: c + a, "{c:+g}"),
-    "scale": (lambda c, a: c * a, "×{c:g}"),
-    "square": (lambda a: a**2, "x²"),
-    "sigmoid": (sigmoid, "σ"),
-}
+@dataclass(frozen=True)
+class Op:
+    """What a gate does: its forward function of the values arriving in its slots (after the
+    gate's constant, for an op that has one), how many slots it has, and the label drawn in the
+    gate (a format string filled with c=const for an op with a constant)."""
 
-VALUE_COLOR, GRADIENT_COLOR = "#1b7a2e", "#c62828"
+    forward: object
+    arity: int
+    label: str
+
+
+OPS = {
+    "add": Op(lambda a, b: a + b, 2, "+"),
+    "sub": Op(lambda a, b: a - b, 2, "−"),
+    "mul": Op(lambda a, b: a * b, 2, "×"),
+    "max": Op(max, 2, "max"),
+    "exp": Op(np.exp, 1, "exp"),
+    "inv": Op(lambda a: 1 / a, 1, "1/x"),
+    "addc": Op(lambda c, a: c + a, 1, "{c:+g}"),
+    "scale": Op(lambda c, a: c * a, 1, "×{c:g}"),
+    "square": Op(lambda a: a**2, 1, "x²"),
+    "sigmoid": Op(sigmoid, 1, "σ"),
+    "tanh": Op(np.tanh, 1, "tanh"),
+}
+"""Every gate op of the course, by name."""
+
 GATE_RADIUS = 12  # points
 COLUMN_WIDTH, ROW_HEIGHT = 0.7, 0.45  # inches a column and a row need to keep labels apart
 NAME_FONT = 10  # points, italic: the names of the inputs and of the output
-
-
-def png(fig):
-    """PNG bytes of a Figure at its own dpi (fast compression: pictures are redrawn often)."""
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi="figure", pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
-class Picture(Figure):
-    """A Figure that a notebook shows as a PNG by itself: a plain Figure made without pyplot has
-    no notebook display of its own (it shows as "<Figure size ...>")."""
-
-    def _repr_png_(self):
-        return png(self)
 
 
 @dataclass(frozen=True)
@@ -71,12 +67,12 @@ class Gate:
 
     def __call__(self, *args):
         """Forward value (a float) from the values arriving in each slot."""
-        forward = OPS[self.op][0]
+        forward = OPS[self.op].forward
         return float(forward(*args) if self.const is None else forward(self.const, *args))
 
     @property
     def label(self):
-        return OPS[self.op][1].format(c=self.const)
+        return OPS[self.op].label.format(c=self.const)
 
 
 @dataclass(frozen=True)
@@ -164,7 +160,7 @@ class Circuit:
         return ({name: point[name] for name in col},
                 {wire: [point[item] for item in path] for wire, path in paths.items()})
 
-    def draw(self, values, show_gradients=True, title=None, figsize=None, dpi=90):
+    def draw(self, values, show_gradients=True, title=None, figsize=None, dpi=DPI):
         """Picture of the circuit at these input values (dict name -> float): each wire's value in
         green above it, its gradient d output / d wire in red below it. figsize: (width, height)
         in inches; None for 7.5 x 3.5, or more for a circuit too deep or tall to be legible in
@@ -180,11 +176,11 @@ class CircuitDrawing:
     when a number's text grows wider than the text its place was chosen for.
 
     Arguments as for Circuit.draw; animated: mark the wire labels animated, for an explorer that
-    redraws them alone (course.explorers.Blitter). self.figure: the Picture; self.labels: the
+    redraws them alone (course.blitting.Blitter). self.figure: the Picture; self.labels: the
     wire labels (Annotations), empty until the first show.
     """
 
-    def __init__(self, circuit, show_gradients=True, title=None, figsize=None, dpi=90,
+    def __init__(self, circuit, show_gradients=True, title=None, figsize=None, dpi=DPI,
                  animated=False):
         self.circuit, self.show_gradients, self.animated = circuit, show_gradients, animated
         nodes, self.paths = circuit.layout()
@@ -208,7 +204,7 @@ class CircuitDrawing:
         ax.add_collection(LineCollection(wires, colors="0.35", linewidths=1.1, zorder=1))
         ax.plot(*zip(*(nodes[name] for name in circuit.inputs)), "o", color="0.35", ms=3,
                 zorder=2)
-        ax.plot(*zip(*gates), "o", ms=2 * GATE_RADIUS, mfc="#eef3fb", mec="#35507a", mew=1.3,
+        ax.plot(*zip(*gates), "o", ms=2 * GATE_RADIUS, mfc=NODE_FACE, mec=NODE_EDGE, mew=1.3,
                 zorder=3)
         for gate, centre in zip(circuit.gates, gates):
             ax.text(*centre, gate.label, ha="center", va="center", fontsize=9, zorder=4)
@@ -237,7 +233,7 @@ class CircuitDrawing:
         grads = circuit.wire_gradients(values) if self.show_gradients else {}
         labels = [(self.stub, out[circuit.output], 1.0 if self.show_gradients else None)]
         labels += [(path, out[wire[0]], grads.get(wire)) for wire, path in self.paths.items()]
-        texts = [_fmt(number) for _, *numbers in labels for number in numbers
+        texts = [wire_label(number) for _, *numbers in labels for number in numbers
                  if number is not None]
         widths = [_text_size(text, _Labeller.FONT, "normal")[0] for text in texts]
         if not self.labels or any(w > room for w, room in zip(widths, self.room)):
@@ -280,14 +276,6 @@ def _spread(order, target):
         rows.append(min(target[item], rows[-1] - 1) if rows else target[item])
     shift = fmean(target.values()) - fmean(rows)
     return {item: r + shift for item, r in zip(order, rows)}
-
-
-def _fmt(number):
-    """Two decimals, "-0.00" shown as "0.00"; from 1000 up, short e-notation such as "1.2e8"."""
-    if abs(number) < 1000 or not np.isfinite(number):
-        return f"{round(number, 2) + 0.0:.2f}"
-    mantissa, exponent = f"{number:.1e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
 
 
 _RULER = RendererAgg(1, 1, 72)  # measures texts in points
@@ -352,7 +340,7 @@ class _Labeller:
     def _place(self, path, value, gradient):
         """Best spot for a wire's labels, as annotate arguments, and its cost; reserves it."""
         labels = [(value, 1, VALUE_COLOR), (gradient, -1, GRADIENT_COLOR)]
-        labels = [(_fmt(number), sign, color)
+        labels = [(wire_label(number), sign, color)
                   for number, sign, color in labels if number is not None]
         spots = ((segment, t) for segment in sorted(zip(path, path[1:]), key=self._steepness)
                  for t in self.SPOTS)

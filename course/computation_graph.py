@@ -12,35 +12,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .circuits import GATE_RADIUS, Circuit, Gate
-from .functions import sigmoid
+from .circuits import GATE_RADIUS, OPS, Circuit, Gate
+from .figures import NODE_EDGE
 from .numgrad import centered_difference
 
-INPUT, ADD, SUB, MUL, MAX, INV, SIGMOID, TANH = range(8)
+OP_NAMES = ("input", "add", "sub", "mul", "max", "inv", "sigmoid", "tanh")
+"""The op of each op code: INPUT is 0, ADD 1, ... The gates' ops are course.circuits.OPS."""
+INPUT, ADD, SUB, MUL, MAX, INV, SIGMOID, TANH = range(len(OP_NAMES))
+GATE_OPS = tuple(range(1, len(OP_NAMES)))
+OP_CODES = {name: code for code, name in enumerate(OP_NAMES)}
 
-# op code -> (name, arity, forward of the values in its input slots, label drawn in the gate)
-OP_TABLE = {
-    INPUT: ("input", 0, None, ""),
-    ADD: ("add", 2, lambda a, b: a + b, "+"),
-    SUB: ("sub", 2, lambda a, b: a - b, "−"),
-    MUL: ("mul", 2, lambda a, b: a * b, "×"),
-    MAX: ("max", 2, max, "max"),
-    INV: ("inv", 1, lambda a: 1 / a, "1/x"),
-    SIGMOID: ("sigmoid", 1, sigmoid, "σ"),
-    TANH: ("tanh", 1, np.tanh, "tanh"),
-}
-GATE_OPS = tuple(code for code in OP_TABLE if code != INPUT)
-OP_CODES = {name: code for code, (name, *_) in OP_TABLE.items()}
-ORDER_COLOR = "#35507a"
+
+def arity(op):
+    """How many inputs a node with this op code reads: 0 for a leaf (INPUT), else 1 or 2."""
+    return OPS[OP_NAMES[int(op)]].arity if int(op) != INPUT else 0
 
 
 def apply_op(op, a, b=0.0):
     """Forward value of gate op on the values a (first input) and b (second input; ignored by
     a one-input op). op: an op code other than INPUT; a, b: floats. Returns a float."""
-    _, arity, forward, _ = OP_TABLE[int(op)]
-    if arity == 0:
+    if int(op) == INPUT:
         raise ValueError("a leaf (INPUT) has no forward op: its value is given")
-    return float(forward(a, b) if arity == 2 else forward(a))
+    forward = OPS[OP_NAMES[int(op)]].forward
+    return float(forward(a, b) if arity(op) == 2 else forward(a))
 
 
 def make_graph(rows):
@@ -57,8 +51,8 @@ def make_graph(rows):
     graph = np.full((len(rows), 3), -1, dtype=int)
     for i, (name, op, *sources) in enumerate(rows):
         code = OP_CODES[op]
-        if len(sources) != OP_TABLE[code][1]:
-            raise ValueError(f"{name}: {op} takes {OP_TABLE[code][1]} inputs, got {len(sources)}")
+        if len(sources) != arity(code):
+            raise ValueError(f"{name}: {op} takes {arity(code)} inputs, got {len(sources)}")
         graph[i, 0] = code
         graph[i, 1:1 + len(sources)] = [index[s] for s in sources]
     return graph, names
@@ -285,7 +279,7 @@ def _random_gate(rng, found, first=None):
     for _ in range(100):
         code = int(rng.choice(GATE_OPS))
         a = first if first is not None else int(rng.choice(n, p=weights))
-        b = int(rng.choice(n, p=weights)) if OP_TABLE[code][1] == 2 else -1
+        b = int(rng.choice(n, p=weights)) if arity(code) == 2 else -1
         if code in (ADD, MUL, MAX) and rng.random() < 0.15:
             b = a  # one node in both slots (x - x would always be 0)
         va, vb = found[a], found[b] if b >= 0 else 0.0
@@ -295,22 +289,6 @@ def _random_gate(rng, found, first=None):
         if abs(apply_op(code, va, vb)) <= 30:
             return code, a, b
     return ADD, n - 1, n - 1
-
-
-class _Node(Gate):
-    """A gate of a computation graph, for drawing with course.circuits: op is the op's name and
-    const its op code in this module (not a key of circuits.OPS, which has no sub or tanh)."""
-
-    def __post_init__(self):
-        if int(self.const) not in GATE_OPS:
-            raise ValueError(f"{self.const!r} is not the op code of a gate")
-
-    def __call__(self, *args):
-        return apply_op(int(self.const), *args)
-
-    @property
-    def label(self):
-        return OP_TABLE[int(self.const)][3]
 
 
 def as_circuit(graph, names, order):
@@ -329,7 +307,7 @@ def as_circuit(graph, names, order):
         if code == INPUT:
             leaves.append(names[i])
         else:
-            gates.append(_Node(names[i], OP_TABLE[code][0], sources, const=code))
+            gates.append(Gate(names[i], OP_NAMES[code], sources))
         seen.add(names[i])
     return Circuit(tuple(leaves), tuple(gates))
 
@@ -357,6 +335,6 @@ def draw_graph(graph, names, values, order, show_gradients=True, title=None, fig
                     xytext=(0, 4) if is_leaf else (-0.75 * GATE_RADIUS, 0.75 * GATE_RADIUS),
                     ha="center", va="bottom" if is_leaf else "center", fontsize=7,
                     color="white", fontweight="bold", zorder=6,
-                    bbox=dict(boxstyle="circle,pad=0.15", fc=ORDER_COLOR, ec="none"))
-    fig.text(0.99, 0.85, "order", color=ORDER_COLOR, ha="right", va="top", fontsize=8)
+                    bbox=dict(boxstyle="circle,pad=0.15", fc=NODE_EDGE, ec="none"))
+    fig.text(0.99, 0.85, "order", color=NODE_EDGE, ha="right", va="top", fontsize=8)
     return fig

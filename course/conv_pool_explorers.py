@@ -8,16 +8,18 @@ forward definition.
 """
 from itertools import zip_longest
 
-import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
+import numpy as np
 
-from .circuits import Picture
+from .blitting import animate
+from .controls import slider
 from .conv_pool import conv1d, maxpool1d, padding, pool_input_gradient, window_starts
-from .explorers import DPI, ORANGE, RED, Explorer, animate, slider
+from .explorers import Explorer
+from .figures import ORANGE, PALE_ORANGE, PALE_RED, RED, Picture
 from .numgrad import input_gradients
 
-PALE_ORANGE, PALE_RED, GREY = "#fde3c0", "#f8d0d0", "0.55"
+GREY = "0.55"  # the lines of the forward pass
 IN_Y, OUT_Y, BOX = 0.0, 2.0, 0.8  # rows of the inputs and outputs; box width and height
 
 
@@ -57,7 +59,7 @@ class ConvExplorer(Explorer):
 
     def __init__(self, k=3, i=0, m=0):
         n = len(self.X)
-        self.figure = Picture(figsize=(7.0, 3.6), dpi=DPI)
+        self.figure = Picture(figsize=(7.0, 3.6))
         self.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.93, hspace=0.12)
         self.axes = self.figure.subplots(2, 1)
         self.inputs, self.outputs, self.links, self.titles = [], [], [], []
@@ -142,7 +144,7 @@ class PoolExplorer(Explorer):
 
     def __init__(self, size=2, stride=2):
         n = len(self.X)
-        self.figure = Picture(figsize=(7.0, 2.5), dpi=DPI)
+        self.figure = Picture(figsize=(7.0, 2.5))
         self.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9)
         ax = self.figure.subplots()
         self.inputs = [_box(ax, p, IN_Y, f"{value:g}") for p, value in enumerate(self.X)]

@@ -1,148 +1,32 @@
-"""Explorers for the notebooks: sliders, a picture redrawn as they move, and a table of numbers.
+"""Explorers for the notebooks: controls, a picture redrawn as they move, and a table of numbers.
 
 Each explorer is an ipywidgets VBox, so a cell ending with one displays it. It renders once when
 built, with or without a frontend (nbconvert and nbgrader run it headless). Pictures are
 matplotlib Figures made without pyplot and sent as PNG bytes. A figure kept from move to move is
-redrawn by blitting (see Blitter): the artists a move changes are marked animated. Every gradient
-shown comes from centered differences (course.numgrad).
+redrawn by blitting (course.blitting): the artists a move changes are marked animated. Every
+gradient shown comes from centered differences (course.numgrad).
 """
 import html
-from io import BytesIO
-from operator import attrgetter
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.text import Text
-from PIL import Image
 
+from .blitting import Blitter, animate, frames
 from .circuits import CircuitDrawing
+from .controls import slider
+from .figures import BLUE, ORANGE, RED, Picture
 from .functions import sigmoid
+from .numbers import readout
 from .numgrad import centered_difference, input_gradients
-
-DPI = 90
-BLUE, RED, ORANGE = "#1f5fa8", "#c62828", "#e08a00"
-
-
-def slider(description, value, low, high, step):
-    """A FloatSlider that reports every move (continuous_update), shows its whole label, and
-    prints its value with as many decimals as its step has (step 1: none; 0.05: two)."""
-    decimals = len(f"{step:g}".partition(".")[2])
-    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                               continuous_update=True, readout_format=f".{decimals}f",
-                               style={"description_width": "initial"},
-                               layout=widgets.Layout(width="460px"))
 
 
 def table(numbers, number_format):
-    """HTML table: one column per label, the number formatted below it."""
+    """HTML table: one column per label, the number below it, formatted by number_format (a
+    format spec; see course.numbers.readout)."""
     cell = "<td style='padding:1px 10px; text-align:right'>{}</td>"
     head = "".join(cell.format(f"<b>{html.escape(label)}</b>") for label in numbers)
-    body = "".join(cell.format(_format(number, number_format)) for number in numbers.values())
+    body = "".join(cell.format(readout(number, number_format)) for number in numbers.values())
     return f"<table><tr>{head}</tr><tr>{body}</tr></table>"
-
-
-def _format(number, number_format):
-    """format(number, number_format), without the minus of a number that rounds to zero; a
-    count (an int) as it is."""
-    if isinstance(number, (int, np.integer)):
-        return str(number)
-    text = format(number, number_format)
-    return text[1:] if text.startswith("-") and set(text[1:]) <= set("0.") else text
-
-
-class Blitter:
-    """PNG bytes of a figure redrawn again and again, quickly when only its animated artists
-    (artist.set_animated(True)) changed: the other artists are drawn once into a background, and
-    each redraw repaints only the pixels that the changed animated artists reach, before and after
-    the change: there it restores the background and draws the animated artists that reach those
-    pixels, lowest zorder first. An animated artist has changed when a setter marked it stale (so
-    setting a property to the value it has may cost a repaint, never a wrong picture). Changing
-    any other artist marks the figure stale, which redraws everything. The picture is the full
-    drawing's when the animated artists lie above the others and belong to axes (matplotlib
-    leaves a figure's own animated artists out of saved pictures)."""
-
-    def __init__(self):
-        self.figure = None
-
-    def png(self, figure):
-        """PNG bytes (RGB, fast compression) of figure at its own dpi."""
-        canvas = figure.canvas
-        if not isinstance(canvas, FigureCanvasAgg):
-            canvas = FigureCanvasAgg(figure)
-        if figure is self.figure and not figure.stale:
-            changed = [artist for artist in self.animated if artist.stale]
-        else:
-            canvas.draw()  # skips the animated artists
-            self.figure, self.background = figure, canvas.copy_from_bbox(figure.bbox)
-            self.frame = np.array(canvas.buffer_rgba())  # (height, width, 4) uint8
-            self.animated = sorted(figure.findobj(lambda a: a.get_animated()),
-                                   key=attrgetter("zorder"))
-            self.reach = {}
-            changed = self.animated
-        self._repaint(canvas, changed)
-        figure.stale = False  # drawing a legend flags its axes, though nothing still changed
-        buffer = BytesIO()
-        Image.fromarray(self.frame).convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
-
-    def _repaint(self, canvas, changed):
-        """Repaint self.frame where the changed animated artists reach, before and after."""
-        renderer = canvas.get_renderer()
-        before = [self.reach.get(artist) for artist in changed]
-        self.reach.update({artist: reach(artist, renderer) for artist in changed})
-        dirty = [box for box in before + [self.reach[a] for a in changed] if box is not None]
-        for artist in changed:
-            artist.stale = False  # an invisible or empty text stays stale when drawn
-        if not dirty:
-            return
-        canvas.restore_region(self.background)
-        for artist in self.animated:
-            box = self.reach[artist]
-            if box is not None and any(overlap(box, other) for other in dirty):
-                artist.draw(renderer)
-        pixels, height = np.asarray(canvas.buffer_rgba()), self.frame.shape[0]
-        for x0, y0, x1, y1 in dirty:
-            rows, columns = slice(height - y1, height - y0), slice(x0, x1)
-            self.frame[rows, columns] = pixels[rows, columns]
-
-
-def reach(artist, renderer, pad=2):
-    """The pixels drawing artist may touch: (x0, y0, x1, y1), ints counted from the bottom left
-    and clipped to the figure, its window extent widened by its line width, the box of a text
-    and pad pixels of antialiasing (the whole figure when matplotlib does not know the extent,
-    as for a LineCollection); or None when it draws nothing."""
-    if not artist.get_visible():
-        return None
-    width, height = renderer.get_canvas_width_height()
-    box = artist.get_window_extent(renderer)
-    if not np.all(np.isfinite(box.extents)):
-        return (0, 0, int(width), int(height))
-    points = max(np.max(getattr(artist, f"get_{name}", lambda: 0)(), initial=0)
-                 for name in ("linewidth", "markeredgewidth"))
-    patch = artist.get_bbox_patch() if isinstance(artist, Text) else None
-    if patch:  # the box reaches its pad (a fraction of the font size) and its edge beyond
-        points = patch.get_boxstyle().pad * artist.get_size() + patch.get_linewidth()
-    x0, y0, x1, y1 = box.padded(pad + renderer.points_to_pixels(points)).extents
-    return (max(int(np.floor(x0)), 0), max(int(np.floor(y0)), 0),
-            min(int(np.ceil(x1)), int(width)), min(int(np.ceil(y1)), int(height)))
-
-
-def overlap(box, other):
-    """Whether two pixel boxes (x0, y0, x1, y1) share a pixel."""
-    return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
-
-
-def animate(*artists):
-    """Mark artists as redrawn on every move (see Blitter); returns nothing."""
-    for artist in artists:
-        artist.set_animated(True)
-
-
-def frames(*axes):
-    """The spines of these axes: drawn above lines, so animated with the lines that reach them."""
-    return [spine for ax in axes for spine in ax.spines.values()]
 
 
 class Explorer(widgets.VBox):
@@ -221,7 +105,7 @@ class DerivativeExplorer(Explorer):
     def _draw(self):
         """The figure, once; render moves the secant, the markers and the title."""
         x, fx = self.x, self.f(self.x)
-        self.figure = Figure(figsize=(7.5, 3.2), dpi=DPI)
+        self.figure = Picture(figsize=(7.5, 3.2))
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.3)
         curve, errors = self.figure.subplots(1, 2)
 
@@ -309,7 +193,7 @@ class InputScaleExplorer(Explorer):
 
     def __init__(self, w=(2.0, -3.0, 0.5), x=(-1.0, -2.0, 4.0)):
         self.w, self.x = np.array(w, dtype=float), np.array(x, dtype=float)
-        self.figure = Figure(figsize=(7.5, 3.0), dpi=DPI)
+        self.figure = Picture(figsize=(7.5, 3.0))
         self.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.86, wspace=0.1)
         self.axes = self.figure.subplots(1, 2, sharey=True)
         self.bars, self.labels, zeros = [], [], []
@@ -359,7 +243,7 @@ class SigmoidExplorer(Explorer):
 
     def __init__(self, x=0.0):
         self.xs = np.linspace(-8, 8, 321)
-        self.figure = Figure(figsize=(6.5, 3.8), dpi=DPI)
+        self.figure = Picture(figsize=(6.5, 3.8))
         self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
         top, bottom = self.figure.subplots(2, 1, sharex=True)
         top.plot(self.xs, sigmoid(self.xs), color="0.2", lw=1.5)

@@ -4,15 +4,27 @@ ascent on the input, and the embedding lookup.
 Every gradient drawn here comes from centered differences (course.toy_net, course.numgrad).
 Figures are made without pyplot; explorers move artists of a figure drawn once.
 """
-import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Circle, FancyArrowPatch
+import numpy as np
 
-from .circuits import Picture
-from .explorers import BLUE, DPI, ORANGE, RED, Explorer, animate, frames, slider
+from .blitting import animate, frames
+from .controls import slider
+from .explorers import Explorer
+from .figures import BLUE, ORANGE, RED, Picture
+from .functions import two_moons
 from .numgrad import input_gradients
-from .toy_net import (adversarial, lookup, moons, numerical_path, objective, one_hot,
-                      probability, score, score_gradient, unit_weights)
+from .toy_net import (
+    adversarial,
+    lookup,
+    numerical_path,
+    objective,
+    one_hot,
+    probability,
+    score,
+    score_gradient,
+    unit_weights,
+)
 
 EXTENT = (-2.5, 2.5, -2.0, 2.0)  # the plane every picture shows: x[0] from, to; x[1] from, to
 _XS = np.linspace(EXTENT[0], EXTENT[1], 161)
@@ -30,7 +42,7 @@ def _plane(ax, field, cmap="RdBu_r", limit=None, boundary=True, data=True):
     if boundary:
         ax.contour(_XS, _YS, score(GRID), [0.0], colors="k", linewidths=1.2)
     if data:
-        X, y = moons()
+        X, y = two_moons()
         ax.scatter(X[:, 0], X[:, 1], c=y, cmap=CLASSES, s=7, lw=0.3, edgecolors="w", alpha=0.7)
     ax.set_xlim(EXTENT[:2])
     ax.set_ylim(EXTENT[2:])
@@ -40,10 +52,10 @@ def _plane(ax, field, cmap="RdBu_r", limit=None, boundary=True, data=True):
     return image
 
 
-def network_picture(points=()):
+def moons_picture(points=()):
     """The moons, the trained net's P(class 1) as colour and its decision boundary (black), with
     the given points (each shape (2,)) marked in orange."""
-    figure = Picture(figsize=(5.2, 3.6), dpi=DPI)
+    figure = Picture(figsize=(5.2, 3.6))
     ax = figure.add_axes((0.1, 0.12, 0.72, 0.8))
     image = _plane(ax, probability(GRID) - 0.5, limit=0.5)
     for point in points:
@@ -67,7 +79,7 @@ class AdversarialExplorer(Explorer):
     """
 
     def __init__(self, x=(1.0, -0.3), epsilon=0.0):
-        self.figure = Picture(figsize=(5.2, 3.6), dpi=DPI)
+        self.figure = Picture(figsize=(5.2, 3.6))
         ax = self.figure.add_axes((0.1, 0.12, 0.86, 0.78))
         _plane(ax, probability(GRID) - 0.5, limit=0.5)
         self.circle = ax.add_patch(Circle((0, 0), 0.1, fill=False, ls="--", color="0.2", lw=0.8,
@@ -122,7 +134,7 @@ class AscentExplorer(Explorer):
         self.unit, self.lr, self.steps = unit, lr, steps
         self.weights = dict(zip(("W1", "b1", "w2", "b2"), unit_weights(unit)))
         self.unit_field = score(GRID, **self.weights)
-        self.figure = Picture(figsize=(5.2, 3.6), dpi=DPI)
+        self.figure = Picture(figsize=(5.2, 3.6))
         ax = self.figure.add_axes((0.1, 0.12, 0.86, 0.78))
         self.image = _plane(ax, self.unit_field, boundary=unit is None, data=False)
         self.path, = ax.plot([], [], ".-", color="k", lw=1, ms=3)
@@ -158,7 +170,7 @@ def paths_picture(paths, units, lam):
     """One panel per unit of the trained net: the objective unit(x) - lam/2 ||x||^2 as colour and
     the path the input took (paths[i]: shape (steps + 1, 2), for units[i]: None for the output
     score, j for hidden unit j)."""
-    figure = Picture(figsize=(2.6 * len(units), 2.6), dpi=DPI)
+    figure = Picture(figsize=(2.6 * len(units), 2.6))
     figure.subplots_adjust(left=0.06, right=0.99, bottom=0.1, top=0.86, wspace=0.2)
     for ax, path, unit in zip(np.atleast_1d(figure.subplots(1, len(units))), paths, units):
         W1, b1, w2, b2 = unit_weights(unit)
@@ -178,7 +190,7 @@ def embedding_picture(ids, E, dout, words):
     ids, E, dout = np.asarray(ids, dtype=int), np.asarray(E, float), np.asarray(dout, float)
     onehot = one_hot(ids, len(E))
     dE = input_gradients(lambda E: lookup(ids, E), {"E": E}, ("E",), dout)[0]
-    figure = Picture(figsize=(8.6, 3.0), dpi=DPI)
+    figure = Picture(figsize=(8.6, 3.0))
     figure.subplots_adjust(left=0.05, right=0.99, bottom=0.1, top=0.86, wspace=0.45)
     panels = figure.subplots(1, 4, gridspec_kw={"width_ratios": [len(E), E.shape[1],
                                                                   E.shape[1], E.shape[1]]})

@@ -1,15 +1,22 @@
 """Pictures and explorers of assignment 07: a network drawn as a chain of layers, and the
 pointwise non-linearities with the local gradient each passes back.
 """
-import ipywidgets as widgets
-import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
+import numpy as np
 
-from .circuits import Picture
-from .explorers import BLUE, DPI, ORANGE, RED, Explorer, animate, frames, slider
-from .layers import (network_forward, network_loss, parameter_names, relu_forward,
-                     sigmoid_forward, tanh_forward)
+from .blitting import animate, frames
+from .controls import menu, slider
+from .explorers import Explorer
+from .figures import BLUE, ORANGE, RED, Picture
+from .layers import (
+    network_forward,
+    network_loss,
+    parameter_names,
+    relu_forward,
+    sigmoid_forward,
+    tanh_forward,
+)
+from .numbers import fixed, short
 from .numgrad import STEP, centered_difference, input_gradients, numerical_gradient
 
 NONLINEAR = {"tanh": tanh_forward, "ReLU": relu_forward, "sigmoid": sigmoid_forward}
@@ -20,7 +27,7 @@ def _layer_label(layer):
     return f"{kind}\n{', '.join(names)}" if names else kind
 
 
-def network_picture(layers, title=None, params=None, x=None, y=None):
+def layer_chain_picture(layers, title=None, params=None, x=None, y=None):
     """A network as a chain of boxes, one per layer, then the Euclidean loss.
 
     layers: list of layer tuples as in course.layers. Above the chain, black arrows carry the
@@ -34,7 +41,7 @@ def network_picture(layers, title=None, params=None, x=None, y=None):
     numbers = params is not None
     if numbers:
         values, wire_grads, param_grads = network_numbers(layers, params, x, y)
-    figure = Picture(figsize=((1.8 if numbers else 1.4) * count + 1.0, 2.7 if numbers else 2.1), dpi=DPI)
+    figure = Picture(figsize=((1.8 if numbers else 1.4) * count + 1.0, 2.7 if numbers else 2.1))
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_xlim(-0.9, 2 * count + 0.9)
     ax.set_ylim(-2.3 if numbers else -1.75, 1.3)
@@ -87,22 +94,18 @@ def network_numbers(layers, params, x, y):
     """
     loss, caches = network_forward(layers, params, x, y)
     values = [cache[0] for cache in caches] + [loss]
-    wire_grads = [numerical_gradient(lambda v, l=l: network_loss(layers[l:], params, v, y),
-                                     values[l])
-                  for l in range(len(layers) + 1)]
+    wire_grads = [numerical_gradient(lambda v, k=k: network_loss(layers[k:], params, v, y),
+                                     values[k])
+                  for k in range(len(layers) + 1)]
     names = parameter_names(layers)
     grads = input_gradients(lambda **p: network_loss(layers, p, x, y), params, names)
     return values, wire_grads, dict(zip(names, grads))
 
 
 def _short(value):
-    """A float, vector or matrix with 3 decimals, a matrix one row per line."""
-    array = np.asarray(value, dtype=float)
-    if array.ndim == 0:
-        return f"{float(array):.4g}"
-    if array.ndim == 2:
-        return "[" + ",\n ".join(_short(row) for row in array) + "]"
-    return "[" + ", ".join(f"{v:.3f}" for v in array) + "]"
+    """A number on the picture: a float with five decimals at most, a vector or matrix with three
+    (a matrix one row per line)."""
+    return short(value, 5) if np.ndim(value) == 0 else fixed(value, 3, row_break=True)
 
 
 def _arrow(ax, start, end, color):
@@ -131,14 +134,13 @@ class PointwiseExplorer(Explorer):
 
     def __init__(self, kind="tanh", x=0.5):
         self._draw()
-        menu = widgets.Dropdown(options=list(NONLINEAR), value=kind, description="layer",
-                                style={"description_width": "initial"})
-        super().__init__({"kind": menu, "x": slider("x", x, -4.0, 4.0, 0.1)})
+        super().__init__({"kind": menu("layer", list(NONLINEAR), kind),
+                          "x": slider("x", x, -4.0, 4.0, 0.1)})
 
     def _draw(self):
         """The figure with every kind's curves, once; render shows one kind's and moves marks."""
         self.xs = np.linspace(-4, 4, 320)  # an even count: no grid point at the ReLU's kink
-        self.figure = Figure(figsize=(6.5, 3.8), dpi=DPI)
+        self.figure = Picture(figsize=(6.5, 3.8))
         self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
         top, bottom = self.figure.subplots(2, 1, sharex=True)
         self.curves = {}

@@ -87,12 +87,3 @@ def random_params(layers, sizes, rng, scale=1.0):
         params[names[1]] = rng.uniform(-scale, scale, size=m)
         sizes.pop(0)
     return params
-
-
-def rounded(value, digits=5):
-    """A float or array as text with a fixed number of decimals, on one line:
-    0.31306 -> '0.31306', [[1, -3]] -> '[[1.00000, -3.00000]]'."""
-    array = np.asarray(value, dtype=float)
-    if array.ndim == 0:
-        return f"{float(array):.{digits}f}".replace("-0." + "0" * digits, "0." + "0" * digits)
-    return "[" + ", ".join(rounded(part, digits) for part in array) + "]"

@@ -6,13 +6,13 @@ J = 1/2 ||y - yhat||^2 summed over every example and output. W1: (H, D), b1: (H,
 b2: (K,). This module holds the forward pass, a toy curve to fit and the pictures; no backward
 rule (the notebook trains with the student's functions).
 """
-import ipywidgets as widgets
-import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+import numpy as np
 
-from .circuits import GRADIENT_COLOR, VALUE_COLOR, Picture
-from .explorers import BLUE, DPI, ORANGE, Explorer, animate, frames
+from .blitting import animate, frames
+from .controls import slider
+from .explorers import Explorer
+from .figures import BLUE, GRADIENT_COLOR, NODE_FACE, ORANGE, VALUE_COLOR, Picture
 from .functions import sigmoid
 
 # The weights and input of the two-layer example of seeds/NOTES.md, with no biases, a 1 x 2 W2,
@@ -82,7 +82,7 @@ def za_picture():
     """A Picture of the network as a chain of z (affine) and a (sigmoid) steps: forward along
     the top in green, and under each step, in red, the gradients its backward pass produces
     from the one arriving from its right (delta_i stands for dJ/dz_i)."""
-    fig = Picture(figsize=(9.0, 2.2), dpi=90)
+    fig = Picture(figsize=(9.0, 2.2))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 9.0)
     ax.set_ylim(0.5, 2.7)
@@ -90,7 +90,7 @@ def za_picture():
     centres = [0.35, 1.65, 3.2, 4.75, 6.3, 7.9]
     kinds = [None, "affine", "pointwise", "affine", "pointwise", "loss"]
     for i, ((text, rule), x, kind) in enumerate(zip(_STEPS, centres, kinds)):
-        face = {"affine": "#eef3fb", "pointwise": "#fdf2e0", "loss": "#f3f3f3"}.get(kind, "white")
+        face = {"affine": NODE_FACE, "pointwise": "#fdf2e0", "loss": "#f3f3f3"}.get(kind, "white")
         width = 0.4 if kind is None else 1.3
         ax.add_patch(FancyBboxPatch((x - width / 2, 1.95), width, 0.5, facecolor=face,
                                     edgecolor="0.35" if kind else "none",
@@ -114,7 +114,7 @@ def za_picture():
 
 def loss_curves_picture(curves, title=""):
     """A Picture of J against the training step; curves: dict label -> sequence of losses."""
-    fig = Picture(figsize=(6.0, 2.8), dpi=90)
+    fig = Picture(figsize=(6.0, 2.8))
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.17, top=0.9)
     ax = fig.add_subplot()
     for (label, losses), color in zip(curves.items(), (BLUE, GRADIENT_COLOR, ORANGE)):
@@ -146,7 +146,7 @@ class SigmoidFitExplorer(Explorer):
         self.losses = [sigmoid_network_loss(*params, x, y) for _, params in self.history]
         self.grid = np.linspace(x.min() - 0.5, x.max() + 0.5, 200)[:, None]
         hidden = len(self.history[0][1][1])
-        self.figure = Figure(figsize=(7.5, 3.0), dpi=DPI)
+        self.figure = Picture(figsize=(7.5, 3.0))
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.89, wspace=0.25)
         fit, curve = self.figure.subplots(1, 2)
         self.units = [fit.plot([], [], lw=0.8, color="0.6", alpha=0.7)[0] for _ in range(hidden)]
@@ -171,11 +171,7 @@ class SigmoidFitExplorer(Explorer):
         for ax in (fit, curve):
             ax.tick_params(labelsize=7)
         animate(*self.units, data, self.output, self.mark, self.fit_title, *frames(fit, curve))
-        slider = widgets.SelectionSlider(options=self.steps, value=self.steps[-1],
-                                         description="training step", continuous_update=True,
-                                         style={"description_width": "initial"},
-                                         layout=widgets.Layout(width="460px"))
-        super().__init__({"step": slider})
+        super().__init__({"step": slider("training step", self.steps[-1], options=self.steps)})
 
     def render(self, values):
         index = self.steps.index(values["step"])

@@ -1,35 +1,20 @@
-"""The toy network of assignment 10 and its data.
+"""The toy network of assignment 10, and the embedding lookup.
 
-A two-moons data set in the plane and a small network trained on it offline (with a fixed seed)
+A small network trained offline (with a fixed seed) on the two moons (course.functions.two_moons),
 whose weights are written here as constants:
 
     score(x) = w2 . tanh(W1 x + b1) + b2,    P(class 1 | x) = sigmoid(score(x)),
 
-with x of shape (2,) (or (..., 2) for many points) and 8 hidden units. Only forward passes live
+with x of shape (2,) (or (..., 2) for many points) and 3 hidden units. Only forward passes live
 here; every gradient the course shows is a centered difference (course.numgrad).
 """
 import numpy as np
 
-from . import two_layer
-from .layers import rounded
+from .functions import sigmoid
 from .numgrad import rowwise_gradient
 
-
-def moons(count=100, noise=0.12, seed=0):
-    """Two interleaved half circles, count points each, with Gaussian noise.
-
-    Returns (X, y): X of shape (2 count, 2), y of shape (2 count,) with 0 for the upper moon and
-    1 for the lower one.
-    """
-    rng = np.random.default_rng(seed)
-    angle = rng.uniform(0, np.pi, size=(2, count))
-    upper = np.stack([np.cos(angle[0]), np.sin(angle[0])], axis=1)
-    lower = np.stack([1 - np.cos(angle[1]), 0.5 - np.sin(angle[1])], axis=1)
-    X = np.concatenate([upper, lower]) - [0.5, 0.25] + rng.normal(0, noise, size=(2 * count, 2))
-    return X, np.repeat([0.0, 1.0], count)
-
-
-# The trained network (3 hidden units, 98.5% of the moons right); see the module docstring.
+# The trained network (3 hidden units, 98.5% of course.functions.two_moons() right); see the
+# module docstring.
 W1 = np.array([[-3.290, -2.447],
                [2.883, -1.790],
                [-3.287, 1.597]])
@@ -56,7 +41,7 @@ def score(x, W1=W1, b1=b1, w2=w2, b2=b2):
 
 def probability(x, **weights):
     """P(class 1 | x) = sigmoid(score(x)); same shapes as score."""
-    return 1.0 / (1.0 + np.exp(-score(x, **weights)))
+    return sigmoid(score(x, **weights))
 
 
 def objective(x, W1=W1, b1=b1, w2=w2, b2=b2, lam=0.1):
@@ -99,14 +84,6 @@ def adversarial(x, epsilon, gradient=None):
     return np.asarray(x, dtype=float) - epsilon * np.sign(score(x)) * g / np.linalg.norm(g)
 
 
-# The worked example of the weights-versus-inputs section (shared/seeds/NOTES.md): a two-layer
-# tanh net x1 = W0 x0, x2 = tanh(x1), x3 = W1 x2, L = 1/2 (x3 - y)^2.
-def two_layer_loss(x0, W0, W1, y):
-    """L of the worked two-layer tanh net (course.two_layer), input first. x0: shape (2,);
-    W0: (2, 2); W1: (2,); y: float."""
-    return two_layer.two_layer_loss(W0, W1, x0, y)
-
-
 # Embeddings: a lookup table E (V words by d numbers) read at integer ids.
 def one_hot(ids, vocabulary):
     """One row per id with a 1 in that id's column. ids: ints, shape (T,). Returns (T, V)."""
@@ -116,9 +93,3 @@ def one_hot(ids, vocabulary):
 def lookup(ids, E):
     """The rows of E at ids: shape (T, d) for ids of shape (T,) and E of shape (V, d)."""
     return np.asarray(E)[np.asarray(ids, dtype=int)]
-
-
-def fmt(value, digits=4):
-    """A float or array written with `digits` decimals, arrays as nested lists like
-    [[1.0000, -3.0000], [0.2000, 1.0000]] (course.layers.rounded, 4 decimals by default)."""
-    return rounded(value, digits)

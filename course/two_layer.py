@@ -1,17 +1,28 @@
 """The two-layer tanh network of assignment 08 and what its notebook draws.
 
 For one example: x1 = W0 x0, x2 = tanh(x1), x3 = W1 . x2, L = 1/2 (x3 - y)^2, with W0 of shape
-(H, D), W1 of shape (H,), x0 of shape (D,) and floats x3, y, L. This module holds the forward
-passes (one example, and a batch for training), a toy data set, the gradients measured by
-centered differences, and pictures. It holds no backward rule and no update rule: training code
-comes from the notebook.
+(H, D), W1 of shape (H,), x0 of shape (D,) and floats x3, y, L. This module holds the batch
+forward pass for training and the data set as the network learns it, the gradients measured by
+centered differences, and pictures; the one-example forward pass is course.functions'. It
+holds no backward rule and no update rule: training code comes from the notebook.
 """
-import numpy as np
 from contourpy import contour_generator
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
+import numpy as np
 
-from .circuits import GRADIENT_COLOR, VALUE_COLOR, Picture
+from .figures import (
+    BLUE,
+    GRADIENT_COLOR,
+    NODE_EDGE,
+    NODE_FACE,
+    ORANGE,
+    PALE_BLUE,
+    PALE_ORANGE,
+    VALUE_COLOR,
+    Picture,
+)
+from .functions import squared_error, two_layer_loss, two_layer_values, two_moons
 from .numgrad import centered_difference, input_gradients, numerical_gradient
 
 # The worked example of the slides (seeds/NOTES.md): weights, input, target and step size.
@@ -19,40 +30,7 @@ WORKED = {"W0": np.array([[1.0, -3.0], [0.2, 1.0]]), "W1": np.array([1.0, -1.0])
           "x0": np.array([1.0, 0.1]), "y": 0.5}
 WORKED_STEP = 0.2
 
-BLUE, ORANGE = "#1f5fa8", "#e08a00"
 CLASS_COLORS = {1.0: BLUE, -1.0: ORANGE}
-
-
-def fmt(value, digits):
-    """A float or array rounded to digits decimals, written the short way: fmt(0.70001, 4) is
-    "0.7", an array is written as a list, such as "[[1.0237, -2.9976], [0.1658, 0.9966]]"."""
-    array = np.asarray(value, dtype=float)
-    if array.ndim == 0:
-        return f"{round(float(array), digits) + 0.0:g}"
-    return "[" + ", ".join(fmt(item, digits) for item in array) + "]"
-
-
-def squared_error(x3, y):
-    """The Euclidean loss 1/2 (x3 - y)^2; floats or arrays of one shape, elementwise."""
-    return 0.5 * (x3 - y) ** 2
-
-
-def two_layer_values(W0, W1, x0, y):
-    """Every value of the forward pass for one example.
-
-    W0: (H, D); W1: (H,); x0: (D,); y: float. Returns a dict with x1 and x2, arrays of shape
-    (H,), and x3 and L, floats.
-    """
-    values = {"x1": np.dot(W0, x0)}
-    values["x2"] = np.tanh(values["x1"])
-    values["x3"] = float(np.dot(W1, values["x2"]))
-    values["L"] = float(squared_error(values["x3"], y))
-    return values
-
-
-def two_layer_loss(W0, W1, x0, y):
-    """The loss L of one example (shapes as in two_layer_values); a float."""
-    return two_layer_values(W0, W1, x0, y)["L"]
 
 
 def measured_gradients(W0, W1, x0, y):
@@ -91,21 +69,16 @@ def accuracy(W0, W1, X, Y):
     return float(np.mean(np.sign(network_outputs(W0, W1, X)) == Y))
 
 
-def two_moons(n=80, noise=0.15, seed=0):
-    """A toy data set: two interleaved half-circles of points in the plane, n points in all.
+def labelled_moons(n=80, noise=0.15, seed=0):
+    """The two moons (course.functions.two_moons) as this network learns them: n points in all,
+    half on each moon, spread by 1.5.
 
     Returns (X, Y): X of shape (n, 3), each row a point (x, y) followed by a constant 1, so that
     the last column of a W0 acts as the hidden units' biases; Y of shape (n,), +1 for the upper
     moon and -1 for the lower one.
     """
-    rng = np.random.default_rng(seed)
-    angle = rng.uniform(0, np.pi, n)
-    upper = np.arange(n) < n // 2
-    points = np.where(upper[:, None],
-                      np.column_stack([np.cos(angle), np.sin(angle)]),
-                      np.column_stack([1 - np.cos(angle), 0.5 - np.sin(angle)]))
-    points = 1.5 * (points + noise * rng.standard_normal((n, 2)) - [0.5, 0.25])
-    return np.column_stack([points, np.ones(n)]), np.where(upper, 1.0, -1.0)
+    points, labels = two_moons(n // 2, noise, seed)
+    return np.column_stack([1.5 * points, np.ones(n)]), np.where(labels == 0, 1.0, -1.0)
 
 
 def initial_weights(hidden=8, inputs=3, seed=0):
@@ -162,7 +135,7 @@ class BoundaryPanel:
         self.grid = np.column_stack([gx.ravel(), gy.ravel(), np.ones(gx.size)])
         self.ax = ax
         self.shade = ax.imshow(np.zeros(gx.shape), origin="lower", extent=self.extent,
-                               cmap=ListedColormap(["#fbe3c0", "#d6e4f5"]), vmin=0, vmax=1,
+                               cmap=ListedColormap([PALE_ORANGE, PALE_BLUE]), vmin=0, vmax=1,
                                interpolation="nearest", aspect="equal")
         self.dots = [ax.plot(*X[Y == label, :2].T, "o", ms=3.5, color=color, mec="white",
                              mew=0.4)[0] for label, color in CLASS_COLORS.items()]
@@ -193,8 +166,8 @@ def draw_boundary(ax, W0, W1, X, Y, title=""):
 def training_picture(curves, networks, X, Y, title=""):
     """A Picture of training runs: their loss curves on top (curves: dict label -> losses per
     epoch), and below one decision-boundary panel per network (networks: dict title ->
-    (W0, W1)) on the data set X, Y (see two_moons)."""
-    fig = Picture(figsize=(3.1 * len(networks), 4.8), dpi=90)
+    (W0, W1)) on the data set X, Y (see labelled_moons)."""
+    fig = Picture(figsize=(3.1 * len(networks), 4.8))
     grid = fig.add_gridspec(2, len(networks), height_ratios=[1, 1.05], left=0.07, right=0.98,
                             bottom=0.02, top=0.94, hspace=0.3, wspace=0.08)
     losses = fig.add_subplot(grid[0, :])
@@ -219,7 +192,7 @@ class NetworkDrawing:
                "x3": "x3 = W1 · x2", "L": "L = ½ (x3 − y)²"}
 
     def __init__(self, figure=None):
-        self.figure = figure or Picture(figsize=(7.5, 3.3), dpi=90)
+        self.figure = figure or Picture(figsize=(7.5, 3.3))
         ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
         ax.set_xlim(-0.8, 7.3)
         ax.set_ylim(-1.75, 1.75)
@@ -236,7 +209,7 @@ class NetworkDrawing:
             ax.plot(*zip(a, b), color="0.35", lw=1.1, zorder=1)
         self.texts = {}
         for key, (x, y) in nodes.items():
-            ax.plot(x, y, "o", ms=15, mfc="#eef3fb", mec="#35507a", mew=1.2, zorder=2)
+            ax.plot(x, y, "o", ms=15, mfc=NODE_FACE, mec=NODE_EDGE, mew=1.2, zorder=2)
             self.texts[key] = (ax.text(x, y + 0.2, "", ha="center", va="bottom", fontsize=8,
                                        color=VALUE_COLOR, zorder=3),
                                ax.text(x, y - 0.2, "", ha="center", va="top", fontsize=8,
@@ -282,6 +255,6 @@ class NetworkDrawing:
         return self.figure
 
 
-def network_picture(W0, W1, x0, y):
+def two_layer_picture(W0, W1, x0, y):
     """A Picture of the network at these weights, input and target (see NetworkDrawing)."""
     return NetworkDrawing().show(W0, W1, x0, y)

@@ -4,13 +4,22 @@ TwoLayerExplorer moves the weights of the worked example and shows every value a
 (gradients by centered differences). TrainingExplorer trains with a function the notebook
 passes in (the student's backward pass and step), so this module holds no backward or update rule.
 """
-import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
-from .explorers import BLUE, DPI, RED, Explorer, animate, frames, slider
-from .two_layer import (WORKED, BoundaryPanel, NetworkDrawing, accuracy, loss_axes,
-                        measured_gradients, shown_losses, two_layer_values)
+from .blitting import animate, frames
+from .controls import slider
+from .explorers import Explorer
+from .figures import BLUE, RED, Picture
+from .functions import two_layer_values
+from .two_layer import (
+    WORKED,
+    BoundaryPanel,
+    NetworkDrawing,
+    accuracy,
+    loss_axes,
+    measured_gradients,
+    shown_losses,
+)
 
 
 class TwoLayerExplorer(Explorer):
@@ -23,7 +32,7 @@ class TwoLayerExplorer(Explorer):
 
     def __init__(self, W0=WORKED["W0"], W1=WORKED["W1"], x0=WORKED["x0"], y=WORKED["y"]):
         self.x0, self.y = np.array(x0, dtype=float), float(y)
-        self.drawing = NetworkDrawing(Figure(figsize=(7.5, 3.3), dpi=DPI))
+        self.drawing = NetworkDrawing()
         animate(*(text for pair in self.drawing.texts.values() for text in pair),
                 self.drawing.target)
         controls = {f"W0[{i},{j}]": slider(f"W0[{i},{j}]", W0[i][j], -4.0, 4.0, 0.05)
@@ -49,15 +58,6 @@ class TwoLayerExplorer(Explorer):
 LEARNING_RATES = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 
 
-def choice(description, options, value):
-    """A SelectionSlider over numbers, starting at the option nearest to value; it reports
-    every move."""
-    return widgets.SelectionSlider(
-        options=list(options), value=min(options, key=lambda option: abs(option - value)),
-        description=description, continuous_update=True, style={"description_width": "initial"},
-        layout=widgets.Layout(width="460px"))
-
-
 def batch_size_options(n):
     """Batch sizes to offer for n examples: the powers of 2 below n, then n (the full batch)."""
     return [2**k for k in range(int(np.log2(n)) + 1) if 2**k < n] + [n]
@@ -69,7 +69,7 @@ class TrainingExplorer(Explorer):
 
     train: (learning_rate, batch_size) -> (W0, W1, losses), the notebook's training run from
     fixed starting weights (losses: the mean loss before training and after every epoch);
-    X (N, 3), Y (N,): the data set (see course.two_layer.two_moons). Sliders: learning rate
+    X (N, 3), Y (N,): the data set (see course.two_layer.labelled_moons). Sliders: learning rate
     (LEARNING_RATES, 0.01 to 1) and batch size (powers of 2, then N). Runs are cached by slider
     values, so going back to a setting is instant; a run that blows up (inf or nan) is shown
     as diverged.
@@ -80,7 +80,7 @@ class TrainingExplorer(Explorer):
     def __init__(self, train, X, Y, learning_rate=0.1, batch_size=8):
         self.train, self.X, self.Y = train, X, Y
         self.runs = {}
-        self.figure = Figure(figsize=(7.5, 3.0), dpi=DPI)
+        self.figure = Picture(figsize=(7.5, 3.0))
         self.figure.subplots_adjust(left=0.09, right=0.99, bottom=0.15, top=0.88, wspace=0.12)
         losses, boundary = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
         self.curve, = losses.plot([], [], lw=1.5, color=BLUE)
@@ -93,8 +93,9 @@ class TrainingExplorer(Explorer):
                                      bbox=dict(fc="white", ec=RED, boxstyle="round"))
         animate(self.curve, self.steps_title, self.boundary.shade, *self.boundary.dots,
                 self.boundary.line, self.boundary.title, self.warning, *frames(losses, boundary))
-        controls = {"learning_rate": choice("learning rate", LEARNING_RATES, learning_rate),
-                    "batch_size": choice("batch size", batch_size_options(len(X)), batch_size)}
+        controls = {"learning_rate": slider("learning rate", learning_rate, options=LEARNING_RATES),
+                    "batch_size": slider("batch size", batch_size,
+                                         options=batch_size_options(len(X)))}
         super().__init__(controls)
 
     def run(self, learning_rate, batch_size):

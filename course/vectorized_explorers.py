@@ -2,21 +2,14 @@
 of its matrices are defined, what shape each gives, and which could be a gradient.
 """
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .explorers import BLUE, DPI, ORANGE, Explorer
+from .controls import menu, slider
+from .explorers import Explorer
+from .figures import BLUE, GREEN, ORANGE, Picture
 from .vectorized import candidates, shape_text
 
-GREEN, GREY = "#2e7d32", "#999999"
 LARGEST = 10  # the largest size a slider offers
-
-
-def size_slider(description, value):
-    """An IntSlider for one size, 1 to LARGEST, that reports every move."""
-    return widgets.IntSlider(value=value, min=1, max=LARGEST, description=description,
-                             continuous_update=True, style={"description_width": "initial"},
-                             layout=widgets.Layout(width="460px"))
 
 
 def shapes(layout, m, n, p):
@@ -57,16 +50,16 @@ class ShapeExplorer(Explorer):
     def __init__(self, layout="columns", m=5, n=10, p=3):
         self._draw()
         self.products = widgets.HTML()
-        layout_menu = widgets.Dropdown(
-            options=[("columns: D = W X", "columns"), ("rows: D = X W", "rows")], value=layout,
-            description="layout", style={"description_width": "initial"})
-        super().__init__({"layout": layout_menu, "m": size_slider("m (outputs)", m),
-                          "n": size_slider("n (inputs)", n), "p": size_slider("p (batch)", p)})
+        layouts = [("columns: D = W X", "columns"), ("rows: D = X W", "rows")]
+        super().__init__({"layout": menu("layout", layouts, layout),
+                          "m": slider("m (outputs)", m, 1, LARGEST),
+                          "n": slider("n (inputs)", n, 1, LARGEST),
+                          "p": slider("p (batch)", p, 1, LARGEST)})
         self.children = (*self.controls.values(), self.picture, self.products, self.readout)
 
     def _draw(self):
         """The figure, once; render moves the blocks, the signs and the labels."""
-        self.figure = Figure(figsize=(8.4, 2.5), dpi=DPI)
+        self.figure = Picture(figsize=(8.4, 2.5))
         ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
         ax.set_xlim(-0.5, 3 * LARGEST + 8.5)
         ax.set_ylim(-1.6, LARGEST + 0.3)
@@ -114,7 +107,7 @@ def _product_table(name, target, products):
             f"built from {sources}</b></td></tr>"]
     for expression, shape in products:
         if shape is None:
-            color, verdict = GREY, "✗ inner sizes differ"
+            color, verdict = "0.6", "✗ inner sizes differ"
         elif shape == target:
             color, verdict = GREEN, f"{shape_text(shape)} ✓ fits {name}"
         else:

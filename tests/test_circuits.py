@@ -8,8 +8,9 @@ import pytest
 from IPython.core.formatters import PNGFormatter
 from matplotlib.figure import Figure
 
-from course.circuits import (ADD_MUL, FLOW_PATTERNS, GATE_RADIUS, GRADIENT_COLOR, NEURON,
-                             NEURON_SIGMOID, OPS, STAGED, VALUE_COLOR, Circuit, Gate)
+from course.circuits import (ADD_MUL, FLOW_PATTERNS, GATE_RADIUS, NEURON, NEURON_SIGMOID, OPS,
+                             STAGED, Circuit, Gate)
+from course.figures import GRADIENT_COLOR, VALUE_COLOR
 from course.explorers import CircuitExplorer
 
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)

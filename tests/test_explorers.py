@@ -6,14 +6,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course.circuits import ADD_MUL, NEURON, STAGED, png
+from course.circuits import ADD_MUL, NEURON, STAGED
 from course.conv_pool_explorers import ConvExplorer, PoolExplorer
+from course.figures import png
 from course.explorers import (CircuitExplorer, DerivativeExplorer, InputScaleExplorer,
                               SigmoidExplorer)
 from course.input_gradient_explorers import AdversarialExplorer, AscentExplorer
 from course.layer_explorers import PointwiseExplorer
 from course.sigmoid_network import SigmoidFitExplorer, initial_parameters, wave
-from course.two_layer import initial_weights, two_moons
+from course.two_layer import initial_weights, labelled_moons
 from course.two_layer_explorers import TrainingExplorer, TwoLayerExplorer
 from course.vectorized_explorers import ShapeExplorer
 
@@ -68,7 +69,7 @@ EVERY_EXPLORER = {
     "pointwise": PointwiseExplorer,
     "shape": ShapeExplorer,
     "two_layer": TwoLayerExplorer,
-    "training": lambda: TrainingExplorer(fixed_training, *two_moons(40), batch_size=8),
+    "training": lambda: TrainingExplorer(fixed_training, *labelled_moons(40), batch_size=8),
     "sigmoid_fit": lambda: SigmoidFitExplorer(snapshots(), *wave(12)),
     "adversarial": AdversarialExplorer,
     "ascent": lambda: AscentExplorer(steps=20),

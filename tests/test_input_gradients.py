@@ -8,10 +8,12 @@ import pytest
 from course import CheckFailed, check
 from course.exercises import EXERCISES
 from course.input_gradient_explorers import (AdversarialExplorer, AscentExplorer,
-                                             embedding_picture, network_picture, paths_picture)
+                                             embedding_picture, moons_picture, paths_picture)
 from course.numgrad import input_gradients
-from course.toy_net import (W1, adversarial, fmt, lookup, moons, numerical_path, one_hot, score,
-                            score_gradient, two_layer_loss, unit_weights)
+from course.functions import two_layer_loss, two_moons
+from course.numbers import fixed
+from course.toy_net import (W1, adversarial, lookup, numerical_path, one_hot, score, score_gradient,
+                            unit_weights)
 from conftest import printed_by
 
 NAME = "10_input_gradients"
@@ -56,13 +58,13 @@ def test_does_the_two_layer_example_give_the_notes_gradient_on_x0():
 
 
 def test_does_the_shipped_network_classify_the_moons():
-    X, y = moons()
+    X, y = two_moons()
     assert X.shape == (200, 2) and sorted(set(y)) == [0.0, 1.0]
     assert np.mean((score(X) > 0) == (y == 1)) >= 0.98
 
 
 def test_does_the_score_of_many_points_match_the_score_of_each():
-    X, _ = moons(count=5)
+    X, _ = two_moons(count=5)
     assert np.allclose(score(X), [score(x) for x in X])
     assert isinstance(score(X[0]), float)
 
@@ -118,9 +120,9 @@ def test_is_the_embedding_lookup_a_one_hot_product():
     assert np.array_equal(one_hot(ids, 5) @ E, lookup(ids, E))
 
 
-def test_does_fmt_write_arrays_as_nested_lists_without_negative_zero():
-    assert fmt(np.array([[1.0, -3.0], [-0.00001, 2.5]])) == "[[1.0000, -3.0000], [0.0000, 2.5000]]"
-    assert fmt(-0.5, 2) == "-0.50"
+def test_does_fixed_write_arrays_as_nested_lists_without_negative_zero():
+    assert fixed(np.array([[1.0, -3.0], [-0.00001, 2.5]]), 4) == "[[1.0000, -3.0000], [0.0000, 2.5000]]"
+    assert fixed(-0.5, 2) == "-0.50"
 
 
 # --- the checks -------------------------------------------------------------------------------
@@ -217,7 +219,7 @@ def test_does_the_ascent_explorer_report_the_end_of_its_path():
 
 
 @pytest.mark.parametrize("make", [
-    lambda: network_picture([np.array([1.0, -0.3])]),
+    lambda: moons_picture([np.array([1.0, -0.3])]),
     lambda: paths_picture([numerical_path([0, 0], 5, 0.1, 0.1, j) for j in range(3)],
                           [0, 1, 2], 0.1),
     lambda: embedding_picture([0, 2, 0], np.ones((3, 2)), np.ones((3, 2)), ["a", "b", "c"]),

@@ -12,10 +12,10 @@ from conftest import printed_by, instructor_namespace
 from course import CheckFailed, check
 from course.exercises import EXERCISES
 from course.exercises.layers import NETWORK_PARAMS, near_kink, network_layers
-from course.layer_explorers import (PointwiseExplorer, local_gradient, network_numbers,
-                                    network_picture)
-from course.layers import (network_forward, network_loss, parameter_names, random_params,
-                           rounded)
+from course.layer_explorers import (PointwiseExplorer, layer_chain_picture, local_gradient,
+                                    network_numbers)
+from course.layers import network_forward, network_loss, parameter_names, random_params
+from course.numbers import fixed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NAME = "07_layers"
@@ -100,8 +100,8 @@ def test_does_a_network_backward_returning_a_list_get_a_plain_message(solution):
 def test_does_the_instructor_network_backward_match_centered_differences_on_the_worked_net(
         solution):
     grads = solution["network_backward"](WORKED_LAYERS, WORKED_PARAMS, WORKED_X, WORKED_Y)
-    assert rounded(grads["W0"]) == "[[-0.11866, -0.01187], [0.17108, 0.01711]]"
-    assert rounded(grads["W1"]) == "[[-0.11298, -0.05446]]"
+    assert fixed(grads["W0"], 5) == "[[-0.11866, -0.01187], [0.17108, 0.01711]]"
+    assert fixed(grads["W1"], 5) == "[[-0.11298, -0.05446]]"
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -140,16 +140,16 @@ def test_do_random_params_have_the_shapes_of_the_sizes():
 
 def test_are_the_picture_gradients_those_of_the_worked_example():
     values, wires, params = network_numbers(WORKED_LAYERS, WORKED_PARAMS, WORKED_X, WORKED_Y)
-    assert rounded(values[1], 4) == "[0.7000, 0.3000]" and round(values[-1], 5) == 0.01747
-    assert [rounded(w) for w in wires[1:]] == ["[-0.11866, 0.17108]", "[-0.18694, 0.18694]",
+    assert fixed(values[1], 4) == "[0.7000, 0.3000]" and round(values[-1], 5) == 0.01747
+    assert [fixed(w, 5) for w in wires[1:]] == ["[-0.11866, 0.17108]", "[-0.18694, 0.18694]",
                                                "[-0.18694]"]
-    assert rounded(params["W1"]) == "[[-0.11298, -0.05446]]"
+    assert fixed(params["W1"], 5) == "[[-0.11298, -0.05446]]"
 
 
 @pytest.mark.parametrize("numbers", [False, True])
 def test_does_a_network_picture_draw(numbers):
     extra = dict(params=WORKED_PARAMS, x=WORKED_X, y=WORKED_Y) if numbers else {}
-    picture = network_picture(WORKED_LAYERS, title="t", **extra)
+    picture = layer_chain_picture(WORKED_LAYERS, title="t", **extra)
     assert picture._repr_png_().startswith(PNG_MAGIC)
 
 

@@ -12,7 +12,7 @@ from course.numgrad import input_gradients
 from course.sigmoid_network import (WORKED, SigmoidFitExplorer, initial_parameters,
                                     sigmoid_network_loss, sigmoid_network_values, wave,
                                     za_picture)
-from course.two_layer import fmt
+from course.numbers import short
 from conftest import printed_by, instructor_namespace
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -35,17 +35,17 @@ def expected_lines():
         "z1 = [[0.7, 0.3]], a1 = [[0.6682, 0.5744]], z2 = [[0.0937]], yhat = [[0.5234]], "
         "J = 0.1136",
         "measured dJ/dyhat = -0.4766; yhat - y = [[-0.4766]]; y - yhat = [[0.4766]]",
-        f"dJ/dW1 = {fmt(grads['W1'], 5)}, dJ/db1 = {fmt(grads['b1'], 5)}",
-        f"dJ/dW2 = {fmt(grads['W2'], 5)}, dJ/db2 = {fmt(grads['b2'], 5)}",
+        f"dJ/dW1 = {short(grads['W1'], 5)}, dJ/db1 = {short(grads['b1'], 5)}",
+        f"dJ/dW2 = {short(grads['W2'], 5)}, dJ/db2 = {short(grads['b2'], 5)}",
     ], values, yhat - y
 
 
 def test_does_the_example_match_the_course_forward_pass():
     lines, values, error = expected_lines()
-    assert fmt(values["z1"], 4) in lines[0] and fmt(values["a2"], 4) in lines[0]
-    assert fmt(error, 4) == "[[-0.4766]]"
+    assert short(values["z1"], 4) in lines[0] and short(values["a2"], 4) in lines[0]
+    assert short(error, 4) == "[[-0.4766]]"
     # z1 is the x1 of the two-layer example of seeds/NOTES.md
-    assert fmt(values["z1"], 4) == "[[0.7, 0.3]]"
+    assert short(values["z1"], 4) == "[[0.7, 0.3]]"
 
 
 def test_does_the_notebook_print_the_example_with_the_right_sign(validated):

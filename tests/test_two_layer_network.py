@@ -11,9 +11,10 @@ from course import CheckFailed, check
 from course.checks import judge
 from course.exercises import EXERCISES
 from course.numgrad import input_gradients
-from course.two_layer import (WORKED, accuracy, fmt, initial_weights, mean_loss,
-                              measured_gradients, network_outputs, network_picture,
-                              two_layer_values, two_moons)
+from course.functions import two_layer_values
+from course.numbers import short
+from course.two_layer import (WORKED, accuracy, initial_weights, labelled_moons, mean_loss,
+                              measured_gradients, network_outputs, two_layer_picture)
 from course.two_layer_explorers import TrainingExplorer, TwoLayerExplorer, batch_size_options
 from conftest import printed_by, instructor_namespace
 
@@ -49,13 +50,13 @@ def test_does_the_notebook_print_the_worked_numbers(validated):
 
 def test_do_the_measured_gradients_give_the_worked_numbers():
     values = two_layer_values(**WORKED)
-    assert fmt(values["x1"], 4) == "[0.7, 0.3]" and fmt(values["L"], 5) == "0.01747"
+    assert short(values["x1"], 4) == "[0.7, 0.3]" and short(values["L"], 5) == "0.01747"
     grads = measured_gradients(**WORKED)
-    assert fmt(grads["x3"], 5) == "-0.18694"
-    assert fmt(grads["x2"], 5) == "[-0.18694, 0.18694]"
-    assert fmt(grads["x1"], 5) == "[-0.11866, 0.17108]"
-    assert fmt(grads["W0"], 5) == "[[-0.11866, -0.01187], [0.17108, 0.01711]]"
-    assert fmt(grads["W1"], 5) == "[-0.11298, -0.05446]"
+    assert short(grads["x3"], 5) == "-0.18694"
+    assert short(grads["x2"], 5) == "[-0.18694, 0.18694]"
+    assert short(grads["x1"], 5) == "[-0.11866, 0.17108]"
+    assert short(grads["W0"], 5) == "[[-0.11866, -0.01187], [0.17108, 0.01711]]"
+    assert short(grads["W1"], 5) == "[-0.11298, -0.05446]"
 
 
 def test_does_the_step_exercise_expect_the_worked_update():
@@ -63,8 +64,8 @@ def test_does_the_step_exercise_expect_the_worked_update():
     grads = measured_gradients(**WORKED)
     expected = {name: EXERCISES["sgd_step"].expected(
         {"W": WORKED[name], "dW": grads[name], "learning_rate": 0.2})[0] for name in ("W0", "W1")}
-    assert fmt(expected["W0"], 4) == "[[1.0237, -2.9976], [0.1658, 0.9966]]"
-    assert fmt(expected["W1"], 4) == "[1.0226, -0.9891]"
+    assert short(expected["W0"], 4) == "[[1.0237, -2.9976], [0.1658, 0.9966]]"
+    assert short(expected["W1"], 4) == "[1.0226, -0.9891]"
 
 
 def test_does_the_step_exercise_reject_a_step_uphill():
@@ -104,7 +105,7 @@ def test_do_hidden_cases_come_in_several_shapes():
 
 
 def test_does_the_batch_forward_pass_agree_with_the_one_example_pass():
-    X, Y = two_moons(12, seed=1)
+    X, Y = labelled_moons(12, seed=1)
     W0, W1 = initial_weights(hidden=4, inputs=3, seed=2)
     one_by_one = [two_layer_values(W0, W1, x, y) for x, y in zip(X, Y)]
     assert network_outputs(W0, W1, X) == pytest.approx([v["x3"] for v in one_by_one])
@@ -112,23 +113,23 @@ def test_does_the_batch_forward_pass_agree_with_the_one_example_pass():
 
 
 def test_is_the_data_set_fixed_by_its_seed_and_balanced():
-    X, Y = two_moons(80, seed=0)
-    again, _ = two_moons(80, seed=0)
+    X, Y = labelled_moons(80, seed=0)
+    again, _ = labelled_moons(80, seed=0)
     assert X.shape == (80, 3) and Y.shape == (80,)
     assert np.array_equal(X, again)
     assert np.all(X[:, 2] == 1.0)
     assert sorted(set(Y)) == [-1.0, 1.0] and np.sum(Y == 1) == 40
-    assert not np.array_equal(X, two_moons(80, seed=1)[0])
+    assert not np.array_equal(X, labelled_moons(80, seed=1)[0])
 
 
-def test_does_fmt_write_numbers_the_short_way():
-    assert fmt(0.70000001, 4) == "0.7"
-    assert fmt(-0.000001, 4) == "0"
-    assert fmt(np.array([[1.02373, -2.99763]]), 4) == "[[1.0237, -2.9976]]"
+def test_does_short_write_numbers_the_short_way():
+    assert short(0.70000001, 4) == "0.7"
+    assert short(-0.000001, 4) == "0"
+    assert short(np.array([[1.02373, -2.99763]]), 4) == "[[1.0237, -2.9976]]"
 
 
 def test_does_the_network_picture_draw():
-    figure = network_picture(**WORKED)
+    figure = two_layer_picture(**WORKED)
     texts = {text.get_text() for ax in figure.axes for text in ax.texts}
     assert {"0.7000", "0.6044", "0.3131", "-0.1869", "-0.1187", "0.1711"} <= texts
     assert figure._repr_png_().startswith(PNG_MAGIC)
@@ -174,7 +175,7 @@ def test_are_the_batch_sizes_powers_of_two_then_the_full_batch():
 
 @pytest.fixture
 def data():
-    return two_moons(40, seed=0)
+    return labelled_moons(40, seed=0)
 
 
 def numerical_train(X, Y, epochs=3):

@@ -4,7 +4,8 @@ import numpy as np
 from course.checks import Exercise, Mistake
 from course.exercises.kit import scaled, transposed
 from course.exercises.layers import LOSS_SIGN
-from course.two_layer import WORKED, WORKED_STEP, measured_gradients, two_layer_values
+from course.functions import two_layer_values
+from course.two_layer import WORKED, WORKED_STEP, measured_gradients
 
 _SIGNALS = ("dx3", "dx2", "dx1", "dW0", "dW1")
 

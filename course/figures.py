@@ -1,0 +1,32 @@
+"""Figures of the course: the palette, the resolution, and a Figure that shows itself.
+
+Every picture is a matplotlib Figure made without pyplot, at DPI dots per inch, in these colours.
+"""
+from io import BytesIO
+
+from matplotlib.figure import Figure
+
+DPI = 90
+
+BLUE, RED, ORANGE, GREEN = "#1f5fa8", "#c62828", "#e08a00", "#2e7d32"
+PALE_BLUE, PALE_RED, PALE_ORANGE = "#d6e4f5", "#f8d0d0", "#fde3c0"
+VALUE_COLOR, GRADIENT_COLOR = "#1b7a2e", RED  # the numbers on a wire: its value, its gradient
+NODE_FACE, NODE_EDGE = "#eef3fb", "#35507a"  # a gate or a unit drawn as a circle
+
+
+def png(figure):
+    """PNG bytes of a Figure at its own dpi (fast compression: pictures are redrawn often)."""
+    buffer = BytesIO()
+    figure.savefig(buffer, format="png", dpi="figure", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+class Picture(Figure):
+    """A Figure that a notebook shows as a PNG by itself: a plain Figure made without pyplot has
+    no notebook display of its own (it shows as "<Figure size ...>"). Made at DPI unless told."""
+
+    def __init__(self, *args, dpi=DPI, **kwargs):
+        super().__init__(*args, dpi=dpi, **kwargs)
+
+    def _repr_png_(self):
+        return png(self)
