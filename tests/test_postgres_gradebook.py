@@ -107,7 +107,8 @@ def test_do_graders_creating_the_same_students_at_the_same_moment_lose_nothing(s
         try:
             for student in students:
                 result = SubmissionResult(student, name, "", [
-                    ExerciseResult(spec.name, g.exercise, g.points, g.points, "passed")
+                    ExerciseResult(spec.name, g.exercise, g.points, g.points, "passed",
+                                       grade_id=g.grade_id)
                     for g in spec.graded])
                 in_step.wait(timeout=60)
                 writer.record(result)
