@@ -14,6 +14,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.font_manager import FontProperties
 import numpy as np
 
+from .controls import slider
+from .explorers import Explorer
 from .figures import DPI, GRADIENT_COLOR, NODE_EDGE, NODE_FACE, VALUE_COLOR, Picture
 from .functions import sigmoid
 from .numbers import wire_label
@@ -396,6 +398,29 @@ class _Labeller:
         return cost
 
 
+class CircuitExplorer(Explorer):
+    """A circuit with its values and gradients drawn on the wires, one slider per input.
+
+    circuit: a course.circuits.Circuit; values: dict input name -> starting float; ranges: dict
+    input name -> (low, high), by default value - 5 to value + 5; step: slider step; title: a
+    title for the picture. Readout: the output and d output / d input for every input.
+    """
+
+    def __init__(self, circuit, values, ranges=None, step=0.1, title=None):
+        self.circuit = circuit
+        self.drawing = CircuitDrawing(circuit, title=title, animated=True)
+        ranges = {name: (value - 5, value + 5) for name, value in values.items()} | (ranges or {})
+        super().__init__({name: slider(name, values[name], *ranges[name], step)
+                          for name in circuit.inputs})
+
+    def render(self, values):
+        out = self.circuit.output
+        grads = self.circuit.node_gradients(values)
+        numbers = {out: self.circuit.forward(values)[out]}
+        numbers.update({f"d{out}/d{name}": grads[name] for name in self.circuit.inputs})
+        return self.drawing.show(values), numbers
+
+
 _NEURON_INPUTS = ("w0", "x0", "w1", "x1", "w2")
 _NEURON_DOT = (
     Gate("w0x0", "mul", ("w0", "x0")),
@@ -406,14 +431,6 @@ _NEURON_DOT = (
 
 ADD_MUL = Circuit(("x", "y", "z"), (Gate("q", "add", ("x", "y")), Gate("f", "mul", ("q", "z"))))
 """f = (x + y) z. At x=-2, y=5, z=-4: q=3, f=-12."""
-
-FLOW_PATTERNS = Circuit(("x", "y", "z", "w"), (
-    Gate("xy", "mul", ("x", "y")),
-    Gate("m", "max", ("z", "w")),
-    Gate("s", "add", ("xy", "m")),
-    Gate("f", "scale", ("s",), const=2),
-))
-"""f = 2 (x y + max(z, w)). At x=3, y=-4, z=2, w=-1: f=-20."""
 
 NEURON = Circuit(_NEURON_INPUTS, _NEURON_DOT + (
     Gate("neg", "scale", ("dot",), const=-1),

@@ -235,7 +235,7 @@ MACHINERY = {   # student -> how flow_backward gets its answer from the course's
         return getattr(key, "EXER" + "CISES")["flow_backward"].expected({_FLOW_CASE})""",
     "machinery-sys-modules": f"""
         import sys
-        return sys.modules["course.exercises.gates"].flow_backward.expected({_FLOW_CASE})""",
+        return sys.modules["course.assignments.gates.exercises"].flow_backward.expected({_FLOW_CASE})""",
     "machinery-gc": f"""
         import gc
         found = [o for o in gc.get_objects() if type(o).__name__ == "Exercise"
@@ -490,7 +490,7 @@ def cases(root, marker):
         **{name: (lambda body=body: solved_but("flow_backward", body)) for name, body in MACHINERY.items()},
         "machinery-stack": _machinery_from_the_stack,
         "centered-differences": lambda: solved_but("flow_backward", """
-            from course.functions import flow_patterns
+            from course.assignments.gates.forward import flow_patterns
             def nudged(name, h=1e-5):   # the course's centered difference, copied into the cell
                 up, down = dict(x=x, y=y, z=z, w=w), dict(x=x, y=y, z=z, w=w)
                 up[name], down[name] = up[name] + h, down[name] - h

@@ -8,10 +8,10 @@ import pytest
 from IPython.core.formatters import PNGFormatter
 from matplotlib.figure import Figure
 
-from course.circuits import (ADD_MUL, FLOW_PATTERNS, GATE_RADIUS, NEURON, NEURON_SIGMOID, OPS,
-                             STAGED, Circuit, Gate)
+from course.assignments.gates.forward import FLOW_PATTERNS
+from course.circuits import (ADD_MUL, GATE_RADIUS, NEURON, NEURON_SIGMOID, OPS, STAGED, Circuit,
+                             CircuitExplorer, Gate)
 from course.figures import GRADIENT_COLOR, VALUE_COLOR
-from course.explorers import CircuitExplorer
 
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)
 FLOW_AT = dict(x=3, y=-4, z=2, w=-1)

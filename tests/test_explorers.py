@@ -9,8 +9,10 @@ from PIL import Image
 from course.circuits import ADD_MUL, NEURON, STAGED
 from course.conv_pool_explorers import ConvExplorer, PoolExplorer
 from course.figures import png
-from course.explorers import (CircuitExplorer, DerivativeExplorer, InputScaleExplorer,
-                              SigmoidExplorer)
+from course.assignments.derivative.explorers import DerivativeExplorer
+from course.assignments.gates.explorers import InputScaleExplorer
+from course.circuits import CircuitExplorer
+from course.explorers import SigmoidExplorer
 from course.input_gradient_explorers import AdversarialExplorer, AscentExplorer
 from course.layer_explorers import PointwiseExplorer
 from course.sigmoid_network import SigmoidFitExplorer, initial_parameters, wave

@@ -7,12 +7,29 @@ turns op codes, graphs and node indices back into ints before calling the studen
 import numpy as np
 
 from course.checks import Exercise, Mistake, describe, floats
-from course.computation_graph import (ADD, ADD_MUL, FLOW, GATE_OPS, INPUT, INV, MAX, MUL, NEURON,
-                                      SIGMOID, STAGED, SUB, TANH, Example, ancestors, apply_op,
-                                      node_gradients, random_graph, wires)
+from course.computation_graph import (
+    ADD,
+    ADD_MUL,
+    FLOW,
+    GATE_OPS,
+    INPUT,
+    INV,
+    MAX,
+    MUL,
+    NEURON,
+    SIGMOID,
+    STAGED,
+    SUB,
+    TANH,
+    Example,
+    ancestors,
+    apply_op,
+    node_gradients,
+    random_graph,
+    wires,
+)
 from course.exercises.kit import random_cases
 from course.numgrad import input_gradients
-
 
 # --- local_gradients(op, a, b) -> (da, db) ------------------------------------------------------
 

@@ -5,8 +5,7 @@ Conventions are those of course.conv_pool (padding, windows, ties to the first m
 import numpy as np
 
 from course.checks import Exercise, Mistake
-from course.conv_pool import (conv1d, maxpool1d, padding, pool_input_gradient, tie_broken,
-                              window_starts)
+from course.conv_pool import conv1d, maxpool1d, padding, pool_input_gradient, tie_broken, window_starts
 from course.exercises.kit import gradient_exercise, gradients_of
 from course.numgrad import input_gradients
 

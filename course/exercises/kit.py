@@ -1,7 +1,9 @@
-"""Building blocks for exercise definitions: gradient exercises and random input cases."""
+"""Building blocks for exercise definitions: gradient exercises, random input cases, and the
+mistakes that several assignments share."""
 import numpy as np
 
 from course.checks import Exercise, Mistake
+from course.functions import sigmoid
 from course.numgrad import input_gradients
 
 
@@ -68,3 +70,21 @@ def forgot_upstream(expect, upstream):
     return Mistake("forgot-upstream", f"the local gradient was not multiplied by {upstream}, the "
                    f"gradient arriving from above. By the chain rule each input's gradient is its "
                    f"local gradient times {upstream}.", returns)
+
+
+# ---------------------------------------------------------------- mistakes several assignments share
+
+LOSS_SIGN = ("the loss's gradient is the output minus the target, positive where the output is "
+             "above it; target minus output points the other way, and a training step would "
+             "climb the loss")
+
+BIAS_SUMS = ("the bias is shared by every row of the batch, so its gradient is the sum over the rows "
+             "of the gradient on the layer's output")
+
+SIGMOID_SLOPE_MISTAKES = (  # of a sigmoid's backward (x, dout) -> (dx,), as a gate or a layer
+    Mistake("sigma-not-derivative", "sigma(x) is the gate's output, not its slope: the local "
+            "gradient is sigma(x) (1 - sigma(x)).", lambda x, dout: (sigmoid(x) * dout,)),
+    Mistake("sigma-squared", "sigma(x)^2 is not the slope: the local gradient is sigma(x) "
+            "(1 - sigma(x)).", lambda x, dout: (sigmoid(x) ** 2 * dout,)),
+    Mistake("one-minus-sigma", "1 - sigma(x) is half of it: the local gradient is sigma(x) "
+            "(1 - sigma(x)).", lambda x, dout: ((1 - sigmoid(x)) * dout,)))

@@ -2,10 +2,25 @@
 import numpy as np
 
 from course.checks import Exercise, Mistake
-from course.exercises.kit import gradient_exercise, gradients_of, random_cases, scaled, transposed
-from course.exercises.sigmoid_neuron import sigmoid_backward
-from course.layers import (POINTWISE, euclidean_loss_forward, linear_forward, network_forward,
-                           random_params, relu_forward, sigmoid_forward, tanh_forward)
+from course.exercises.kit import (
+    LOSS_SIGN,
+    SIGMOID_SLOPE_MISTAKES,
+    gradient_exercise,
+    gradients_of,
+    random_cases,
+    scaled,
+    transposed,
+)
+from course.layers import (
+    POINTWISE,
+    euclidean_loss_forward,
+    linear_forward,
+    network_forward,
+    random_params,
+    relu_forward,
+    sigmoid_forward,
+    tanh_forward,
+)
 from course.numgrad import input_gradients
 
 NONLINEARITIES = ("tanh", "relu", "sigmoid")  # their codes in a network case: 0, 1, 2; 3: none
@@ -122,12 +137,9 @@ sigmoid_layer_backward = gradient_exercise(
     visible=[{"x": np.array([0.0, 1.0, -2.0]), "dout": np.array([1.0, 1.0, 0.5])}],
     draw_hidden=_pointwise_cases,
     hint="sigma'(x) = sigma(x) (1 - sigma(x)), elementwise; multiply it by dout entry by entry.",
-    mistakes=tuple(m for m in sigmoid_backward.mistakes if m.name != "forgot-upstream"))
+    mistakes=SIGMOID_SLOPE_MISTAKES)
 
 _LOSS_GRADIENT = gradients_of(_output(euclidean_loss_forward), ("x",))
-LOSS_SIGN = ("the loss's gradient is the output minus the target, positive where the output is "
-             "above it; target minus output points the other way, and a training step would "
-             "climb the loss")
 
 euclidean_loss_backward = gradient_exercise(
     "euclidean_loss_backward", _output(euclidean_loss_forward), ("x", "y"), ("x",),

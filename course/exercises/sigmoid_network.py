@@ -2,12 +2,14 @@
 import numpy as np
 
 from course.checks import Exercise, Mistake
-from course.exercises.kit import scaled, transposed
-from course.exercises.layers import LOSS_SIGN
-from course.exercises.vectorized import BIAS_SUMS
+from course.exercises.kit import BIAS_SUMS, LOSS_SIGN, scaled, transposed
 from course.numgrad import input_gradients
-from course.sigmoid_network import (WORKED, sigmoid_network_loss, sigmoid_network_output,
-                                    sigmoid_network_values)
+from course.sigmoid_network import (
+    WORKED,
+    sigmoid_network_loss,
+    sigmoid_network_output,
+    sigmoid_network_values,
+)
 
 _WEIGHTS = ("W1", "b1", "W2", "b2")
 

@@ -2,7 +2,7 @@
 import numpy as np
 
 from course.checks import Mistake
-from course.exercises.kit import gradient_exercise, random_cases
+from course.exercises.kit import SIGMOID_SLOPE_MISTAKES, gradient_exercise, random_cases
 from course.functions import neuron, sigmoid
 
 
@@ -22,10 +22,6 @@ def _neuron_gradients(w, x, swapped=False, bias=1.0, local=None):
         local(sigmoid(w[0] * x[0] + w[1] * x[1] + w[2]))
     ins, weights = (w[:2], x) if swapped else (x, w[:2])
     return weights * ddot, np.append(ins, bias) * ddot
-
-
-SIGMA_NOT_DERIVATIVE = ("sigma(x) is the gate's output, not its slope: the local gradient is "
-                        "sigma(x) (1 - sigma(x)).")
 
 
 inv_backward = gradient_exercise(
@@ -78,12 +74,7 @@ sigmoid_backward = gradient_exercise(
     "sigmoid_backward", sigmoid, ("x", "dout"), ("x",), upstream="dout",
     visible=[{"x": 1.0, "dout": 1.0}, {"x": -2.0, "dout": 0.5}],
     hint="sigma'(x) = sigma(x) (1 - sigma(x)); multiply it by dout.",
-    mistakes=(
-        Mistake("sigma-not-derivative", SIGMA_NOT_DERIVATIVE, lambda x, dout: (sigmoid(x) * dout,)),
-        Mistake("sigma-squared", "sigma(x)^2 is not the slope: the local gradient is sigma(x) "
-                "(1 - sigma(x)).", lambda x, dout: (sigmoid(x) ** 2 * dout,)),
-        Mistake("one-minus-sigma", "1 - sigma(x) is half of it: the local gradient is sigma(x) "
-                "(1 - sigma(x)).", lambda x, dout: ((1 - sigmoid(x)) * dout,))))
+    mistakes=SIGMOID_SLOPE_MISTAKES)
 
 neuron_backward = gradient_exercise(
     "neuron_backward", neuron, ("w", "x"), ("x", "w"),

@@ -2,8 +2,7 @@
 import numpy as np
 
 from course.checks import Exercise, Mistake
-from course.exercises.kit import scaled, transposed
-from course.exercises.layers import LOSS_SIGN
+from course.exercises.kit import LOSS_SIGN, scaled, transposed
 from course.functions import two_layer_values
 from course.two_layer import WORKED, WORKED_STEP, measured_gradients
 

@@ -2,7 +2,7 @@
 import numpy as np
 
 from course.checks import Mistake
-from course.exercises.kit import gradient_exercise, gradients_of, random_cases, transposed
+from course.exercises.kit import BIAS_SUMS, gradient_exercise, gradients_of, random_cases, transposed
 from course.vectorized import affine, matmul, matmul_rows
 
 
@@ -104,9 +104,6 @@ def _bias_gradient(db):
     """A mistake's returns: the expected dX and dW with db computed from dD (p, m) by db(dD)."""
     return lambda **case: (*_AFFINE_GRADIENTS(**case)[:2], db(case["dD"]))
 
-
-BIAS_SUMS = ("the bias is shared by every row of the batch, so its gradient is the sum over the rows "
-             "of the gradient on the layer's output")
 
 affine_backward = gradient_exercise(
     "affine_backward", affine, ("X", "W", "b", "dD"), ("X", "W", "b"), upstream="dD",

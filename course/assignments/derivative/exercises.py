@@ -1,6 +1,6 @@
 """Assignment 01: the derivative as sensitivity."""
+from course.assignments.derivative.forward import polynomial
 from course.checks import Exercise, Mistake
-from course.functions import polynomial
 
 
 def _forward_difference_of_cubic(coefficients, x, h):
@@ -40,7 +40,8 @@ forward_difference = Exercise(
                 "difference nudges x forward, to x + h.",
                 lambda coefficients, x, h: _quotient(coefficients, x, h, -h, 0.0, h)),
         Mistake("not-divided", "the change in f was not divided by h: a slope is rise over run, "
-                "(f(x + h) - f(x)) / h.", lambda coefficients, x, h: _quotient(coefficients, x, h, 0.0, h, 1.0)),
+                "(f(x + h) - f(x)) / h.",
+                lambda coefficients, x, h: _quotient(coefficients, x, h, 0.0, h, 1.0)),
         Mistake("upside-down", "the sign is flipped: subtract f(x) from f(x + h), not the other "
                 "way round.", lambda coefficients, x, h: _quotient(coefficients, x, h, h, 0.0, h))),
 )

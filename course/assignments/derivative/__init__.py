@@ -1,0 +1,1 @@
+"""Assignment 01, the derivative: the derivative as sensitivity, and finite differences."""
