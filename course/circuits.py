@@ -1,5 +1,6 @@
-"""Real-valued circuits: small graphs of gates, their forward values, their numerical gradients
-and a picture with values and gradients written on the wires.
+"""Real-valued circuits: small graphs of gates, their forward values, their numerical gradients,
+a picture with values and gradients written on the wires, and an explorer with a slider per input.
+The circuits of the assignments are in their forward modules (course/assignments/<name>/).
 
 Gradients come from centered differences (course.numgrad) by nudging one value and rerunning the
 forward pass; this module holds no backward rule.
@@ -419,38 +420,3 @@ class CircuitExplorer(Explorer):
         numbers = {out: self.circuit.forward(values)[out]}
         numbers.update({f"d{out}/d{name}": grads[name] for name in self.circuit.inputs})
         return self.drawing.show(values), numbers
-
-
-_NEURON_INPUTS = ("w0", "x0", "w1", "x1", "w2")
-_NEURON_DOT = (
-    Gate("w0x0", "mul", ("w0", "x0")),
-    Gate("w1x1", "mul", ("w1", "x1")),
-    Gate("s", "add", ("w0x0", "w1x1")),
-    Gate("dot", "add", ("s", "w2")),
-)
-
-ADD_MUL = Circuit(("x", "y", "z"), (Gate("q", "add", ("x", "y")), Gate("f", "mul", ("q", "z"))))
-"""f = (x + y) z. At x=-2, y=5, z=-4: q=3, f=-12."""
-
-NEURON = Circuit(_NEURON_INPUTS, _NEURON_DOT + (
-    Gate("neg", "scale", ("dot",), const=-1),
-    Gate("e", "exp", ("neg",)),
-    Gate("den", "addc", ("e",), const=1),
-    Gate("f", "inv", ("den",)),
-))
-"""f = sigma(w0 x0 + w1 x1 + w2) from small gates. At w=[2,-3,-3], x=[-1,-2]: dot=1, f=0.7311."""
-
-NEURON_SIGMOID = Circuit(_NEURON_INPUTS, _NEURON_DOT + (Gate("f", "sigmoid", ("dot",)),))
-"""The same neuron with one sigmoid gate."""
-
-STAGED = Circuit(("x", "y"), (
-    Gate("sigy", "sigmoid", ("y",)),
-    Gate("num", "add", ("x", "sigy")),
-    Gate("sigx", "sigmoid", ("x",)),
-    Gate("xpy", "add", ("x", "y")),
-    Gate("xpysqr", "square", ("xpy",)),
-    Gate("den", "add", ("sigx", "xpysqr")),
-    Gate("invden", "inv", ("den",)),
-    Gate("f", "mul", ("num", "invden")),
-))
-"""f = (x + sigma(y)) / (sigma(x) + (x + y)^2). At x=3, y=-4: f=1.5456."""

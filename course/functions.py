@@ -10,21 +10,6 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def add_mul(x, y, z):
-    """f = (x + y) z, the first circuit of the chain-rule unit; floats."""
-    return (x + y) * z
-
-
-def neuron(w, x):
-    """The 2-D sigmoid neuron sigma(w0 x0 + w1 x1 + w2); w: shape (3,), x: shape (2,). Returns a float."""
-    return float(sigmoid(w[0] * x[0] + w[1] * x[1] + w[2]))
-
-
-def staged(x, y):
-    """f = (x + sigma(y)) / (sigma(x) + (x + y)^2), the staged-backprop example; floats."""
-    return (x + sigmoid(y)) / (sigmoid(x) + (x + y) ** 2)
-
-
 # ---------------------------------------------------------------- the worked two-layer tanh network
 
 def squared_error(x3, y):

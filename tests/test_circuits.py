@@ -8,9 +8,11 @@ import pytest
 from IPython.core.formatters import PNGFormatter
 from matplotlib.figure import Figure
 
+from course.assignments.chain_rule.forward import ADD_MUL
 from course.assignments.gates.forward import FLOW_PATTERNS
-from course.circuits import (ADD_MUL, GATE_RADIUS, NEURON, NEURON_SIGMOID, OPS, STAGED, Circuit,
-                             CircuitExplorer, Gate)
+from course.assignments.sigmoid_neuron.forward import NEURON, NEURON_SIGMOID
+from course.assignments.staged_backprop.forward import STAGED
+from course.circuits import GATE_RADIUS, OPS, Circuit, CircuitExplorer, Gate
 from course.figures import GRADIENT_COLOR, VALUE_COLOR
 
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)
@@ -231,7 +233,8 @@ def test_are_circuit_labels_placed_again_only_when_a_text_grows_wider():
 
 
 def test_does_drawing_need_no_pyplot():
-    script = ("import sys; from course.circuits import NEURON; from course import explorers; "
-              "NEURON.draw(dict(w0=2, x0=-1, w1=-3, x1=-2, w2=-3)); explorers.SigmoidExplorer(); "
+    script = ("import sys; from course.assignments.sigmoid_neuron.forward import NEURON; "
+              "from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer; "
+              "NEURON.draw(dict(w0=2, x0=-1, w1=-3, x1=-2, w2=-3)); SigmoidExplorer(); "
               "assert 'matplotlib.pyplot' not in sys.modules")
     subprocess.run([sys.executable, "-c", script], check=True)

@@ -6,13 +6,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course.circuits import ADD_MUL, NEURON, STAGED
 from course.conv_pool_explorers import ConvExplorer, PoolExplorer
 from course.figures import png
+from course.assignments.chain_rule.forward import ADD_MUL
 from course.assignments.derivative.explorers import DerivativeExplorer
 from course.assignments.gates.explorers import InputScaleExplorer
+from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
+from course.assignments.sigmoid_neuron.forward import NEURON
+from course.assignments.staged_backprop.forward import STAGED
 from course.circuits import CircuitExplorer
-from course.explorers import SigmoidExplorer
 from course.input_gradient_explorers import AdversarialExplorer, AscentExplorer
 from course.layer_explorers import PointwiseExplorer
 from course.sigmoid_network import SigmoidFitExplorer, initial_parameters, wave

@@ -1,7 +1,7 @@
 """Assignment 03: the chain rule on f = (x + y) z."""
+from course.assignments.chain_rule.forward import add_mul
 from course.checks import Mistake
 from course.exercises.kit import gradient_exercise
-from course.functions import add_mul
 
 add_mul_backward = gradient_exercise(
     "add_mul_backward", add_mul, ("x", "y", "z"), ("x", "y", "z"),

@@ -1,9 +1,10 @@
 """Assignment 04: unary gates, the sigmoid gate and the 2-D sigmoid neuron."""
 import numpy as np
 
+from course.assignments.sigmoid_neuron.forward import neuron
 from course.checks import Mistake
 from course.exercises.kit import SIGMOID_SLOPE_MISTAKES, gradient_exercise, random_cases
-from course.functions import neuron, sigmoid
+from course.functions import sigmoid
 
 
 def _positive_x_cases(rng):

@@ -1,9 +1,10 @@
 """Assignment 05: staged backprop on f = (x + sigma(y)) / (sigma(x) + (x + y)^2)."""
 import numpy as np
 
+from course.assignments.staged_backprop.forward import staged
 from course.checks import Exercise, Mistake
 from course.exercises.kit import gradient_exercise, random_cases
-from course.functions import sigmoid, staged
+from course.functions import sigmoid
 from course.numgrad import input_gradients
 
 _VISIBLE = ({"x": 3.0, "y": -4.0}, {"x": -1.0, "y": 0.5})
