@@ -11,8 +11,8 @@ import pytest
 from conftest import printed_by, instructor_namespace
 from course import CheckFailed, check
 from course.exercises import EXERCISES
-from course.vectorized import candidates, product_shape, shape_text
-from course.vectorized_explorers import ShapeExplorer, gradient_candidates
+from course.assignments.vectorized.explorers import ShapeExplorer, gradient_candidates
+from course.assignments.vectorized.forward import candidates, product_shape, shape_text
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NAME = "06_vectorized"

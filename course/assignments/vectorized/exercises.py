@@ -1,9 +1,9 @@
 """Assignment 06: gradients of matrix products, found by dimension analysis."""
 import numpy as np
 
+from course.assignments.vectorized.forward import affine, matmul, matmul_rows
 from course.checks import Mistake
 from course.exercises.kit import BIAS_SUMS, gradient_exercise, gradients_of, random_cases, transposed
-from course.vectorized import affine, matmul, matmul_rows
 
 
 def _sizes(rng):
@@ -38,9 +38,19 @@ def _seeded(seed, **shapes):
     return {name: np.round(rng.uniform(-2, 2, size=shape), 1) for name, shape in shapes.items()}
 
 
-_COLUMNS_GRADIENTS = gradients_of(matmul, ("W", "X"), "dD")
-_ROWS_GRADIENTS = gradients_of(matmul_rows, ("X", "W"), "dD")
 _AFFINE_GRADIENTS = gradients_of(affine, ("X", "W", "b"), "dD")
+
+# Each layout of a matrix product: its forward function and formula, its arguments (the two to
+# differentiate first), their shapes as text, and for each gradient the product of shapes that
+# fits it.
+_LAYOUTS = {
+    "columns": (matmul, "D = W X", ("W", "X", "dD"), "W (m, n), X (n, p), dD (m, p)",
+                (("dW", "(m, p) times (p, n)"), ("dX", "(n, m) times (m, p)"))),
+    "rows": (matmul_rows, "D = X W", ("X", "W", "dD"), "X (p, n), W (n, m), dD (p, m)",
+             (("dX", "(p, m) times (m, n)"), ("dW", "(n, p) times (p, m)"))),
+}
+_GRADIENTS = {layout: gradients_of(forward, arguments[:2], "dD")
+              for layout, (forward, _, arguments, *_) in _LAYOUTS.items()}
 
 # Square first: every product then runs, and only the values can tell a transposed or reordered
 # gradient from the right one.
@@ -48,34 +58,30 @@ _SQUARE = {"W": np.array([[1.0, 2.0], [0.0, -1.0]]), "X": np.array([[2.0, 0.0], 
            "dD": np.array([[1.0, -1.0], [2.0, 0.0]])}
 
 
-def _product_mistakes(expect, other_expect, other, here, fits):
-    """The catalogue of a matrix product's backward pass: the formulas of the other layout (which
-    run only when every size is equal), then each gradient transposed.
+def _product_exercise(name, layout, visible, draw_hidden, hint):
+    """The backward pass of a matrix product in this layout ("columns" or "rows"), with its
+    catalogue: the formulas of the other layout (which run only when every size is equal), then
+    each gradient transposed."""
+    forward, _, arguments, here, fits = _LAYOUTS[layout]
+    other, mine = ("rows", "column") if layout == "columns" else ("columns", "row")
+    expect, other_expect = _GRADIENTS[layout], _GRADIENTS[other]
+    other_formulas = Mistake(
+        f"{other}-layout", f"these are the formulas of the {other[:-1]} layout {_LAYOUTS[other][1]} "
+        f"(they only run when every size is equal). Here X holds one example per {mine}: redo "
+        f"the dimension analysis with the shapes {here}.",
+        lambda **case: other_expect(**case)[::-1])
+    transposes = (Mistake(f"{gradient}-transposed", f"{gradient} came out transposed. A gradient "
+                          "has the shape of its variable, and dimension analysis with sizes that "
+                          f"differ finds the one product that fits: {product} (with square "
+                          "matrices, shapes alone cannot tell).", transposed(expect, i))
+                  for i, (gradient, product) in enumerate(fits))
+    return gradient_exercise(name, forward, arguments, arguments[:2], upstream="dD", expect=expect,
+                             mistakes=(other_formulas, *transposes), visible=visible,
+                             draw_hidden=draw_hidden, hint=hint)
 
-    expect, other_expect: this layout's and the other layout's expected gradients (the other's
-    two outputs come in reverse order); other: the other layout, "rows" or "columns"; here: this
-    layout's shapes as text; fits: (gradient name, the product of shapes that fits) for
-    each output, in order.
-    """
-    layouts = {"rows": "row layout D = X W", "columns": "column layout D = W X"}
-    mine = "row" if other == "columns" else "column"
-    return (Mistake(f"{other}-layout", f"these are the formulas of the {layouts[other]} (they only "
-                    f"run when every size is equal). Here X holds one example per {mine}: redo "
-                    f"the dimension analysis with the shapes {here}.",
-                    lambda **case: other_expect(**case)[::-1]),
-            *(Mistake(f"{name}-transposed", f"{name} came out transposed. A gradient has the shape "
-                      "of its variable, and dimension analysis with sizes that differ finds the "
-                      f"one product that fits: {product} (with square matrices, shapes alone "
-                      "cannot tell).", transposed(expect, i))
-              for i, (name, product) in enumerate(fits)))
 
-
-matmul_backward = gradient_exercise(
-    "matmul_backward", matmul, ("W", "X", "dD"), ("W", "X"), upstream="dD",
-    expect=_COLUMNS_GRADIENTS,
-    mistakes=_product_mistakes(_COLUMNS_GRADIENTS, _ROWS_GRADIENTS, "rows",
-                               "W (m, n), X (n, p), dD (m, p)",
-                               (("dW", "(m, p) times (p, n)"), ("dX", "(n, m) times (m, p)"))),
+matmul_backward = _product_exercise(
+    "matmul_backward", "columns",
     visible=[_SQUARE,
              {"W": np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 1.0]]),
               "X": np.array([[1.0, -1.0], [0.0, 2.0], [3.0, 1.0]]),
@@ -85,12 +91,8 @@ matmul_backward = gradient_exercise(
     hint="dW has the shape of W and is a product of dD and X; dX has the shape of X and is a "
          "product of W and dD: only one arrangement of each (transposes included) fits.")
 
-matmul_rows_backward = gradient_exercise(
-    "matmul_rows_backward", matmul_rows, ("X", "W", "dD"), ("X", "W"), upstream="dD",
-    expect=_ROWS_GRADIENTS,
-    mistakes=_product_mistakes(_ROWS_GRADIENTS, _COLUMNS_GRADIENTS, "columns",
-                               "X (p, n), W (n, m), dD (p, m)",
-                               (("dX", "(p, m) times (m, n)"), ("dW", "(n, p) times (p, m)"))),
+matmul_rows_backward = _product_exercise(
+    "matmul_rows_backward", "rows",
     visible=[{"X": _SQUARE["X"], "W": _SQUARE["W"], "dD": _SQUARE["dD"]},
              {"X": np.array([[1.0, 2.0], [0.0, -1.0], [2.0, 1.0]]),
               "W": np.array([[1.0, 0.0, -2.0], [3.0, 1.0, 1.0]]),
@@ -99,6 +101,7 @@ matmul_rows_backward = gradient_exercise(
     draw_hidden=_rows_cases,
     hint="write down the shapes of X, W and dD, then find the one product of dD with W (for dX) "
          "and of X with dD (for dW) that has the shape of the variable.")
+
 
 def _bias_gradient(db):
     """A mistake's returns: the expected dX and dW with db computed from dD (p, m) by db(dD)."""

@@ -4,10 +4,10 @@ of its matrices are defined, what shape each gives, and which could be a gradien
 import ipywidgets as widgets
 from matplotlib.patches import Rectangle
 
-from .controls import menu, slider
-from .explorers import Explorer
-from .figures import BLUE, GREEN, ORANGE, Picture
-from .vectorized import candidates, shape_text
+from course.assignments.vectorized.forward import candidates, shape_text
+from course.controls import menu, slider
+from course.explorers import Explorer
+from course.figures import BLUE, GREEN, ORANGE, Picture
 
 LARGEST = 10  # the largest size a slider offers
 
