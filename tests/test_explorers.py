@@ -11,13 +11,13 @@ from course.figures import png
 from course.assignments.chain_rule.forward import ADD_MUL
 from course.assignments.derivative.explorers import DerivativeExplorer
 from course.assignments.gates.explorers import InputScaleExplorer
+from course.assignments.layers.explorers import PointwiseExplorer
 from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
 from course.assignments.sigmoid_neuron.forward import NEURON
 from course.assignments.staged_backprop.forward import STAGED
 from course.assignments.vectorized.explorers import ShapeExplorer
 from course.circuits import CircuitExplorer
 from course.input_gradient_explorers import AdversarialExplorer, AscentExplorer
-from course.layer_explorers import PointwiseExplorer
 from course.sigmoid_network import SigmoidFitExplorer, initial_parameters, wave
 from course.two_layer import initial_weights, labelled_moons
 from course.two_layer_explorers import TrainingExplorer, TwoLayerExplorer

@@ -11,10 +11,10 @@ import pytest
 from conftest import printed_by, instructor_namespace
 from course import CheckFailed, check
 from course.exercises import EXERCISES
-from course.exercises.layers import NETWORK_PARAMS, near_kink, network_layers
-from course.layer_explorers import (PointwiseExplorer, layer_chain_picture, local_gradient,
-                                    network_numbers)
-from course.layers import network_forward, network_loss, parameter_names, random_params
+from course.assignments.layers.exercises import NETWORK_PARAMS, near_kink, network_layers
+from course.assignments.layers.explorers import PointwiseExplorer, local_gradient
+from course.assignments.layers.forward import network_forward, network_loss, parameter_names, random_params
+from course.assignments.layers.pictures import layer_chain_picture, network_numbers
 from course.numbers import fixed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -1,6 +1,16 @@
 """Assignment 07: the backward passes of layers, and of a network made of them."""
 import numpy as np
 
+from course.assignments.layers.forward import (
+    POINTWISE,
+    euclidean_loss_forward,
+    linear_forward,
+    network_forward,
+    random_params,
+    relu_forward,
+    sigmoid_forward,
+    tanh_forward,
+)
 from course.checks import Exercise, Mistake
 from course.exercises.kit import (
     LOSS_SIGN,
@@ -10,16 +20,6 @@ from course.exercises.kit import (
     random_cases,
     scaled,
     transposed,
-)
-from course.layers import (
-    POINTWISE,
-    euclidean_loss_forward,
-    linear_forward,
-    network_forward,
-    random_params,
-    relu_forward,
-    sigmoid_forward,
-    tanh_forward,
 )
 from course.numgrad import input_gradients
 

@@ -12,7 +12,7 @@ always follows the last layer.
 """
 import numpy as np
 
-from .functions import sigmoid
+from course.functions import sigmoid
 
 
 def linear_forward(x, W, b):
