@@ -13,9 +13,12 @@ from course.exercises import EXERCISES
 from course.numgrad import input_gradients
 from course.functions import two_layer_values
 from course.numbers import short
-from course.two_layer import (WORKED, accuracy, initial_weights, labelled_moons, mean_loss,
-                              measured_gradients, network_outputs, two_layer_picture)
-from course.two_layer_explorers import TrainingExplorer, TwoLayerExplorer, batch_size_options
+from course.assignments.two_layer_network.explorers import (TrainingExplorer, TwoLayerExplorer,
+                                                            batch_size_options)
+from course.assignments.two_layer_network.forward import (WORKED, accuracy, initial_weights,
+                                                          labelled_moons, mean_loss,
+                                                          measured_gradients, network_outputs)
+from course.assignments.two_layer_network.pictures import two_layer_picture
 from conftest import printed_by, instructor_namespace
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

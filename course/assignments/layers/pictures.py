@@ -16,8 +16,8 @@ def _layer_label(layer):
 def layer_chain_picture(layers, title=None, params=None, x=None, y=None):
     """A network as a chain of boxes, one per layer, then the Euclidean loss.
 
-    layers: list of layer tuples as in course.assignments.layers.forward. Above the chain, black arrows carry the
-    values x0, x1, ... forward; below it, red arrows carry the gradients dL/dx back, and each
+    layers: list of layer tuples (see the forward module). Above the chain, black arrows carry
+    the values x0, x1, ... forward; below it, red arrows carry the gradients dL/dx back, and each
     linear layer hands down the gradients on its parameters. Given params, x and y, the wires
     and parameters are labelled with their numbers (values by the forward pass, gradients by
     centered differences), best for vectors of 3 entries or fewer. Returns a Figure that shows

@@ -1,10 +1,10 @@
 """Assignment 08: the backward pass of the two-layer tanh network, and a gradient descent step."""
 import numpy as np
 
+from course.assignments.two_layer_network.forward import WORKED, WORKED_STEP, measured_gradients
 from course.checks import Exercise, Mistake
 from course.exercises.kit import LOSS_SIGN, scaled, transposed
 from course.functions import two_layer_values
-from course.two_layer import WORKED, WORKED_STEP, measured_gradients
 
 _SIGNALS = ("dx3", "dx2", "dx1", "dW0", "dW1")
 

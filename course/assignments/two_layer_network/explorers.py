@@ -6,20 +6,18 @@ passes in (the student's backward pass and step), so this module holds no backwa
 """
 import numpy as np
 
-from .blitting import animate, frames
-from .controls import slider
-from .explorers import Explorer
-from .figures import BLUE, RED, Picture
-from .functions import two_layer_values
-from .two_layer import (
-    WORKED,
+from course.assignments.two_layer_network.forward import WORKED, accuracy, measured_gradients
+from course.assignments.two_layer_network.pictures import (
     BoundaryPanel,
     NetworkDrawing,
-    accuracy,
     loss_axes,
-    measured_gradients,
     shown_losses,
 )
+from course.blitting import animate, frames
+from course.controls import slider
+from course.explorers import Explorer
+from course.figures import BLUE, RED, Picture
+from course.functions import two_layer_values
 
 
 class TwoLayerExplorer(Explorer):
@@ -69,7 +67,7 @@ class TrainingExplorer(Explorer):
 
     train: (learning_rate, batch_size) -> (W0, W1, losses), the notebook's training run from
     fixed starting weights (losses: the mean loss before training and after every epoch);
-    X (N, 3), Y (N,): the data set (see course.two_layer.labelled_moons). Sliders: learning rate
+    X (N, 3), Y (N,): the data set (see forward.labelled_moons). Sliders: learning rate
     (LEARNING_RATES, 0.01 to 1) and batch size (powers of 2, then N). Runs are cached by slider
     values, so going back to a setting is instant; a run that blows up (inf or nan) is shown
     as diverged.
