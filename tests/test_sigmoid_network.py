@@ -9,9 +9,11 @@ import pytest
 from course import CheckFailed, check
 from course.exercises import EXERCISES
 from course.numgrad import input_gradients
-from course.sigmoid_network import (WORKED, SigmoidFitExplorer, initial_parameters,
-                                    sigmoid_network_loss, sigmoid_network_values, wave,
-                                    za_picture)
+from course.assignments.sigmoid_network.explorers import SigmoidFitExplorer
+from course.assignments.sigmoid_network.forward import (WORKED, initial_parameters,
+                                                        sigmoid_network_loss,
+                                                        sigmoid_network_values, wave)
+from course.assignments.sigmoid_network.pictures import za_picture
 from course.numbers import short
 from conftest import printed_by, instructor_namespace
 

@@ -1,15 +1,15 @@
 """Assignment 09: forward and backward pass of a one-hidden-layer sigmoid network (z/a notation)."""
 import numpy as np
 
-from course.checks import Exercise, Mistake
-from course.exercises.kit import BIAS_SUMS, LOSS_SIGN, scaled, transposed
-from course.numgrad import input_gradients
-from course.sigmoid_network import (
+from course.assignments.sigmoid_network.forward import (
     WORKED,
     sigmoid_network_loss,
     sigmoid_network_output,
     sigmoid_network_values,
 )
+from course.checks import Exercise, Mistake
+from course.exercises.kit import BIAS_SUMS, LOSS_SIGN, scaled, transposed
+from course.numgrad import input_gradients
 
 _WEIGHTS = ("W1", "b1", "W2", "b2")
 

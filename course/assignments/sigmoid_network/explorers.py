@@ -1,0 +1,65 @@
+"""The explorer of assignment 09: the network fitting a curve, step by step of training."""
+import numpy as np
+
+from course.assignments.sigmoid_network.forward import sigmoid_network_loss, sigmoid_network_values
+from course.blitting import animate, frames
+from course.controls import slider
+from course.explorers import Explorer
+from course.figures import BLUE, GRADIENT_COLOR, ORANGE, Picture
+
+
+class SigmoidFitExplorer(Explorer):
+    """Watch the network fit a curve during training. Slider: the training step, over the
+    recorded snapshots. Left: the data, the network's output yhat and, faintly, the hidden
+    units' activations a1 (each a sigmoid of x). Right: J against the step, the current step
+    marked.
+
+    history: list of (step, (W1, b1, W2, b2)) recorded during training, steps increasing, for a
+    network with 1 input and 1 output; x, y: the data, arrays (N, 1).
+    """
+
+    number_format = ".4g"
+
+    def __init__(self, history, x, y):
+        self.history, self.x, self.y = list(history), x, y
+        self.steps = [step for step, _ in self.history]
+        self.losses = [sigmoid_network_loss(*params, x, y) for _, params in self.history]
+        self.grid = np.linspace(x.min() - 0.5, x.max() + 0.5, 200)[:, None]
+        hidden = len(self.history[0][1][1])
+        self.figure = Picture(figsize=(7.5, 3.0))
+        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.89, wspace=0.25)
+        fit, curve = self.figure.subplots(1, 2)
+        self.units = [fit.plot([], [], lw=0.8, color="0.6", alpha=0.7)[0] for _ in range(hidden)]
+        self.units[0].set_label("hidden units a1")
+        data, = fit.plot(x[:, 0], y[:, 0], "o", ms=3.5, color=ORANGE, label="data y")
+        self.output, = fit.plot([], [], lw=2, color=BLUE, label="network yhat")
+        fit.set_xlim(self.grid[0, 0], self.grid[-1, 0])
+        fit.set_ylim(-0.05, 1.3)
+        fit.set_yticks([0, 0.25, 0.5, 0.75, 1])
+        fit.set_xlabel("x", fontsize=9)
+        fit.legend(fontsize=7, loc="upper center", ncol=3, handlelength=1.2, columnspacing=0.8)
+        self.fit_title = fit.set_title("", fontsize=9, y=1)
+        curve.semilogy(self.steps, self.losses, color="0.3", lw=1.2)
+        decades = range(int(np.floor(np.log10(min(self.losses)))),
+                        int(np.ceil(np.log10(max(self.losses)))) + 1)
+        curve.set_yticks([10.0**k for k in decades], [f"{10.0**k:g}" for k in decades])
+        curve.minorticks_off()
+        self.mark, = curve.plot([], [], "o", color=GRADIENT_COLOR, ms=6)
+        curve.set_xlabel("training step", fontsize=9)
+        curve.set_title("J = ½ ||y − ŷ||²", fontsize=9, y=1)
+        curve.grid(True, color="0.9")
+        for ax in (fit, curve):
+            ax.tick_params(labelsize=7)
+        animate(*self.units, data, self.output, self.mark, self.fit_title, *frames(fit, curve))
+        super().__init__({"step": slider("training step", self.steps[-1], options=self.steps)})
+
+    def render(self, values):
+        index = self.steps.index(values["step"])
+        params = self.history[index][1]
+        forward = sigmoid_network_values(*params, self.grid)
+        for line, activation in zip(self.units, forward["a1"].T):
+            line.set_data(self.grid[:, 0], activation)
+        self.output.set_data(self.grid[:, 0], forward["a2"][:, 0])
+        self.mark.set_data([self.steps[index]], [self.losses[index]])
+        self.fit_title.set_text(f"after {self.steps[index]} steps")
+        return self.figure, {"step": self.steps[index], "J": self.losses[index]}
