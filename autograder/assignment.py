@@ -6,8 +6,7 @@ from pathlib import Path
 
 from autograder import notebooks
 from autograder.course_dir import CourseError
-
-_BEGIN, _END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+from autograder.regions import Markers, course_markers, visible_part
 
 
 @dataclass(frozen=True)
@@ -22,11 +21,12 @@ class GradedCell:
 
 @dataclass(frozen=True)
 class NotebookSpec:
-    """One notebook of an assignment: its file name, graded cells, and the code cells students
-    were given that only display something (skipped when grading)."""
+    """One notebook of an assignment: its file name, graded cells, the code cells students were
+    given that only display something (skipped when grading), and the course's nbgrader markers."""
     name: str
     graded: tuple
     display_only: frozenset
+    markers: Markers = Markers()
 
     @property
     def grade_ids(self):
@@ -40,6 +40,7 @@ def read_assignment(root, assignment):
     folder = Path(root) / "source" / assignment
     if not folder.is_dir():
         raise CourseError(f"no assignment {assignment} under source/")
+    markers = course_markers(root)
     specs = []
     for path in sorted(folder.glob("*.ipynb")):
         nb = notebooks.read(path)
@@ -52,43 +53,12 @@ def read_assignment(root, assignment):
                     raise CourseError(f"{path.name}: test cell {meta['grade_id']} names no exercise "
                                       f"of course.exercises (expected check_<function name>)")
                 graded.append(GradedCell(meta["grade_id"], exercise, float(meta.get("points", 0)),
-                                         visible_part(cell.source)))
+                                         visible_part(cell.source, markers)))
         display_only = frozenset(cell.source.strip() for cell in nb.cells
                                  if cell.cell_type == "code" and not cell.metadata.get("nbgrader")
                                  and _only_expressions(cell.source))
-        specs.append(NotebookSpec(path.name, tuple(graded), display_only))
+        specs.append(NotebookSpec(path.name, tuple(graded), display_only, markers))
     return specs
-
-
-def visible_part(source):
-    """A test cell's code without its hidden tests, stripped: what a release shows. A line that
-    starts (after spaces) with ### BEGIN HIDDEN TESTS opens a hidden part, with the blank lines
-    before it; the first line that ends with ### END HIDDEN TESTS (the opening one too) closes
-    it, with the blank lines after it; one empty line stays in its place. A part never closed
-    hides nothing: it and the rest stay, so text after a stray BEGIN still counts as an edit of
-    a test cell. One pass over the lines, so any text takes time in proportion to its size."""
-    lines = source.split("\n")
-    kept, floor, state, start = [], 0, "shown", 0   # blank lines below kept[floor] stay
-    for i, line in enumerate(lines):
-        if state == "closed" and not line.strip():
-            floor = len(kept) - (line == "")   # a part right after an empty line takes this one's
-            continue
-        if state != "hidden" and line.lstrip().startswith(_BEGIN):
-            start = i
-            while len(kept) > floor and not kept[-1].strip():
-                kept.pop()
-                start -= 1
-            state, line = "hidden", line.lstrip()[len(_BEGIN):]
-        if state == "hidden":
-            if line.rstrip().endswith(_END):
-                kept.append("")
-                floor, state = len(kept), "closed"
-            continue
-        kept.append(line)
-        state = "shown"
-    if state == "hidden":
-        kept += lines[start:]
-    return "\n".join(kept).strip()
 
 
 def _only_expressions(source):

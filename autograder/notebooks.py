@@ -1,10 +1,7 @@
 """Reading nbgrader notebooks: their graded cells, solution regions and the errors they raised."""
-import re
-
 import nbformat
 
-_REGION = re.compile(r"^\s*### BEGIN (SOLUTION|HIDDEN TESTS)\s*$(.*?)^\s*### END \1\s*$",
-                     re.MULTILINE | re.DOTALL)
+from autograder.regions import Markers, split
 
 
 def read(path):
@@ -19,20 +16,15 @@ def errors(nb):
             for out in cell.get("outputs", []) if out.output_type == "error"]
 
 
-def hidden_lines(nb):
+def hidden_lines(nb, markers=Markers()):
     """The meaningful lines inside solution and hidden-test regions of a source notebook."""
-    lines = set()
-    for cell in nb.cells:
-        for _, body in _REGION.findall(cell.source):
-            lines.update(_meaningful(body))
-    return lines
+    return set().union(*(_meaningful(split(cell.source, markers)[0]) for cell in nb.cells))
 
 
-def shown_lines(nb):
+def shown_lines(nb, markers=Markers()):
     """The meaningful lines of a notebook outside its solution and hidden-test regions."""
-    return set().union(*(_meaningful(_REGION.sub("", cell.source)) for cell in nb.cells))
+    return set().union(*(_meaningful(split(cell.source, markers)[1]) for cell in nb.cells))
 
 
-def _meaningful(text):
-    return {line.strip() for line in text.splitlines()
-            if line.strip() and not line.strip().startswith("#")}
+def _meaningful(lines):
+    return {line.strip() for line in lines if line.strip() and not line.strip().startswith("#")}

@@ -9,9 +9,12 @@ from autograder.sandbox import IsolationUnavailable, Limits
 from autograder.transport import dumps
 
 # The worker starts isolated from the grader's environment (-I: no PYTHON* variables, no current
-# folder or user site on its path) and gets the grader's import path, read from argv, instead.
+# folder or user site on its path) and gets the grader's import path, read from argv and in the
+# grader's order, instead: it imports the same course and pipeline as the grader.
 _BOOT = ("import json, site, sys\n"
-         "for path in json.loads(sys.argv[1]): site.addsitedir(path)\n"
+         "paths = json.loads(sys.argv[1])\n"
+         "for path in paths: site.addsitedir(path)\n"
+         "sys.path[:] = paths + [path for path in sys.path if path not in paths]\n"
          "from autograder.sandbox import Limits\n"
          "from autograder.worker import main\n"
          "main(Limits(**json.loads(sys.argv[2])), sys.argv[3])\n")

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from autograder import notebooks
 from autograder.course_dir import nbgrader_config
+from autograder.regions import course_markers
 
 SOLVED, UNTOUCHED = "instructor_solution", "untouched_release"
 
@@ -66,7 +67,7 @@ def build_and_check(root, assignment, keep=None):
                 check.max_score = gradebook.find_assignment(assignment).max_score
                 check.solution_score = gradebook.find_submission(assignment, SOLVED).score
                 check.untouched_score = gradebook.find_submission(assignment, UNTOUCHED).score
-            _judge(check, work, assignment)
+            _judge(check, work, assignment, course_markers(root))
             if keep is not None:
                 shutil.copytree(released, Path(keep) / "release" / assignment)
                 shutil.copytree(work / "autograded", Path(keep) / "autograded",
@@ -105,7 +106,7 @@ def _must(check, step, result):
         check.problems.append(f"{step} failed:\n{result.get('error') or result.get('log')}")
 
 
-def _judge(check, work, assignment):
+def _judge(check, work, assignment, markers):
     if check.max_score <= 0:
         check.problems.append("it has no graded test cell with points")
     if check.solution_score != check.max_score:
@@ -124,8 +125,8 @@ def _judge(check, work, assignment):
                                       f"cell {cell} (only stubs may raise): {message}")
         release = notebooks.read(work / "release" / assignment / source.name)
         source_nb = notebooks.read(source)
-        leaked = notebooks.hidden_lines(source_nb) & (
-            notebooks.shown_lines(release) - notebooks.shown_lines(source_nb))
+        leaked = notebooks.hidden_lines(source_nb, markers) & (
+            notebooks.shown_lines(release, markers) - notebooks.shown_lines(source_nb, markers))
         for line in sorted(leaked):
             check.problems.append(f"{source.name}: the release shows solution or hidden-test "
                                   f"code: {line!r}")

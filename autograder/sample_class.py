@@ -2,14 +2,12 @@
 assignment that cover every status, for the demo and the benchmark."""
 import copy
 from pathlib import Path
-import re
 import shutil
 
 import nbformat
 
 from autograder import notebooks
-
-_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(?:\n|\Z)", re.M)
+from autograder.regions import course_markers, solution_code
 
 
 def copy_course(root, folder, names=None):
@@ -28,7 +26,8 @@ def solutions(root, assignment, notebook):
     """The instructor's solution cells of a source notebook, solution markers removed: dict
     grade_id -> cell source."""
     source = notebooks.read(Path(root) / "source" / assignment / notebook)
-    return {c.metadata["nbgrader"]["grade_id"]: _MARKER.sub("", c.source)
+    markers = course_markers(root)
+    return {c.metadata["nbgrader"]["grade_id"]: solution_code(c.source, markers)[0]
             for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
 
 

@@ -17,11 +17,9 @@ import stat
 
 import nbformat
 
-from autograder.assignment import visible_part
+from autograder.regions import instructor_markers, visible_part
 from autograder.results import Status
 
-# what only the instructor's source notebooks hold (nbgrader's default delimiters)
-INSTRUCTOR_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
 MAX_NOTEBOOK_BYTES = 8 * 2**20
 MAX_OTHER_NOTEBOOKS = 10       # notebooks not named by a spec read in search of a renamed one
 MAX_STAMP_BYTES = 4096         # timestamp.txt, submission_secret.txt
@@ -283,15 +281,16 @@ def _select_cells(submitted, nb):
     for index, cell in enumerate(nb.cells):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
-        markers.update(m for m in INSTRUCTOR_MARKERS if m in source)
+        markers |= instructor_markers(source, spec.markers)
         meta = cell.get("metadata", {}).get("nbgrader", {})
         meta = meta if isinstance(meta, dict) else {}
         grade_id = meta.get("grade_id")
         if grade_id in tests:
-            seen[grade_id] = (cell, visible_part(source), meta)
+            seen[grade_id] = (cell, visible_part(source, spec.markers), meta)
         if cell.get("cell_type") != "code":
             continue
-        if grade_id in tests or visible_part(source) in visible or source.strip() in spec.display_only:
+        if (grade_id in tests or visible_part(source, spec.markers) in visible
+                or source.strip() in spec.display_only):
             continue
         submitted.cells.append((index, source))
     if markers:

@@ -8,17 +8,17 @@ import re
 import time
 import unicodedata
 
+from conftest import ROOT
 import nbformat
 import numpy as np
 import pytest
 
 from autograder import cli, html, results
-from autograder.assignment import visible_part
 from autograder.export import export
 from autograder.feedback import write_feedback
+from autograder.regions import visible_part
 from autograder.report import write_report
 from autograder.safe_text import csv_cell, terminal, visible
-from conftest import ROOT
 from course.checks import verdict
 from course.exercises import EXERCISES
 from course.exercises.computation_graph import FORK, order_report

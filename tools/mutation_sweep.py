@@ -18,6 +18,7 @@ import tempfile
 from autograder import notebooks
 from autograder.autograde import autograde
 from autograder.course_dir import assignments, find_root
+from autograder.regions import course_markers, solution_code
 from autograder.sample_class import copy_course, solved_release, with_source, write_class
 from autograder.sandbox import Limits
 from tools.equivalent_mutants import EQUIVALENT
@@ -43,17 +44,14 @@ class Outcome:
 
 def solution_mutants(root, assignment):
     """[(notebook, exercise, Mutant)] for every solution cell of the assignment's source."""
-    found = []
+    found, markers = [], course_markers(root)
     for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
         for cell in notebooks.read(path).cells:
             exercise = cell.metadata.get("nbgrader", {}).get("grade_id")
             if not cell.metadata.get("nbgrader", {}).get("solution"):
                 continue
-            lines = cell.source.split("\n")
-            begin = next(i for i, line in enumerate(lines) if "### BEGIN SOLUTION" in line)
-            end = next(i for i, line in enumerate(lines) if "### END SOLUTION" in line)
-            code = "\n".join(line for i, line in enumerate(lines) if i not in (begin, end))
-            found += [(path.name, exercise, m) for m in mutants(code, begin + 1, end - 1)]
+            code, first, last = solution_code(cell.source, markers)
+            found += [(path.name, exercise, m) for m in mutants(code, first, last)]
     return found
 
 
