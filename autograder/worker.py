@@ -36,6 +36,7 @@ def warm_up():
     for name in PRELOADED:
         importlib.import_module(name)
     import course
+    import course.exercises  # noqa: F401 (the registry first: it gathers every assignment's)
     for module in pkgutil.walk_packages(course.__path__, "course."):
         importlib.import_module(module.name)
     from IPython.core.inputtransformer2 import TransformerManager
