@@ -11,6 +11,7 @@ from course.figures import png
 from course.assignments.chain_rule.forward import ADD_MUL
 from course.assignments.derivative.explorers import DerivativeExplorer
 from course.assignments.gates.explorers import InputScaleExplorer
+from course.assignments.input_gradients.explorers import AdversarialExplorer, AscentExplorer
 from course.assignments.layers.explorers import PointwiseExplorer
 from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
 from course.assignments.sigmoid_neuron.forward import NEURON
@@ -21,7 +22,6 @@ from course.assignments.two_layer_network.explorers import TrainingExplorer, Two
 from course.assignments.two_layer_network.forward import initial_weights, labelled_moons
 from course.assignments.vectorized.explorers import ShapeExplorer
 from course.circuits import CircuitExplorer
-from course.input_gradient_explorers import AdversarialExplorer, AscentExplorer
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)

@@ -7,13 +7,14 @@ import pytest
 
 from course import CheckFailed, check
 from course.exercises import EXERCISES
-from course.input_gradient_explorers import (AdversarialExplorer, AscentExplorer,
-                                             embedding_picture, moons_picture, paths_picture)
+from course.assignments.input_gradients.explorers import AdversarialExplorer, AscentExplorer
+from course.assignments.input_gradients.forward import (W1, adversarial, lookup, numerical_path,
+                                                        one_hot, score, score_gradient, unit_weights)
+from course.assignments.input_gradients.pictures import (embedding_picture, moons_picture,
+                                                         paths_picture)
 from course.numgrad import input_gradients
 from course.functions import two_layer_loss, two_moons
 from course.numbers import fixed
-from course.toy_net import (W1, adversarial, lookup, numerical_path, one_hot, score, score_gradient,
-                            unit_weights)
 from conftest import printed_by
 
 NAME = "10_input_gradients"

@@ -10,8 +10,8 @@ here; every gradient the course shows is a centered difference (course.numgrad).
 """
 import numpy as np
 
-from .functions import sigmoid
-from .numgrad import rowwise_gradient
+from course.functions import sigmoid
+from course.numgrad import rowwise_gradient
 
 # The trained network (3 hidden units, 98.5% of course.functions.two_moons() right); see the
 # module docstring.
