@@ -114,6 +114,20 @@ def collect_command(args, root=None):
     return 0
 
 
+def new_command(args):
+    """Write a new assignment with a worked example exercise, and say what to do next."""
+    from autograder.scaffold import new_assignment
+    root = find_root(args.course_dir)
+    written = new_assignment(root, args.name)
+    print("written:\n" + "\n".join(f"  {path.relative_to(root)}" for path in written))
+    folder = written[0].parent.name
+    print(f"\nnext: edit the notebook and {written[2].relative_to(root)}, then\n"
+          f"  backprop-course release {folder}\n"
+          f"  python3 -m pytest tests/assignments/{args.name} tests/test_checks.py "
+          "tests/test_mistake_catalogue.py")
+    return 0
+
+
 def demo_command(args):
     """Grade the sample class in its own course directory, then write feedback, CSV and report."""
     from autograder.sample_class import gates_class, write_class
@@ -190,6 +204,10 @@ def _parser():
                          help="replace existing submissions even when the zip's are not newer")
     collect.add_argument("--timezone", default="UTC",
                          help="time zone of times in entry names that carry none (default: UTC)")
+    new = command("new", new_command, "start a new assignment: its source notebook with a worked "
+                  "example exercise, its folder in course/assignments/ and its tests")
+    new.add_argument("name", metavar="NAME", help="lowercase, e.g. softmax (the folder becomes "
+                     "source/NN_softmax)")
     demo = command("demo", demo_command, "grade the shipped sample class and write its feedback and report")
     demo.add_argument("--dir", default="demo-class", help="where to build it (default: ./demo-class)")
     demo.add_argument("--workers", type=int, default=2)
