@@ -8,13 +8,19 @@ them is left in memory. The stand-ins, `course.check` and the numerical-gradient
 when they are touched while an exercise is being called (the grader then flags that exercise for a
 person); in a notebook cell `course.check` does nothing, as the skipped test cells do.
 """
+from __future__ import annotations
+
 import builtins
 import dataclasses
 import gc
 import sys
 import types
+from typing import TYPE_CHECKING
 
 from autograder import student
+
+if TYPE_CHECKING:
+    from course.checks import Exercise
 
 MACHINERY = "course.exercises"
 NUMGRAD = ("centered_difference", "numerical_gradient", "rowwise_gradient", "input_gradients")
@@ -25,7 +31,7 @@ class MachineryLeft(RuntimeError):
     """Something of the answer machinery is still reachable in a grading worker."""
 
 
-def purge():
+def purge() -> dict[str, Exercise]:
     """Keep in CALLS how to call each exercise, replace the answer machinery by stand-ins and
     check that nothing of it is left; returns CALLS."""
     import course
@@ -53,7 +59,7 @@ def purge():
     return CALLS
 
 
-def leftovers():
+def leftovers() -> list[object]:
     """Objects of the answer machinery still alive in this process: exercise definitions with
     their expected values, and functions whose globals are a machinery module's."""
     from course.checks import Exercise, Mistake

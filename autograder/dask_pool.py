@@ -9,25 +9,33 @@ same limits, as local grading. What comes back is the run's messages as one JSON
 numbers and arrays in transport's form, never a pickled object. A task whose Dask worker died is
 run again by Dask on another; its one result is recorded once.
 """
+from __future__ import annotations
+
 from dataclasses import asdict
 import json
 import threading
+from typing import TYPE_CHECKING
 
 from autograder.course_dir import CourseError
 from autograder.pool import Worker
 from autograder.sandbox import IsolationUnavailable, Limits
 
+if TYPE_CHECKING:
+    from collections.abc import Generator, Mapping, Sequence
+
+    from distributed import Client
+
 _warm = threading.local()   # on a Dask worker: this thread's warm grading processes, by limits
 
 
-def run_on_dask_worker(job, limits, mode):
+def run_on_dask_worker(job: dict, limits: dict, mode: str) -> str:
     """A Dask task: run one job in the sandbox of this thread's warm grading process.
     limits: a Limits as a dict; mode: "auto" or "none". Returns the run's messages, up to its
     {"end": ...}, as JSON text."""
     return json.dumps(list(_warm_worker(Limits(**limits), mode).run(job)))
 
 
-def warm_up_dask_worker(limits, mode):
+def warm_up_dask_worker(limits: dict, mode: str) -> tuple[str, dict[str, list]]:
     """A Dask task: start this thread's warm grading process; returns its isolation mode and the
     sandbox protections it reports (name -> [active, how])."""
     worker = _warm_worker(Limits(**limits), mode)
@@ -44,13 +52,13 @@ def _warm_worker(limits, mode):
 class DaskWorker:
     """Stands in for autograder.pool.Worker in a grading thread; its jobs run on the cluster."""
 
-    def __init__(self, client, limits, asked, mode):
+    def __init__(self, client: Client, limits: Limits, asked: str, mode: str) -> None:
         self.client, self.limits, self.asked, self.mode = client, asdict(limits), asked, mode
 
-    def start(self):
+    def start(self) -> DaskWorker:
         return self
 
-    def run(self, job):
+    def run(self, job: dict) -> Generator[dict, None, None]:
         """Yield the messages of the job's sandboxed run on some Dask worker, ending with
         {"end": ...}; a job that brought down every Dask worker Dask tried ends as "worker died"."""
         from distributed import KilledWorker
@@ -62,7 +70,7 @@ class DaskWorker:
             return
         yield from json.loads(text)
 
-    def stop(self):
+    def stop(self) -> None:
         pass
 
 
@@ -73,7 +81,8 @@ class DaskCluster:
     mode: their isolation modes; threads: how many tasks the workers run at once. asked: "auto"
     (each worker isolates as strongly as its machine allows, or refuses) or "none"."""
 
-    def __init__(self, address, limits=Limits(), asked="auto", timeout=30):
+    def __init__(self, address: str, limits: Limits = Limits(), asked: str = "auto",
+                 timeout: float = 30) -> None:
         try:
             from distributed import Client
         except ImportError:
@@ -120,20 +129,20 @@ class DaskCluster:
         self.mode = ",".join(sorted(modes))
         return weakest(reports)
 
-    def workers(self, submissions):
+    def workers(self, submissions: int) -> list[DaskWorker]:
         """Grading threads' workers: two per task slot of the cluster (one waits on the cluster
         while the other's result is judged here), at most one per submission."""
         return [DaskWorker(self.client, self.limits, self.asked, self.mode)
                 for _ in range(max(1, min(2 * self.threads, submissions)))]
 
-    def __enter__(self):
+    def __enter__(self) -> DaskCluster:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.client.close()
 
 
-def weakest(reports):
+def weakest(reports: Mapping[str, Mapping[str, Sequence]]) -> dict[str, tuple[bool, str]]:
     """One protections dict for many workers (address -> name -> (active, how)): a protection is
     active only if every worker has it, and otherwise says where it is off."""
     merged = {}

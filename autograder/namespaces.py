@@ -7,6 +7,8 @@ before anything else: it enters new mount, network, IPC, PID and UTS namespaces 
 mode, a user namespace first) and makes a root directory that holds only the Python installation,
 read-only, the course package hidden, and a small writable scratch folder.
 """
+from __future__ import annotations
+
 import ctypes
 import os
 import platform
@@ -43,16 +45,17 @@ def _bytes(text):
     return None if text is None else os.fsencode(text)
 
 
-def prctl(option, value=0):
+def prctl(option: int, value: int = 0) -> None:
     _check(_libc.prctl(option, value, 0, 0, 0), f"prctl {option}")
 
 
-def mount(source, target, fstype, flags, data=None):
+def mount(source: str | None, target: str, fstype: str | None, flags: int,
+          data: str | None = None) -> None:
     _check(_libc.mount(_bytes(source), _bytes(target), _bytes(fstype), flags, _bytes(data)),
            f"mount {target}")
 
 
-def best_mode():
+def best_mode() -> tuple[str | None, str]:
     """The strongest isolation this machine gives this account: ("root" | "user", "") or
     (None, why not). Tried in a throwaway child, so nothing here changes."""
     if not sys.platform.startswith("linux"):
@@ -75,7 +78,8 @@ def best_mode():
     return (mode, "") if status == 0 else (None, why or f"probe ended with status {status}")
 
 
-def isolate(mode, workdir, scratch_mb, owner=NOBODY, probe=False):
+def isolate(mode: str, workdir: str, scratch_mb: int, owner: int = NOBODY,
+            probe: bool = False) -> None:
     """Enter new namespaces and make `workdir` (an empty folder) the root directory: the Python
     installation read-only, the course package hidden, SCRATCH writable (scratch_mb MiB, owned by
     owner, the uid the student's process will have). The next process forked is PID 1 of the new
@@ -138,7 +142,7 @@ def _bind_readonly(source, target):
     mount(None, target, None, flags)
 
 
-def python_paths():
+def python_paths() -> list[str]:
     """The folders of the Python installation and its packages (real paths, none inside
     another), which a sandboxed run sees read-only."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
@@ -150,14 +154,14 @@ def python_paths():
     return [p for p in real if not any(p.startswith(q.rstrip("/") + "/") for q in real if q != p)]
 
 
-def hidden_paths():
+def hidden_paths() -> list[str]:
     """Folders a sandboxed run must not see even where the installation holds them: the course
     package (its exercise definitions are the answer machinery)."""
     import course
     return [os.path.realpath(p) for p in course.__path__]
 
 
-def drop_privileges(mode, uid):
+def drop_privileges(mode: str, uid: int) -> None:
     """In the student's process: no way back to any privilege. "root": become uid (a user of
     its own); "user": give up every capability held in the user namespace. Both: no_new_privs."""
     if mode == "root":

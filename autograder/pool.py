@@ -1,12 +1,18 @@
 """Grading workers: warm processes (autograder.worker) that run jobs in sandboxes."""
+from __future__ import annotations
+
 from dataclasses import asdict
 import json
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from autograder.sandbox import IsolationUnavailable, Limits
 from autograder.transport import dumps
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
 
 # The worker starts isolated from the grader's environment (-I: no PYTHON* variables, no current
 # folder or user site on its path) and gets the grader's import path, read from argv and in the
@@ -28,12 +34,12 @@ class Worker:
     isolation mode (see autograder.sandbox), or "auto" for the strongest the worker's machine
     gives."""
 
-    def __init__(self, slot, limits=Limits(), mode="auto"):
+    def __init__(self, slot: int, limits: Limits = Limits(), mode: str = "auto") -> None:
         self.slot, self.limits, self.mode = slot, limits, mode
         self.process = None
         self.protections = None
 
-    def start(self):
+    def start(self) -> Worker:
         """Start the worker process and wait until it has warmed up; raises IsolationUnavailable
         when its machine gives no isolation."""
         environment = {name: os.environ[name] for name in _KEPT if name in os.environ}
@@ -53,7 +59,7 @@ class Worker:
         self.mode, self.protections = ready["mode"], ready["protections"]
         return self
 
-    def run(self, job):
+    def run(self, job: dict) -> Generator[dict, None, None]:
         """Send a job; yield the messages of its sandboxed run up to and including {"end": ...}.
         A caller that stops early still gets the rest read here, so the next job starts clean."""
         if self.process is None or self.process.poll() is not None:
@@ -76,13 +82,13 @@ class Worker:
             return {"end": {"reason": "worker died"}}
         return json.loads(line)
 
-    def stop(self):
+    def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.stdin.close()   # the worker ends when its input does
             self.process = None
 
 
-def import_path():
+def import_path() -> list[str]:
     """The grader's import path without the current folder (nor '' for it)."""
     here = os.path.realpath(os.getcwd())
     return [p for p in sys.path if p and os.path.isdir(p) and os.path.realpath(p) != here]

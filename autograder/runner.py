@@ -7,21 +7,32 @@ the form the request calls for, and writes the report, one JSON line per message
 the worker (autograder.protocol). Student code never holds that pipe, the job, or the cases still
 to come.
 """
+from __future__ import annotations
+
 import json
 import os
 import select
 import signal
 import socket
 import time
+from typing import TYPE_CHECKING
 
 from autograder import namespaces, protocol, student
 from autograder.transport import TransportError, decode, dumps
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import NoReturn
+
+    from autograder.sandbox import Limits
+    from course.checks import Exercise
 
 WALL_FACTOR = 3             # a step may take this many times its CPU seconds of wall-clock time
 MAX_REPLY = 16 * 2**20      # bytes of one reply of the student's process
 
 
-def run(job, report_fd, limits, mode, uid, calls, address_space):
+def run(job: memoryview, report_fd: int, limits: Limits, mode: str, uid: int,
+        calls: Mapping[str, Exercise], address_space: int) -> NoReturn:
     """Run one job; never returns. job: a buffer holding its JSON (autograder.protocol.job); the
     other arguments are handed to autograder.student.serve."""
     try:
@@ -46,12 +57,12 @@ class Stopped(Exception):
 class Steps:
     """Drives the student's process (pid, on socket sock) through a job, reporting on report_fd."""
 
-    def __init__(self, pid, sock, report_fd, limits):
+    def __init__(self, pid: int, sock: socket.socket, report_fd: int, limits: Limits) -> None:
         self.pid, self.sock, self.report_fd, self.limits = pid, sock, report_fd, limits
         self.clock = (~pid << 3) | 2     # the CPU-time clock of that process (CPUCLOCK_SCHED)
         self.buffer = bytearray()
 
-    def run(self, job):
+    def run(self, job: dict) -> None:
         try:
             self._cells(job["cells"])
             skip = set(job.get("skip_exercises", ()))
@@ -92,7 +103,7 @@ class Steps:
             else:
                 raise Stopped(protocol.stop("garbled"))
 
-    def ask(self, request, seconds):
+    def ask(self, request: dict, seconds: float) -> dict:
         """Send a request; return the reply, passing on the notices that come before it."""
         started, wall_end = self._cpu(), time.monotonic() + WALL_FACTOR * seconds
         self.sock.settimeout(WALL_FACTOR * seconds)
@@ -153,7 +164,7 @@ class Steps:
             time.sleep(0.01)
         return protocol.stop("timeout") if timeout else protocol.stop("exited", code=None)
 
-    def report(self, message):
+    def report(self, message: dict) -> None:
         data = dumps(message)
         while data:
             data = data[os.write(self.report_fd, data):]

@@ -9,6 +9,8 @@ process left in its namespace. Only the runner writes the report: the worker rel
 lines without reading them, enforces the job's absolute deadline and the report's size, and ends
 the run with {"end": {"reason": ...}}: exited (code), signal (number), timeout or too much.
 """
+from __future__ import annotations
+
 import ctypes
 from dataclasses import dataclass
 import json
@@ -17,9 +19,15 @@ import select
 import signal
 import tempfile
 import time
+from typing import TYPE_CHECKING
 
 from autograder import namespaces, protocol, runner
 from autograder.course_dir import CourseError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from course.checks import Exercise
 
 # In "root" mode the student's process runs as uid SANDBOX_UID + the container's pid: a user of
 # its own while it lives, in a range (above the ones systemd gives to containers) no account uses.
@@ -49,7 +57,7 @@ class IsolationUnavailable(CourseError):
     get it."""
 
 
-def choose_mode(no_isolation=False):
+def choose_mode(no_isolation: bool = False) -> str:
     """The mode to grade in: "none" when the instructor turned isolation off, else the strongest
     this machine gives; raises IsolationUnavailable when it gives none."""
     if no_isolation:
@@ -60,7 +68,7 @@ def choose_mode(no_isolation=False):
     return mode
 
 
-def advice(why):
+def advice(why: str) -> str:
     """What to tell a grader whose machine gives no isolation (why: the probe's error)."""
     return (f"Student code cannot be isolated here, so grading refused to run it: as an ordinary "
             f"account it needs unprivileged user namespaces, and they are not available ({why}). "
@@ -72,7 +80,7 @@ def advice(why):
             "and change your files, and every result records that it was graded so.")
 
 
-def protections(mode):
+def protections(mode: str) -> dict[str, tuple[bool, str]]:
     """What the sandbox protects in this mode: name -> (active, how)."""
     isolated = mode in ("root", "user")
     off = "OFF: --no-isolation"
@@ -95,7 +103,8 @@ def protections(mode):
     }
 
 
-def run_job(job, limits, mode, out_fd, calls):
+def run_job(job: memoryview, limits: Limits, mode: str, out_fd: int,
+            calls: Mapping[str, Exercise]) -> None:
     """Run one job in a sandbox and write its report lines, then {"end": ...}, to out_fd.
     job: a memoryview of the job's JSON bytes (see autograder.runner.run); calls: exercise name
     -> how to call it (autograder.answer_machinery.CALLS)."""
@@ -142,7 +151,7 @@ def _container(job, limits, mode, workdir, report_fd, calls, address_space):
         os._exit(70)
 
 
-def write_all(fd, data):
+def write_all(fd: int, data: bytes | memoryview) -> None:
     """Write all of data to the file descriptor fd."""
     view = memoryview(data)
     while view:

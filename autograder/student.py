@@ -6,6 +6,8 @@ nothing it says but the answer to the request it made. Before a reply it may rep
 objects a step replaced (they are put back) and touches of the course's answer machinery (see
 autograder.answer_machinery).
 """
+from __future__ import annotations
+
 import builtins
 import ctypes
 import json
@@ -13,11 +15,20 @@ import os
 import resource
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import numpy  # noqa: F401 (loaded before the notebook, so its watched functions can be looked up)
 
 from autograder import namespaces, protocol
 from autograder.transport import decode_case, dumps, encode
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    import socket
+    from typing import NoReturn
+
+    from autograder.sandbox import Limits
+    from course.checks import Exercise
 
 # What a submission must not replace: what a cheat would patch. The grader judges in another
 # process, so replacing them gains nothing, but it is worth a person's look; every step's
@@ -35,7 +46,8 @@ _channel = None    # the socket's file descriptor, for machinery_used
 _calling = False   # whether an exercise's function is being called
 
 
-def serve(sock, job, limits, mode, uid, calls, address_space):
+def serve(sock: socket.socket, job: memoryview, limits: Limits, mode: str, uid: int,
+          calls: Mapping[str, Exercise], address_space: int) -> NoReturn:
     """Lock this process down, then answer the runner's requests until the socket closes.
     job: the worker's buffer holding the job (wiped here first); calls: exercise name -> Call;
     address_space: bytes of virtual memory the worker had (the memory limit comes on top)."""
@@ -69,7 +81,7 @@ def serve(sock, job, limits, mode, uid, calls, address_space):
     os._exit(0)
 
 
-def machinery_used(what):
+def machinery_used(what: str) -> None:
     """Tell the runner that the course's answer machinery was touched (by a stand-in) while an
     exercise is being called."""
     if _calling:

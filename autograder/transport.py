@@ -4,11 +4,17 @@ Numbers keep their kind: booleans, integers (64-bit) and floats, alone or in arr
 where student code ran and accepts only exact plain types; decode runs in the grader and trusts
 nothing: it checks every key, type, dtype, shape and size.
 """
+from __future__ import annotations
+
 import base64
 import json
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 MAX_ITEMS = 16                # values in one returned tuple or list
 MAX_ELEMENTS = 1 << 16        # elements in one array
@@ -20,14 +26,14 @@ _DTYPES = {"float64": np.float64, "int64": np.int64, "bool": np.bool_}   # name 
 class Unsupported:
     """Stands for a returned value of a type the grader does not accept (its type's name)."""
 
-    def __init__(self, type_name):
+    def __init__(self, type_name: object) -> None:
         self.type_name = str(type_name)[:60]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"a {self.type_name}"
 
 
-def encode(value, nested=False):
+def encode(value: object, nested: bool = False) -> dict:
     """A JSON-ready form of a returned value: None, a number, a numeric array, or (not nested)
     a tuple or list of those. Anything else is recorded by its type name only."""
     kind = type(value)
@@ -74,7 +80,7 @@ def _encode_array(array):
                       "data": base64.b64encode(array.tobytes()).decode("ascii")}}
 
 
-def encode_case(case):
+def encode_case(case: Mapping[str, object]) -> dict[str, dict]:
     """A case (dict name -> float, list or array) for the child; arrays keep their shape."""
     return {name: encode(value, nested=True) for name, value in case.items()}
 
@@ -83,7 +89,8 @@ class TransportError(ValueError):
     """Something that crossed the boundary is not of the agreed form."""
 
 
-def decode(message, nested=False):
+def decode(message: object,
+           nested: bool = False) -> bool | int | float | np.ndarray | tuple | list | Unsupported | None:
     """The value that encode described, rebuilt from plain parts; raises TransportError."""
     if not isinstance(message, dict) or len(message) != 1:
         raise TransportError("a value must be an object with one key")
@@ -106,7 +113,7 @@ def decode(message, nested=False):
     raise TransportError(f"unexpected value of kind {key[:20]!r}")
 
 
-def decode_case(message):
+def decode_case(message: object) -> dict[str, object]:
     """The case a child received, as a dict name -> float or array."""
     if not isinstance(message, dict):
         raise TransportError("a case must be an object")
@@ -133,6 +140,6 @@ def _decode_array(body):
     return np.frombuffer(raw, dtype=kind).reshape(shape).copy()
 
 
-def dumps(message):
+def dumps(message: dict) -> bytes:
     """One message as a line of JSON (bytes)."""
     return (json.dumps(message, allow_nan=True) + "\n").encode()

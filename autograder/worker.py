@@ -7,6 +7,8 @@ writes {"ready": {"mode", "protections"}} (or {"ready": {"refused": why}}) on st
 jobs, one JSON line each, on stdin. Each job's bytes stay in one buffer, wiped after its run, and
 are never parsed here, so no run's data is left in the memory the next run is forked from.
 """
+from __future__ import annotations
+
 import os
 
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -19,8 +21,12 @@ import json  # noqa: E402
 import pkgutil  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 from autograder import answer_machinery, namespaces, sandbox  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 MAX_JOB = 256 * 2**20   # bytes of one job line
 
@@ -31,7 +37,7 @@ PRELOADED = ("collections", "copy", "functools", "itertools", "math", "random", 
              "IPython.core.inputtransformer2", "IPython.core.interactiveshell")
 
 
-def warm_up():
+def warm_up() -> None:
     """Import what course notebooks use, so that a sandboxed run never needs to read a module."""
     for name in PRELOADED:
         importlib.import_module(name)
@@ -43,7 +49,7 @@ def warm_up():
     TransformerManager().transform_cell("%time x = 1\n!ls\n")
 
 
-def skip_pictures():
+def skip_pictures() -> None:
     """Grading shows nobody a picture: in the sandbox, circuits and explorers draw nothing (a
     notebook cell that draws one still runs the rest of its code)."""
     from course.circuits import Circuit
@@ -52,7 +58,7 @@ def skip_pictures():
     Explorer.update = lambda self, change=None: None
 
 
-def jobs(fd):
+def jobs(fd: int) -> Iterator[memoryview]:
     """Yield each job line read from fd as a memoryview of one buffer; after the caller is done
     with it, its bytes are wiped."""
     buffer, filled = bytearray(1 << 20), 0
@@ -86,7 +92,7 @@ def _grown(buffer, filled):
     return bigger
 
 
-def sweep():
+def sweep() -> None:
     """End and reap every process left to this worker (orphans of a run come here, as it is their
     subreaper); without namespaces this is what ends a run's escaped processes."""
     for _ in range(1000):
@@ -112,7 +118,7 @@ def _children():
     return pids
 
 
-def main(limits, mode):
+def main(limits: sandbox.Limits, mode: str) -> None:
     """Serve jobs from stdin until it closes. mode: "auto" (the strongest isolation here, or
     refuse), or one of sandbox.MODES."""
     namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # the grader went: so do we
