@@ -1,5 +1,7 @@
 """What grading needs to know about an assignment, read from the instructor's source notebooks:
 its notebooks, their exercises and points, and the cells students were given."""
+from __future__ import annotations
+
 import ast
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +31,11 @@ class NotebookSpec:
     markers: Markers = Markers()
 
     @property
-    def grade_ids(self):
+    def grade_ids(self) -> set[str]:
         return {cell.grade_id for cell in self.graded}
 
 
-def read_assignment(root, assignment):
+def read_assignment(root: Path | str, assignment: str) -> list[NotebookSpec]:
     """The NotebookSpecs of source/<assignment>, one per notebook, sorted by name."""
     from course.exercises import EXERCISES
 

@@ -1,8 +1,11 @@
 """`backprop-course autograde`: grade every submission of one or more assignments, in parallel
 sandboxes, into nbgrader's gradebook and per-student result files."""
+from __future__ import annotations
+
 from pathlib import Path
 import queue
 import threading
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -15,14 +18,19 @@ from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.sandbox import Limits, choose_mode
 from autograder.submission import fingerprint
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-def submitted_students(root, assignment):
+
+def submitted_students(root: Path | str, assignment: str) -> list[str]:
     """Students with a folder submitted/<student>/<assignment>/, sorted."""
     return sorted(p.parent.name for p in Path(root, "submitted").glob(f"*/{assignment}") if p.is_dir())
 
 
-def autograde(root, names, students=(), workers=2, force=False, limits=Limits(),
-              progress=True, url=None, scheduler=None, no_isolation=False):
+def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = (), workers: int = 2,
+              force: bool = False, limits: Limits = Limits(), progress: bool = True,
+              url: str | None = None, scheduler: str | None = None, no_isolation: bool = False
+              ) -> tuple[list[SubmissionResult], list[tuple[str, str]], dict[str, Sequence]]:
     """Grade the submissions of the named assignments and record them.
 
     students: only these, in this order (each must have submitted one of them); force: grade again

@@ -1,16 +1,24 @@
 """`backprop-course`: build and check the student releases; grade submissions, and write feedback,
 a CSV and a class report."""
+from __future__ import annotations
+
 import argparse
 from pathlib import Path
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 from autograder.course_dir import CourseError, assignments, find_root
 from autograder.environment import own_scripts_first
 from autograder.safe_text import terminal, visible
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
-def release_command(args, write=True):
+    from autograder.results import SubmissionResult
+
+
+def release_command(args: argparse.Namespace, write: bool = True) -> int:
     from autograder.release import release
     root = find_root(args.course_dir)
     checks = release(root, assignments(root, args.assignments), write=write, jobs=args.jobs)
@@ -32,11 +40,11 @@ def release_command(args, write=True):
     return 0
 
 
-def validate_command(args):
+def validate_command(args: argparse.Namespace) -> int:
     return release_command(args, write=False)
 
 
-def autograde_command(args, root=None):
+def autograde_command(args: argparse.Namespace, root: Path | None = None) -> int:
     from autograder.autograde import autograde
     root = root or find_root(args.course_dir)
     names = assignments(root, args.assignments)
@@ -64,7 +72,7 @@ def autograde_command(args, root=None):
     return 0
 
 
-def summary_table(graded):
+def summary_table(graded: Iterable[SubmissionResult]) -> str:
     """The graded submissions' scores and what needs a person, one line each; names and status
     words come from submitted files, so their control characters are shown, not sent."""
     lines = [f"{'assignment':<20} {'student':<28} {'score':>11}  needs a person"]
@@ -75,7 +83,7 @@ def summary_table(graded):
     return "\n".join(lines)
 
 
-def feedback_command(args, root=None):
+def feedback_command(args: argparse.Namespace, root: Path | None = None) -> int:
     from autograder.feedback import write_feedback
     root = root or find_root(args.course_dir)
     written = write_feedback(root, args.assignment)
@@ -83,7 +91,7 @@ def feedback_command(args, root=None):
     return 0
 
 
-def export_command(args, root=None):
+def export_command(args: argparse.Namespace, root: Path | None = None) -> int:
     from autograder.export import export
     root = root or find_root(args.course_dir)
     if args.assignment:
@@ -94,7 +102,7 @@ def export_command(args, root=None):
     return 0
 
 
-def report_command(args, root=None):
+def report_command(args: argparse.Namespace, root: Path | None = None) -> int:
     from autograder.report import write_report
     root = root or find_root(args.course_dir)
     try:
@@ -105,7 +113,7 @@ def report_command(args, root=None):
     return 0
 
 
-def collect_command(args, root=None):
+def collect_command(args: argparse.Namespace, root: Path | None = None) -> int:
     from autograder.collect import collect
     root = root or find_root(args.course_dir)
     assignments(root, [args.assignment])
@@ -114,7 +122,7 @@ def collect_command(args, root=None):
     return 0
 
 
-def new_command(args):
+def new_command(args: argparse.Namespace) -> int:
     """Write a new assignment with a worked example exercise, and say what to do next."""
     from autograder.scaffold import new_assignment
     root = find_root(args.course_dir)
@@ -128,7 +136,7 @@ def new_command(args):
     return 0
 
 
-def demo_command(args):
+def demo_command(args: argparse.Namespace) -> int:
     """Grade the sample class in its own course directory, then write feedback, CSV and report."""
     from autograder.sample_class import gates_class, write_class
     root = find_root(args.course_dir)
@@ -214,7 +222,7 @@ def _parser():
     return parser
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     own_scripts_first()   # nbgrader starts programs by name: use those beside this Python
     args = _parser().parse_args(argv)
     try:

@@ -1,14 +1,22 @@
 """Where the course lives: its root folder, its assignments and its nbgrader configuration."""
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from traitlets.config.loader import PyFileConfigLoader
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from traitlets.config import Config
 
 
 class CourseError(Exception):
     """A problem with the course directory or the command's arguments, said plainly."""
 
 
-def find_root(start=None):
+def find_root(start: Path | str | None = None) -> Path:
     """The course directory: `start` (default: the current folder) or one above it that holds
     nbgrader_config.py and source/."""
     start = Path(start or Path.cwd()).resolve()
@@ -19,7 +27,7 @@ def find_root(start=None):
                       "nbgrader_config.py and source/): cd into the course, or pass --course-dir.")
 
 
-def assignments(root, wanted=()):
+def assignments(root: Path | str, wanted: Sequence[str] = ()) -> list[str]:
     """The assignment names under source/, sorted; `wanted` picks some, and must all exist."""
     available = sorted(p.name for p in (Path(root) / "source").iterdir()
                        if p.is_dir() and not p.name.startswith((".", "_")))
@@ -30,7 +38,7 @@ def assignments(root, wanted=()):
     return list(wanted) or available
 
 
-def nbgrader_config(root, workdir=None):
+def nbgrader_config(root: Path | str, workdir: Path | str | None = None) -> Config:
     """The course's nbgrader_config.py as a traitlets Config, optionally pointed at another
     working course directory (its own root and sqlite gradebook)."""
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()

@@ -8,9 +8,12 @@ that ends or hangs the student's process is skipped on a rerun; an exercise that
 and the others are still graded. An exercise whose call touched the course's answer machinery
 earns nothing and is flagged for a person.
 """
+from __future__ import annotations
+
 from contextlib import closing
 import functools
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +25,14 @@ from autograder.submission import fingerprint, match_notebooks
 from autograder.transport import TransportError, decode, encode_case
 from course.checks import call_text, verdict
 from course.exercises import EXERCISES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from pathlib import Path
+
+    from autograder.assignment import GradedCell, NotebookSpec
+    from autograder.dask_pool import DaskWorker
+    from autograder.pool import Worker
 
 MAX_RUNS = 4   # one run, plus a rerun for each cell or exercise that ended a run
 _CHANNEL = ("garbled", "too much")   # a cell can only cause these by writing to its socket
@@ -36,7 +47,9 @@ _END_WORDS = {"timeout": "ran out of time", "signal": "crashed the process",
               "sandbox": "could not be run: the sandbox did not start"}
 
 
-def grade_submission(root, assignment, student, specs, worker, rng=None):
+def grade_submission(root: Path, assignment: str, student: str, specs: Sequence[NotebookSpec],
+                     worker: Worker | DaskWorker,
+                     rng: np.random.Generator | None = None) -> SubmissionResult:
     """Grade submitted/<student>/<assignment> against the NotebookSpecs; returns a SubmissionResult."""
     started = time.monotonic()
     folder = root / "submitted" / student / assignment
@@ -107,7 +120,7 @@ class _Run:
         self.sandbox_errors = []
         self.settled = set()
 
-    def follow(self, messages, job):
+    def follow(self, messages: Iterable[dict], job: dict) -> tuple[str, int | str | None, str] | None:
         """Consume one run's messages. Returns None when it finished, else what ended it:
         ("cell", index, reason), ("case", exercise, reason) or ("run", None, reason)."""
         steps = protocol.steps(job)
@@ -182,7 +195,7 @@ class _Run:
             return ("cell", current[1], reason)
         return ("run", None, reason)
 
-    def end_unsettled(self, reason):
+    def end_unsettled(self, reason: str) -> None:
         """Mark every exercise still without an answer as ended by this reason."""
         for name in set(self.cases) - self.settled:
             self.ended[name] = reason
@@ -193,7 +206,8 @@ class _Run:
         if len(self.returned[name]) == len(self.cases[name]):
             self.settled.add(name)
 
-    def grade(self, graded, tampered, everywhere):
+    def grade(self, graded: GradedCell, tampered: Mapping[str, list[str]],
+              everywhere: list[str]) -> ExerciseResult:
         """The ExerciseResult of one graded cell. tampered: grade id -> what was done to that test
         cell (sentences); everywhere: tampering that concerns the whole notebook."""
         name, points = graded.exercise, graded.points

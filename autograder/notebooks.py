@@ -1,27 +1,34 @@
 """Reading nbgrader notebooks: their graded cells, solution regions and the errors they raised."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import nbformat
 
 from autograder.regions import Markers, split
 
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def read(path):
+
+def read(path: Path | str) -> nbformat.NotebookNode:
     """The notebook at path (nbformat 4)."""
     return nbformat.read(str(path), as_version=4)
 
 
-def errors(nb):
+def errors(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
     """Every error a run left in the notebook: list of (cell index, exception name, message)."""
     return [(i, out.get("ename", ""), out.get("evalue", ""))
             for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
             for out in cell.get("outputs", []) if out.output_type == "error"]
 
 
-def hidden_lines(nb, markers=Markers()):
+def hidden_lines(nb: nbformat.NotebookNode, markers: Markers = Markers()) -> set[str]:
     """The meaningful lines inside solution and hidden-test regions of a source notebook."""
     return set().union(*(_meaningful(split(cell.source, markers)[0]) for cell in nb.cells))
 
 
-def shown_lines(nb, markers=Markers()):
+def shown_lines(nb: nbformat.NotebookNode, markers: Markers = Markers()) -> set[str]:
     """The meaningful lines of a notebook outside its solution and hidden-test regions."""
     return set().union(*(_meaningful(split(cell.source, markers)[1]) for cell in nb.cells))
 

@@ -8,10 +8,19 @@ function at the usual steps: answers that lie far closer to one of those than it
 were computed by it. Answers in single precision, or from another order of operations, lie near
 none of them, so no honest answer is taken for one.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from course import numgrad
 from course.checks import floats
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from course.checks import Exercise
 
 STEPS = (1e-3, 5e-4, 1e-4, 5e-5, 2e-5, 1e-5, 5e-6, 2e-6, 1e-6, 1e-7, 1e-8)
 ROUNDING = 1e-12   # relative difference rounding alone does not reach in these exercises
@@ -19,7 +28,8 @@ CLOSER = 0.01      # an answer this much closer to a step's estimate than the es
 CASES = 2          # estimates off the truth on at least this many cases, to tell anything
 
 
-def centered_step(exercise, cases, returned, exact):
+def centered_step(exercise: Exercise, cases: Sequence[dict], returned: Sequence[tuple],
+                  exact: Sequence[tuple]) -> float | None:
     """The step h of the course's centered differences that the returned answers are, or None.
 
     cases: the exercise's cases; returned, exact: per case, the outputs the student's and the

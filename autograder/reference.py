@@ -2,14 +2,20 @@
 
 They run here, in the grading process: trusted code from source/, never a student's.
 """
+from __future__ import annotations
+
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
+if TYPE_CHECKING:
+    from course.checks import Exercise
+
 
 @lru_cache(maxsize=None)
-def instructor_namespace(root, assignment):
+def instructor_namespace(root: Path | str, assignment: str) -> dict[str, object]:
     """The instructor's functions of an assignment: its first code cell (the imports) and every
     solution cell of its source notebooks, run in one namespace (a dict name -> object)."""
     namespace = {}
@@ -21,7 +27,8 @@ def instructor_namespace(root, assignment):
     return namespace
 
 
-def exact_outputs(root, assignment, exercise, case):
+def exact_outputs(root: Path | str, assignment: str, exercise: Exercise,
+                  case: dict[str, object]) -> tuple | None:
     """What the instructor's functions return on a case, as a tuple with one entry per output of
     the exercise; None where the assignment's source has no such functions."""
     namespace = instructor_namespace(Path(root), assignment)

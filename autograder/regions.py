@@ -1,7 +1,13 @@
 """nbgrader's marked regions, read in one place with the markers the course configures
 (ClearSolutions.begin/end_solution_delimeter and ClearHiddenTests.begin/end_test_delimeter in
 nbgrader_config.py; nbgrader's own defaults otherwise)."""
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -13,16 +19,16 @@ class Markers:
     end_hidden: str = "### END HIDDEN TESTS"
 
     @property
-    def hidden(self):
+    def hidden(self) -> tuple[str, str]:
         return self.begin_hidden, self.end_hidden
 
     @property
-    def instructor_only(self):
+    def instructor_only(self) -> tuple[str, str]:
         """The markers only an instructor's source notebook holds."""
         return self.begin_solution, self.begin_hidden
 
 
-def course_markers(root):
+def course_markers(root: Path | str) -> Markers:
     """The Markers of the course at root, from its nbgrader_config.py."""
     from autograder.course_dir import nbgrader_config
     config = nbgrader_config(root)
@@ -39,7 +45,7 @@ def _line(delimiter):
     return delimiter if delimiter.lstrip().startswith("#") else f"### {delimiter}"
 
 
-def solution_code(source, markers=Markers()):
+def solution_code(source: str, markers: Markers = Markers()) -> tuple[str, int, int]:
     """A solution cell's code without its marker lines, and the numbers of the first and last
     line that were between them (counted from 1 in the code returned): (code, first, last)."""
     lines = source.split("\n")
@@ -49,7 +55,7 @@ def solution_code(source, markers=Markers()):
     return code, begin + 1, end - 1
 
 
-def split(source, markers=Markers()):
+def split(source: str, markers: Markers = Markers()) -> tuple[list[str], list[str]]:
     """(inside, outside): the lines of a source inside solution and hidden-test regions (marker
     lines left out), and the others."""
     ends = {markers.begin_solution: markers.end_solution, markers.begin_hidden: markers.end_hidden}
@@ -68,12 +74,12 @@ def split(source, markers=Markers()):
     return inside, outside
 
 
-def instructor_markers(source, markers=Markers()):
+def instructor_markers(source: str, markers: Markers = Markers()) -> set[str]:
     """The instructor-only markers a cell's source holds."""
     return {marker for marker in markers.instructor_only if marker in source}
 
 
-def visible_part(source, markers=Markers()):
+def visible_part(source: str, markers: Markers = Markers()) -> str:
     """A test cell's code without its hidden tests, stripped: what a release shows. A line that
     starts (after spaces) with the begin marker (### BEGIN HIDDEN TESTS) opens a hidden part,
     with the blank lines before it; the first line that ends with the end marker (the opening one

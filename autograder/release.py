@@ -6,6 +6,8 @@ release. The assignment is right when the source runs without error and earns fu
 untouched release earns zero and raises only NotImplementedError (its stubs), and the release
 shows no line of a solution or a hidden test.
 """
+from __future__ import annotations
+
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ import os
 from pathlib import Path
 import shutil
 import tempfile
+from typing import TYPE_CHECKING
 import warnings
 
 from tqdm import tqdm
@@ -20,6 +23,9 @@ from tqdm import tqdm
 from autograder import notebooks
 from autograder.course_dir import nbgrader_config
 from autograder.regions import course_markers
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 SOLVED, UNTOUCHED = "instructor_solution", "untouched_release"
 
@@ -34,16 +40,17 @@ class AssignmentCheck:
     problems: list = field(default_factory=list)
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.problems
 
-    def summary(self):
+    def summary(self) -> str:
         verdict = "ok" if self.ok else f"{len(self.problems)} problem(s)"
         return (f"{self.name:<22} source {self.solution_score:g}/{self.max_score:g}  "
                 f"untouched release {self.untouched_score:g}/{self.max_score:g}  {verdict}")
 
 
-def build_and_check(root, assignment, keep=None):
+def build_and_check(root: Path | str, assignment: str,
+                    keep: Path | str | None = None) -> AssignmentCheck:
     """Generate and validate one assignment in a temporary course directory.
 
     root: the course directory; keep: a folder to receive the generated release/<assignment>
@@ -132,7 +139,8 @@ def _judge(check, work, assignment, markers):
                                   f"code: {line!r}")
 
 
-def release(root, names, write=True, jobs=2, keep=None):
+def release(root: Path | str, names: Sequence[str], write: bool = True, jobs: int = 2,
+            keep: Path | str | None = None) -> list[AssignmentCheck]:
     """Build and check the named assignments, jobs at a time, with a progress bar.
 
     write: replace release/<name> in the course with each new release that checked out;

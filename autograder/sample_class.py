@@ -1,16 +1,22 @@
 """A small sample class made from the course's own notebooks: a dozen submissions of one
 assignment that cover every status, for the demo and the benchmark."""
+from __future__ import annotations
+
 import copy
 from pathlib import Path
 import shutil
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from autograder import notebooks
 from autograder.regions import course_markers, solution_code
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
-def copy_course(root, folder, names=None):
+
+def copy_course(root: Path | str, folder: Path | str, names: Iterable[str] | None = None) -> Path:
     """A throwaway course directory at folder with root's nbgrader_config.py and the source and
     release of the named assignments (default: all); returns folder."""
     folder = Path(folder)
@@ -22,7 +28,7 @@ def copy_course(root, folder, names=None):
     return folder
 
 
-def solutions(root, assignment, notebook):
+def solutions(root: Path | str, assignment: str, notebook: str) -> dict[str, str]:
     """The instructor's solution cells of a source notebook, solution markers removed: dict
     grade_id -> cell source."""
     source = notebooks.read(Path(root) / "source" / assignment / notebook)
@@ -31,7 +37,7 @@ def solutions(root, assignment, notebook):
             for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
 
 
-def solved_release(root, assignment, notebook):
+def solved_release(root: Path | str, assignment: str, notebook: str) -> nbformat.NotebookNode:
     """The release notebook with every solution cell filled in from the source: what a student
     who got everything right submits."""
     release = notebooks.read(Path(root) / "release" / assignment / notebook)
@@ -43,14 +49,14 @@ def solved_release(root, assignment, notebook):
     return release
 
 
-def replace_in(nb, grade_id, old, new):
+def replace_in(nb: nbformat.NotebookNode, grade_id: str, old: str, new: str) -> nbformat.NotebookNode:
     """A copy of nb whose cell grade_id has old replaced by new (old must be there)."""
     source = _cell(nb, grade_id).source
     assert old in source, f"{old!r} is not in {grade_id}"
     return with_source(nb, grade_id, source.replace(old, new))
 
 
-def with_source(nb, grade_id, source):
+def with_source(nb: nbformat.NotebookNode, grade_id: str, source: str) -> nbformat.NotebookNode:
     """A copy of nb whose cell grade_id holds source instead."""
     nb = copy.deepcopy(nb)
     _cell(nb, grade_id).source = source
@@ -61,7 +67,7 @@ def _cell(nb, grade_id):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def with_cell(nb, source, before=None):
+def with_cell(nb: nbformat.NotebookNode, source: str, before: str | None = None) -> nbformat.NotebookNode:
     """A copy of nb with a code cell added at the end, or before the cell whose grade id is given."""
     nb = copy.deepcopy(nb)
     index = len(nb.cells)
@@ -72,7 +78,7 @@ def with_cell(nb, source, before=None):
     return nb
 
 
-def gates_class(root):
+def gates_class(root: Path | str) -> dict[str, nbformat.NotebookNode | bytes | None]:
     """student id -> notebook (or bytes for a broken file, None for nothing submitted), for
     02_gates: one submission per status and common mistake."""
     solved = solved_release(root, "02_gates", "gates.ipynb")
@@ -99,7 +105,8 @@ def gates_class(root):
     }
 
 
-def write_class(root, assignment, notebook, submissions):
+def write_class(root: Path | str, assignment: str, notebook: str,
+                submissions: Mapping[str, nbformat.NotebookNode | bytes | None]) -> None:
     """Write submissions (student id -> notebook, bytes or None) as root/submitted/<student>/
     <assignment>/<notebook>."""
     for student, content in submissions.items():

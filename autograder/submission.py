@@ -4,6 +4,8 @@ its cells to run, and what was tampered with.
 A submission folder, submitted/<student>/<assignment>/, is written by students: every file in it is
 opened without following a link or blocking (a FIFO), only if it is a regular file, and read up to
 a limit; walks through it are bounded in entries and depth."""
+from __future__ import annotations
+
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,11 +16,17 @@ import os
 from pathlib import Path
 import re
 import stat
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from autograder.regions import instructor_markers, visible_part
 from autograder.results import Status
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from autograder.assignment import NotebookSpec
 
 MAX_NOTEBOOK_BYTES = 8 * 2**20
 MAX_OTHER_NOTEBOOKS = 10       # notebooks not named by a spec read in search of a renamed one
@@ -83,7 +91,7 @@ def _open(path, dir_fd=None, folder=False):
 
 
 @contextmanager
-def opened(folder):
+def opened(folder: Path | str) -> Iterator[int]:
     """A descriptor of the submission folder <student>/<assignment>; Ungradable if either of the
     two is a link (to another student's folder, say) or not a folder."""
     folder = Path(folder)
@@ -98,7 +106,7 @@ def opened(folder):
         os.close(fd)
 
 
-def read_file(name, dir_fd, limit):
+def read_file(name: str, dir_fd: int, limit: int) -> bytes:
     """The bytes of the regular file name in the folder dir_fd, as long as it was when opened;
     Ungradable if it is anything else (a link, a FIFO, a folder) or over limit bytes."""
     with open(_open(name, dir_fd), "rb") as file:
@@ -118,7 +126,7 @@ def _listing(dir_fd):
         return sorted((e.name, e.stat(follow_symlinks=False)) for e in islice(entries, MAX_ENTRIES))
 
 
-def read_stamp(folder, name):
+def read_stamp(folder: Path | str, name: str) -> bytes | None:
     """The bytes of a submission's small metadata file (timestamp.txt, submission_secret.txt), or
     None if it is missing, not a regular file or over MAX_STAMP_BYTES."""
     try:
@@ -128,7 +136,7 @@ def read_stamp(folder, name):
         return None
 
 
-def submitted_at(folder):
+def submitted_at(folder: Path | str) -> datetime | None:
     """The time in a submission's timestamp.txt as a naive UTC datetime, or None if there is none
     that nbgrader's parse_utc reads as a time between EARLIEST and LATEST."""
     from nbgrader.utils import parse_utc
@@ -142,7 +150,7 @@ def submitted_at(folder):
     return when if EARLIEST <= when < LATEST else None
 
 
-def fingerprint(folder):
+def fingerprint(folder: Path | str) -> str:
     """A hash of the files in a submission folder (at most MAX_ENTRIES entries, MAX_DEPTH folders
     deep, links not followed), so that a changed submission is graded again."""
     digest, hashed = hashlib.sha256(), 0
@@ -188,7 +196,7 @@ def _entry_hash(name, info, dir_fd, allowance):
     return hashlib.sha256(os.fsencode(f"\0{_kind(info.st_mode)}\0{what}")).digest(), 0
 
 
-def read_notebook(name, dir_fd):
+def read_notebook(name: str, dir_fd: int) -> nbformat.NotebookNode:
     """The notebook file name in the folder dir_fd as nbformat 4, or Ungradable with a plain
     reason."""
     data = read_file(name, dir_fd, MAX_NOTEBOOK_BYTES)
@@ -208,7 +216,7 @@ def read_notebook(name, dir_fd):
     return nb
 
 
-def match_notebooks(folder, specs):
+def match_notebooks(folder: Path | str, specs: Sequence[NotebookSpec]) -> list[SubmittedNotebook]:
     """SubmittedNotebooks for each spec, from the files in a submission folder.
 
     A spec's own file name is used when present; otherwise an unclaimed notebook that holds the
