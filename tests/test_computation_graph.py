@@ -10,12 +10,14 @@ from conftest import printed_by, instructor_namespace
 from course import CheckFailed, check
 from course.checks import judge
 from course.circuits import Circuit
-from course.computation_graph import (ADD, ADD_MUL, EXAMPLES, FLOW, INPUT, INV, MAX, MUL,
-                                      NEURON, STAGED, TWO_LAYER, ancestors, apply_op,
-                                      draw_graph, evaluate, make_graph, node_gradients,
-                                      random_graph, wires)
+from course.assignments.computation_graph.exercises import FORK, order_report
+from course.assignments.computation_graph.forward import (ADD, ADD_MUL, EXAMPLES, FLOW, INPUT, INV,
+                                                          MAX, MUL, NEURON, STAGED, TWO_LAYER,
+                                                          ancestors, apply_op, evaluate,
+                                                          make_graph, node_gradients,
+                                                          random_graph, wires)
+from course.assignments.computation_graph.pictures import draw_graph
 from course.exercises import EXERCISES
-from course.exercises.computation_graph import FORK, order_report
 
 NAME = "12_computation_graph"
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from course import CheckFailed, check
-from course.conv_pool import (conv1d, maxpool1d, padding, pool_input_gradient, tie_broken,
-                              window_starts)
-from course.conv_pool_explorers import ConvExplorer, PoolExplorer
+from course.assignments.conv_pool.explorers import ConvExplorer, PoolExplorer
+from course.assignments.conv_pool.forward import (conv1d, maxpool1d, padding, pool_input_gradient,
+                                                  tie_broken, window_starts)
 from course.exercises import EXERCISES
 from course.numgrad import input_gradients
 from conftest import printed_by

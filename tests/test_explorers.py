@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course.conv_pool_explorers import ConvExplorer, PoolExplorer
 from course.figures import png
 from course.assignments.chain_rule.forward import ADD_MUL
+from course.assignments.conv_pool.explorers import ConvExplorer, PoolExplorer
 from course.assignments.derivative.explorers import DerivativeExplorer
 from course.assignments.gates.explorers import InputScaleExplorer
 from course.assignments.input_gradients.explorers import AdversarialExplorer, AscentExplorer

@@ -21,7 +21,7 @@ from autograder.report import write_report
 from autograder.safe_text import csv_cell, terminal, visible
 from course.checks import verdict
 from course.exercises import EXERCISES
-from course.exercises.computation_graph import FORK, order_report
+from course.assignments.computation_graph.exercises import FORK, order_report
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 

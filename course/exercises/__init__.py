@@ -1,25 +1,28 @@
-"""Every graded exercise of the course, by name (the function students write).
+"""Every graded exercise of the course, by name (the function students write): EXERCISES.
 
 Each assignment defines its exercises in course/assignments/<name>/exercises.py, a tuple
-EXERCISES; kit holds the building blocks and the mistakes that several of them share.
+EXERCISES; kit holds the building blocks and the mistakes that several of them share. The
+registry is gathered when first asked for, so an assignment's definitions (which import kit,
+and so this package) may be imported before it.
 """
 import importlib
 import pkgutil
 
 import course.assignments
 
-EXERCISES = {}
-for _assignment in pkgutil.iter_modules(course.assignments.__path__):
-    _package = importlib.import_module(f"course.assignments.{_assignment.name}")
-    for _exercise in importlib.import_module(f"{_package.__name__}.exercises").EXERCISES:
-        if _exercise.name in EXERCISES:
-            raise ValueError(f"two exercises are named {_exercise.name}")
-        EXERCISES[_exercise.name] = _exercise
-    # The definitions stay reachable here and in sys.modules, not as an attribute of their
-    # assignment's package: a grading worker's stand-ins then replace them wholly.
-    vars(_package).pop("exercises", None)
-for _module in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name != "kit"):  # moving
-    for _exercise in importlib.import_module(f"{__name__}.{_module}").EXERCISES:
-        if _exercise.name in EXERCISES:
-            raise ValueError(f"two exercises are named {_exercise.name}")
-        EXERCISES[_exercise.name] = _exercise
+
+def __getattr__(name):
+    if name != "EXERCISES":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    exercises = {}
+    for assignment in pkgutil.iter_modules(course.assignments.__path__):
+        package = importlib.import_module(f"course.assignments.{assignment.name}")
+        for exercise in importlib.import_module(f"{package.__name__}.exercises").EXERCISES:
+            if exercise.name in exercises:
+                raise ValueError(f"two exercises are named {exercise.name}")
+            exercises[exercise.name] = exercise
+        # The definitions stay reachable here and in sys.modules, not as an attribute of their
+        # assignment's package: a grading worker's stand-ins then replace them wholly.
+        vars(package).pop("exercises", None)
+    globals()["EXERCISES"] = exercises
+    return exercises

@@ -1,11 +1,18 @@
 """Assignment 11: backward passes of same-length 1-D convolution and of 1-D max pooling.
 
-Conventions are those of course.conv_pool (padding, windows, ties to the first maximum).
+Conventions are those of the forward module (padding, windows, ties to the first maximum).
 """
 import numpy as np
 
+from course.assignments.conv_pool.forward import (
+    conv1d,
+    maxpool1d,
+    padding,
+    pool_input_gradient,
+    tie_broken,
+    window_starts,
+)
 from course.checks import Exercise, Mistake
-from course.conv_pool import conv1d, maxpool1d, padding, pool_input_gradient, tie_broken, window_starts
 from course.exercises.kit import gradient_exercise, gradients_of
 from course.numgrad import input_gradients
 

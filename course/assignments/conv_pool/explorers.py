@@ -3,7 +3,7 @@ reads, and where its gradient goes back.
 
 Inputs are drawn as a row of boxes at the bottom, outputs as a row at the top. Grey lines show
 what an output reads in the forward pass, red ones where gradient flows in the backward pass.
-Gradients are centered differences (course.conv_pool, course.numgrad); the lines follow the
+Gradients are centered differences (see the forward module, course.numgrad); the lines follow the
 forward definition.
 """
 from itertools import zip_longest
@@ -12,12 +12,18 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 import numpy as np
 
-from .blitting import animate
-from .controls import slider
-from .conv_pool import conv1d, maxpool1d, padding, pool_input_gradient, window_starts
-from .explorers import Explorer
-from .figures import ORANGE, PALE_ORANGE, PALE_RED, RED, Picture
-from .numgrad import input_gradients
+from course.assignments.conv_pool.forward import (
+    conv1d,
+    maxpool1d,
+    padding,
+    pool_input_gradient,
+    window_starts,
+)
+from course.blitting import animate
+from course.controls import slider
+from course.explorers import Explorer
+from course.figures import ORANGE, PALE_ORANGE, PALE_RED, RED, Picture
+from course.numgrad import input_gradients
 
 GREY = "0.55"  # the lines of the forward pass
 IN_Y, OUT_Y, BOX = 0.0, 2.0, 0.8  # rows of the inputs and outputs; box width and height

@@ -1,4 +1,4 @@
-"""Assignment 11: the forward passes of 1-D convolution and 1-D max pooling, and their numerical
+"""Forward passes of assignment 11: 1-D convolution and 1-D max pooling, and their numerical
 gradients.
 
 Conventions (the exercises and their checks follow them):
@@ -17,7 +17,7 @@ This module holds forward passes only; gradients are centered differences (cours
 """
 import numpy as np
 
-from .numgrad import input_gradients
+from course.numgrad import input_gradients
 
 
 def padding(k):

@@ -1,4 +1,5 @@
-"""Computation graphs as plain numbers: the format, forward evaluation, worked examples, pictures.
+"""Computation graphs of assignment 12 as plain numbers: the format, forward evaluation, worked
+examples, random graphs for tests.
 
 A graph of n nodes is an int array of shape (n, 3). Row i describes node i as (op, a, b): its op
 code and the indices of the nodes feeding its first and second input, -1 where the op takes fewer
@@ -12,9 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .circuits import GATE_RADIUS, OPS, Circuit, Gate
-from .figures import NODE_EDGE
-from .numgrad import centered_difference
+from course.circuits import OPS
+from course.numgrad import centered_difference
 
 OP_NAMES = ("input", "add", "sub", "mul", "max", "inv", "sigmoid", "tanh")
 """The op of each op code: INPUT is 0, ADD 1, ... The gates' ops are course.circuits.OPS."""
@@ -202,23 +202,18 @@ NEURON = Example.from_rows([
 """The 2-D sigmoid neuron. At w=[2,-3,-3], x=[-1,-2]: f=0.7311, dx=[0.3932,-0.5898],
 dw=[-0.1966,-0.3932,0.1966]."""
 
+_I = "₀₁"  # subscripts: W0₁₀ is W0[1, 0], x2₁ is x2[1]
 TWO_LAYER = Example.from_rows([
     ("L", "mul", "half", "e²"),
     ("e²", "mul", "e", "e"),
     ("e", "sub", "x3", "y"),
     ("x3", "add", "u₀", "u₁"),
-    ("u₀", "mul", "W1₀", "x2₀"),
-    ("u₁", "mul", "W1₁", "x2₁"),
-    ("x2₀", "tanh", "x1₀"),
-    ("x2₁", "tanh", "x1₁"),
-    ("x1₀", "add", "p₀₀", "p₀₁"),
-    ("x1₁", "add", "p₁₀", "p₁₁"),
-    ("p₀₀", "mul", "W0₀₀", "x0₀"),
-    ("p₀₁", "mul", "W0₀₁", "x0₁"),
-    ("p₁₀", "mul", "W0₁₀", "x0₀"),
-    ("p₁₁", "mul", "W0₁₁", "x0₁"),
-    ("W0₀₀", "input"), ("W0₀₁", "input"), ("W0₁₀", "input"), ("W0₁₁", "input"),
-    ("x0₀", "input"), ("x0₁", "input"), ("W1₀", "input"), ("W1₁", "input"),
+    *[(f"u{i}", "mul", f"W1{i}", f"x2{i}") for i in _I],
+    *[(f"x2{i}", "tanh", f"x1{i}") for i in _I],
+    *[(f"x1{i}", "add", f"p{i}₀", f"p{i}₁") for i in _I],
+    *[(f"p{i}{j}", "mul", f"W0{i}{j}", f"x0{j}") for i in _I for j in _I],
+    *[(f"W0{i}{j}", "input") for i in _I for j in _I],
+    *[(f"x0{j}", "input") for j in _I], *[(f"W1{i}", "input") for i in _I],
     ("y", "input"), ("half", "input"),
 ], {"W0₀₀": 1.0, "W0₀₁": -3.0, "W0₁₀": 0.2, "W0₁₁": 1.0, "x0₀": 1.0, "x0₁": 0.1,
     "W1₀": 1.0, "W1₁": -1.0, "y": 0.5, "half": 0.5}, "L")
@@ -289,52 +284,3 @@ def _random_gate(rng, found, first=None):
         if abs(apply_op(code, va, vb)) <= 30:
             return code, a, b
     return ADD, n - 1, n - 1
-
-
-def as_circuit(graph, names, order):
-    """The nodes listed in order as a course.circuits.Circuit, to draw. order: node indices, every
-    node after its inputs, the output last (a topological order). Raises ValueError if the
-    order lists a gate before one of its inputs or leaves an input out."""
-    graph = np.asarray(graph).astype(int)
-    order = [int(i) for i in order]
-    leaves, gates, seen = [], [], set()
-    for i in order:
-        code, a, b = graph[i]
-        sources = tuple(names[j] for j in (a, b) if j >= 0)
-        missing = [s for s in sources if s not in seen]
-        if missing:
-            raise ValueError(f"the order lists {names[i]} before its input {missing[0]}")
-        if code == INPUT:
-            leaves.append(names[i])
-        else:
-            gates.append(Gate(names[i], OP_NAMES[code], sources))
-        seen.add(names[i])
-    return Circuit(tuple(leaves), tuple(gates))
-
-
-def draw_graph(graph, names, values, order, show_gradients=True, title=None, figsize=None):
-    """Picture of a graph with every node's position in order (1 = first) in a dark badge at
-    its top left, each wire's value above it in green and, with show_gradients, d output / d wire
-    below it in red (centered differences).
-
-    graph: int array (n, 3); names: n strings; values: float array (n,) holding at least the
-    leaf values; order: a topological order of the nodes to draw, the output last. Returns a
-    matplotlib Figure (a course.circuits.Picture), or None where pictures are switched off (as
-    in grading).
-    """
-    circuit = as_circuit(graph, names, order)
-    leaf_values = {name: float(values[names.index(name)]) for name in circuit.inputs}
-    fig = circuit.draw(leaf_values, show_gradients=show_gradients, title=title, figsize=figsize)
-    if fig is None:
-        return None
-    nodes, _ = circuit.layout()
-    ax = fig.axes[0]
-    for position, i in enumerate(order, start=1):
-        is_leaf = names[i] in circuit.inputs
-        ax.annotate(str(position), xy=nodes[names[i]], textcoords="offset points",
-                    xytext=(0, 4) if is_leaf else (-0.75 * GATE_RADIUS, 0.75 * GATE_RADIUS),
-                    ha="center", va="bottom" if is_leaf else "center", fontsize=7,
-                    color="white", fontweight="bold", zorder=6,
-                    bbox=dict(boxstyle="circle,pad=0.15", fc=NODE_EDGE, ec="none"))
-    fig.text(0.99, 0.85, "order", color=NODE_EDGE, ha="right", va="top", fontsize=8)
-    return fig

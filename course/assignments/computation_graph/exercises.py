@@ -1,13 +1,12 @@
 """Assignment 12: a tiny reverse-mode engine over computation graphs given as plain numbers.
 
-Graphs are int arrays of shape (n, 3), rows (op, first input, second input); see
-course.computation_graph. Values crossing the grading sandbox arrive as floats, so each `call`
+Graphs are int arrays of shape (n, 3), rows (op, first input, second input); see the
+forward module. Values crossing the grading sandbox arrive as floats, so each `call`
 turns op codes, graphs and node indices back into ints before calling the student's function.
 """
 import numpy as np
 
-from course.checks import Exercise, Mistake, describe, floats
-from course.computation_graph import (
+from course.assignments.computation_graph.forward import (
     ADD,
     ADD_MUL,
     FLOW,
@@ -28,6 +27,7 @@ from course.computation_graph import (
     random_graph,
     wires,
 )
+from course.checks import Exercise, Mistake, describe, floats
 from course.exercises.kit import random_cases
 from course.numgrad import input_gradients
 
@@ -95,7 +95,7 @@ def order_report(graph, output, order):
 
     times_listed: float array (n,), how many times order lists each node; inputs_first: float
     array with one entry per wire into a node the output depends on (in the order of
-    course.computation_graph.wires), 1.0 when order lists the wire's source before its reader
+    forward.wires), 1.0 when order lists the wire's source before its reader
     (at their first listings), else 0.0. (None, None) when order is None. Raises ValueError
     when an entry of order is not a node index.
     """
@@ -140,7 +140,7 @@ def _path_counts(graph, output):
 
 
 def _graph_cases(rng, names, count=4):
-    """count random graphs (course.computation_graph.random_graph) as cases with these keys."""
+    """count random graphs (forward.random_graph) as cases with these keys."""
     cases = []
     for _ in range(count):
         graph, values, output = random_graph(rng)
