@@ -10,6 +10,8 @@ A name is used only when it names one student one way: a name the pattern can re
 students, one that also fits another LMS's names (auto), and ids that may be one student spelled
 two ways (case, leading zeros) are skipped too, never filed under anyone.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 import functools
@@ -72,7 +74,7 @@ class Upload:
     attempt: int = -1
     notes: list = field(default_factory=list)
 
-    def order(self):
+    def order(self) -> tuple[datetime, int, tuple[int, int, int, int, int, int]]:
         """Later uploads sort higher: by the time in the name, then the attempt, then the entry's date."""
         return (self.timestamp or datetime.min, self.attempt, self.info.date_time)
 
@@ -96,7 +98,7 @@ class CollectReport:
     superseded: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
 
-    def summary(self):
+    def summary(self) -> str:
         lines = [f"read {self.entries} entries as {self.pattern}"]
         if self.students:
             lines.append(f"\n{'student':<24} {'submitted (UTC)':<20} {'outcome':<10} notebooks; notes")
@@ -115,8 +117,9 @@ class CollectReport:
         return "\n".join(lines)
 
 
-def collect(root, zip_path, assignment, pattern="auto", force=False, zone="UTC",
-            limits=ZipLimits(), progress=True):
+def collect(root: Path | str, zip_path: str | os.PathLike[str], assignment: str,
+            pattern: str = "auto", force: bool = False, zone: str = "UTC",
+            limits: ZipLimits = ZipLimits(), progress: bool = True) -> CollectReport:
     """Put the newest upload of each student and notebook from the zip into submitted/.
 
     pattern: a name in PATTERNS, "auto", or a regular expression (re.match on each entry's path);

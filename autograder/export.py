@@ -1,16 +1,24 @@
 """`backprop-course export`: the grading results as CSV, one row per student, notebook and exercise."""
+from __future__ import annotations
+
 import csv
 import sys
+from typing import TYPE_CHECKING
 
 from autograder import results
 from autograder.gradebook import db_url, lateness
 from autograder.safe_text import csv_cell
 
+if TYPE_CHECKING:
+    import os
+    from pathlib import Path
+    from typing import TextIO
+
 COLUMNS = ["student_id", "assignment", "notebook", "exercise", "score", "max_score", "status",
            "message", "mistake", "seconds_late", "isolation"]
 
 
-def write_csv(root, assignment, out):
+def write_csv(root: Path | str, assignment: str | None, out: TextIO) -> int:
     """Write the rows for one assignment (or all, with None) to the open text file out; returns
     the number of rows. seconds_late is nbgrader's figure from the gradebook, empty where the
     submission has no timestamp or the assignment no due date; isolation is the sandbox mode the
@@ -31,7 +39,7 @@ def write_csv(root, assignment, out):
     return count
 
 
-def export(root, assignment, path):
+def export(root: Path | str, assignment: str | None, path: str | os.PathLike[str]) -> int:
     """Write the CSV to path ("-" for standard output); returns the number of rows."""
     if path == "-":
         return write_csv(root, assignment, sys.stdout)

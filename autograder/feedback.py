@@ -2,13 +2,15 @@
 status and message. Built from the grading results only, so it never shows hidden tests or
 hidden inputs (the messages about hidden checks name no input). Pages and the graded submission's
 timestamp and secret land where `nbgrader release_feedback` looks for them."""
+from __future__ import annotations
+
 from collections import defaultdict
 from pathlib import Path
 
 from autograder import html, results
 
 
-def write_feedback(root, assignment):
+def write_feedback(root: Path | str, assignment: str) -> list[Path]:
     """Write feedback/<student>/<assignment>/<notebook>.html for every graded student, beside the
     graded submission's results.STAMPS; returns the paths of the pages."""
     written = []

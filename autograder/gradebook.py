@@ -1,10 +1,13 @@
 """Scores into nbgrader's own gradebook, so formgrader and `nbgrader export` keep working."""
+from __future__ import annotations
+
 import logging
 from pathlib import Path
 import random
 import shutil
 import tempfile
 import time
+from typing import TYPE_CHECKING
 import warnings
 
 from sqlalchemy.exc import DBAPIError, SAWarning
@@ -12,6 +15,13 @@ from sqlalchemy.exc import DBAPIError, SAWarning
 from autograder.course_dir import CourseError, nbgrader_config
 from autograder.environment import own_scripts_first
 from autograder.results import NEEDS_A_PERSON
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from nbgrader.api import Gradebook
+
+    from autograder.results import SubmissionResult
 
 TRIES = 6   # attempts at one gradebook step that another grader's writing at once can make fail
 
@@ -30,7 +40,7 @@ class _TriedAgain(logging.Filter):
 logging.getLogger("tornado.application").addFilter(_TriedAgain())
 
 
-def db_url(root):
+def db_url(root: Path | str) -> str:
     """The gradebook's SQLAlchemy URL from nbgrader_config.py (default: gradebook.db here)."""
     config = nbgrader_config(root)
     if "db_url" in config.CourseDirectory:
@@ -38,7 +48,7 @@ def db_url(root):
     return f"sqlite:///{Path(root) / 'gradebook.db'}"
 
 
-def ensure_assignment(root, assignment, url):
+def ensure_assignment(root: Path | str, assignment: str, url: str) -> None:
     """Make sure the gradebook knows the assignment's notebooks and cells, as nbgrader's
     generate_assignment records them (run here with its release written to a scratch folder)."""
     wanted = {p.stem for p in (Path(root) / "source" / assignment).glob("*.ipynb")}
@@ -76,7 +86,7 @@ def _generate_assignment(root, assignment, url):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def open_gradebook(url):
+def open_gradebook(url: str) -> Gradebook:
     """nbgrader's Gradebook at url. Several graders may open a new database at once: each
     creates the tables the others have not, so a clash is tried again."""
     from nbgrader.api import Gradebook, InvalidEntry
@@ -109,10 +119,10 @@ class GradebookWriter:
     a submission with its timestamp, and each test cell's auto_score (flagged for manual grading
     when its status needs a person)."""
 
-    def __init__(self, url):
+    def __init__(self, url: str) -> None:
         self.gradebook = open_gradebook(url)
 
-    def record(self, result, timestamp=None):
+    def record(self, result: SubmissionResult, timestamp: datetime | None = None) -> None:
         """Write one result. Another grader creating the same student at the same moment makes
         one of the two fail; that one rolls back and writes again."""
         from nbgrader.api import InvalidEntry
@@ -139,11 +149,12 @@ class GradebookWriter:
                     grade.needs_manual_grade = graded.status in NEEDS_A_PERSON
         gb.db.commit()
 
-    def close(self):
+    def close(self) -> None:
         self.gradebook.close()
 
 
-def lateness(url, assignment=None):
+def lateness(url: str, assignment: str | None = None
+             ) -> dict[tuple[str, str], tuple[datetime | None, datetime | None, float]]:
     """(assignment, student) -> (submitted, due, seconds late) for every submission in the
     gradebook, of one assignment or all: naive UTC datetimes (None where unknown) and nbgrader's
     own SubmittedAssignment.total_seconds_late (0 when on time or without a due date)."""

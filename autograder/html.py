@@ -1,8 +1,14 @@
 """A plain, self-contained HTML page (feedback and reports share its look). Text is escaped
 everywhere; only Markup made here goes in as it is."""
+from __future__ import annotations
+
 from html import escape
+from typing import TYPE_CHECKING
 
 from autograder.results import NEEDS_A_PERSON, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Container, Iterable
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -18,7 +24,7 @@ img { max-width: 100%; }
 """.replace(".NEEDS", ", ".join(f".{status}" for status in NEEDS_A_PERSON))
 
 
-def page(title, body):
+def page(title: str, body: str) -> str:
     """A whole HTML document with this title and body (body is already HTML)."""
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
@@ -29,7 +35,8 @@ class Markup(str):
     """HTML built here from escaped text, put in a table as it is."""
 
 
-def table(headers, rows, numeric=()):
+def table(headers: Iterable[str], rows: Iterable[Iterable[object]],
+          numeric: Container[int] = ()) -> str:
     """An HTML table; cells are escaped text, except Markup."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     lines = []
@@ -42,13 +49,13 @@ def table(headers, rows, numeric=()):
     return f"<table><tr>{head}</tr>{''.join(lines)}</table>"
 
 
-def status(word):
+def status(word: Status | str) -> Markup:
     """A status word, coloured by kind: only the known words have a class (the word comes from a
     results file, so it could be anything)."""
     css = f" class='{word}'" if word in {status.value for status in Status} else ""
     return Markup(f"<span{css}>{escape(str(word))}</span>")
 
 
-def pre(text):
+def pre(text: object) -> Markup:
     """Text kept as written, in a <pre>."""
     return Markup(f"<pre>{escape(str(text))}</pre>")

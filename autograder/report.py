@@ -1,9 +1,12 @@
 """`backprop-course report`: an HTML class report for one assignment: score histogram, pass rate
 per exercise, the most frequent mistakes, the submissions that need a person, and the late ones."""
+from __future__ import annotations
+
 import base64
 from collections import Counter
 from pathlib import Path
 import re
+from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
@@ -12,8 +15,13 @@ from autograder.gradebook import db_url, lateness
 from autograder.results import Status
 from course.figures import png
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def write_report(root, assignment):
+    from autograder.results import SubmissionResult
+
+
+def write_report(root: Path | str, assignment: str) -> Path:
     """Write reports/<assignment>.html; returns its path. Raises ValueError with nothing graded."""
     graded = results.load_all(root, assignment)
     if not graded:
@@ -27,7 +35,7 @@ def write_report(root, assignment):
     return path
 
 
-def late_by(seconds):
+def late_by(seconds: float) -> str:
     """A duration in seconds as people say it: "2 d 3 h", "3 h 12 min", "41 s"."""
     days, rest = divmod(round(seconds), 86400)
     hours, rest = divmod(rest, 3600)
@@ -50,7 +58,7 @@ def _late_section(assignment, late):
                               rows, numeric=(3, 4)) if rows else "<p>None.</p>")
 
 
-def pass_rates(graded):
+def pass_rates(graded: Iterable[SubmissionResult]) -> dict[str, tuple[int, int]]:
     """exercise -> (number passed, number graded), in the order exercises first appear."""
     rates = {}
     for result in graded:
@@ -60,7 +68,8 @@ def pass_rates(graded):
     return rates
 
 
-def frequent_mistakes(graded, most=10):
+def frequent_mistakes(graded: Iterable[SubmissionResult],
+                      most: int = 10) -> list[tuple[int, str, str]]:
     """[(count, exercise, what the checks said)] of failed checks, most frequent first: a diagnosed
     mistake by its diagnosis, any other failure by its first line with numbers blanked."""
     counter = Counter()

@@ -1,5 +1,7 @@
 """Grading results: one record per student, notebook and exercise, kept as JSON beside nbgrader's
 autograded notebooks (autograded/<student>/<assignment>/grading.json)."""
+from __future__ import annotations
+
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 import json
@@ -22,7 +24,7 @@ class Status(str, Enum):
     __format__ = str.__format__
 
     @property
-    def needs_a_person(self):
+    def needs_a_person(self) -> bool:
         return self not in PLAIN
 
 
@@ -62,23 +64,23 @@ class SubmissionResult:
     isolation: str = ""
 
     @property
-    def score(self):
+    def score(self) -> float:
         return sum(e.score for e in self.exercises)
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return sum(e.max_score for e in self.exercises)
 
     @property
-    def needs_a_person(self):
+    def needs_a_person(self) -> list[Status]:
         return sorted({e.status for e in self.exercises if e.status in NEEDS_A_PERSON})
 
 
-def path_for(root, assignment, student):
+def path_for(root: Path | str, assignment: str, student: str) -> Path:
     return Path(root) / "autograded" / student / assignment / "grading.json"
 
 
-def save(root, result):
+def save(root: Path | str, result: SubmissionResult) -> None:
     """Write a result atomically, so a killed run leaves either the old file or the new one."""
     path = path_for(root, result.assignment, result.student)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +89,7 @@ def save(root, result):
     os.replace(temporary, path)
 
 
-def copy_stamps(source, folder):
+def copy_stamps(source: Path | str, folder: Path | str) -> None:
     """Make folder's STAMPS those of the folder source: copied, or removed where source has none
     that is a small regular file (a link is never followed, nor written through)."""
     from autograder.submission import read_stamp
@@ -99,7 +101,7 @@ def copy_stamps(source, folder):
             (Path(folder) / name).write_bytes(data)
 
 
-def load(root, assignment, student):
+def load(root: Path | str, assignment: str, student: str) -> SubmissionResult | None:
     """The saved result of a student's submission, or None."""
     path = path_for(root, assignment, student)
     if not path.is_file():
@@ -117,7 +119,7 @@ def _status(text):
         return Status.CRASHED
 
 
-def load_all(root, assignment=None):
+def load_all(root: Path | str, assignment: str | None = None) -> list[SubmissionResult]:
     """Every saved result, for one assignment or all, sorted by assignment and student."""
     pattern = f"*/{assignment or '*'}/grading.json"
     found = []
