@@ -33,7 +33,7 @@ class _TriedAgain(logging.Filter):
     """nbgrader logs a traceback for every clash it rolls back; the steps here that meet one try
     again, and raise if they keep failing, so the log would only alarm."""
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("Rolling back session due to database error")
 
 

@@ -150,14 +150,14 @@ class _NoIPython:
     def __init__(self, namespace):
         self.namespace = namespace
 
-    def run_line_magic(self, *args, **kwargs):
+    def run_line_magic(self, *args: object, **kwargs: object) -> None:
         return None
 
-    def run_cell_magic(self, name, line, body):
+    def run_cell_magic(self, name: str, line: str, body: str) -> None:
         if name in ("time", "timeit", "capture", "prun"):
             exec(compile(body, "<cell magic>", "exec"), self.namespace)
 
-    def system(self, *args, **kwargs):
+    def system(self, *args: object, **kwargs: object) -> None:
         return None
 
     getoutput = system
