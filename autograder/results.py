@@ -48,7 +48,7 @@ class ExerciseResult:
     message: str = ""
     mistake: str = ""
     grade_id: str = ""
-    diagnosis: dict = None
+    diagnosis: dict | None = None
 
 
 @dataclass

@@ -49,8 +49,9 @@ _calling = False   # whether an exercise's function is being called
 def serve(sock: socket.socket, job: memoryview, limits: Limits, mode: str, uid: int,
           calls: Mapping[str, Exercise], address_space: int) -> NoReturn:
     """Lock this process down, then answer the runner's requests until the socket closes.
-    job: the worker's buffer holding the job (wiped here first); calls: exercise name -> Call;
-    address_space: bytes of virtual memory the worker had (the memory limit comes on top)."""
+    job: the worker's buffer holding the job (wiped here first); calls: exercise name -> how to
+    call it (an Exercise stripped of its answers); address_space: bytes of virtual memory the
+    worker had (the memory limit comes on top)."""
     global _channel
     _wipe(job)
     namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -53,13 +53,13 @@ class SubmittedNotebook:
     the whole notebook (sentences), and why it cannot be graded (problem, with its status: MISSING
     or UNGRADABLE), if so."""
     spec: object
-    path: Path = None
+    path: Path | None = None
     cells: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     tampered: dict = field(default_factory=dict)
     everywhere: list = field(default_factory=list)
     problem: str = ""
-    problem_status: Status = None
+    problem_status: Status | None = None
 
 
 def _kind(mode):
