@@ -6,7 +6,7 @@ from course import CheckFailed, check, todo
 from course.checks import diagnose
 from course.functions import sigmoid
 from course.exercises import EXERCISES
-from conftest import instructor_namespace, ROOT
+from support import ROOT, instructor_namespace
 from autograder.course_dir import assignments
 
 

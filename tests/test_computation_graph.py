@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 from autograder import notebooks
 from autograder.transport import decode_case, encode_case
-from conftest import printed_by, instructor_namespace
+from support import instructor_namespace, printed_by
 from course import CheckFailed, check
 from course.checks import judge
 from course.circuits import Circuit

@@ -11,7 +11,7 @@ from course.assignments.conv_pool.forward import (conv1d, maxpool1d, padding, po
                                                   tie_broken, window_starts)
 from course.exercises import EXERCISES
 from course.numgrad import input_gradients
-from conftest import printed_by
+from support import printed_by
 
 NAME = "11_conv_pool"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

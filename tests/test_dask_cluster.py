@@ -23,7 +23,7 @@ from autograder.course_dir import CourseError
 from autograder.dask_pool import DaskCluster
 from autograder.sample_class import gates_class, replace_in, solved_release, with_cell, write_class
 from autograder.sandbox import Limits
-from conftest import ROOT
+from support import ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 

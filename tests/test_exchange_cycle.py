@@ -21,7 +21,7 @@ import pytest
 from autograder.cli import main
 from autograder.gradebook import lateness
 from autograder.sample_class import replace_in, solved_release
-from conftest import ROOT, course_copy
+from support import ROOT, course_copy
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 

@@ -9,7 +9,7 @@ import pytest
 from autograder import notebooks, results
 from autograder.autograde import autograde
 from autograder.sample_class import replace_in, solved_release, with_cell
-from conftest import ROOT
+from support import ROOT
 
 HONEST = {  # (assignment, notebook) -> student -> how the notebook is made
     ("02_gates", "gates.ipynb"): {

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 
 EXPECTED = {  # student -> (score of 5, statuses of mul, add, max, flow)
     "sample-01-correct": (5, ["passed"] * 4),

@@ -1,7 +1,7 @@
 """Bad and hostile submissions: does one `autograde` batch give each the score it deserves, a status
 and a message a person can act on, keep the others' grades right, and always finish?
 
-Every case is a student of one throwaway course (built by tests/hostile.py from the course's own
+Every case is a student of one throwaway course (built by tests/support/hostile.py from the course's own
 02_gates notebooks). The batch is graded once for the whole module: first a run that "was killed"
 after a few students, then the run that finishes the class, then a rerun that has nothing to do;
 last, two runs at once grade a few students again.
@@ -14,7 +14,7 @@ import re
 from nbgrader.api import Gradebook
 import pytest
 
-import hostile
+from support import hostile
 from autograder import results
 from autograder.autograde import autograde, submitted_students
 from autograder.gradebook import ensure_assignment

@@ -15,7 +15,7 @@ from course.assignments.input_gradients.pictures import (embedding_picture, moon
 from course.numgrad import input_gradients
 from course.functions import two_layer_loss, two_moons
 from course.numbers import fixed
-from conftest import printed_by
+from support import printed_by
 
 NAME = "10_input_gradients"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

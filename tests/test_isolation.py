@@ -9,7 +9,7 @@ import sysconfig
 
 import pytest
 
-import hostile
+from support import hostile
 from autograder import cli, namespaces, results
 from autograder.autograde import autograde
 from autograder.sample_class import copy_course

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from conftest import printed_by, instructor_namespace
+from support import instructor_namespace, printed_by
 from course import CheckFailed, check
 from course.exercises import EXERCISES
 from course.assignments.layers.exercises import NETWORK_PARAMS, near_kink, network_layers

@@ -19,7 +19,7 @@ from autograder.collect import ZipLimits, collect
 from autograder.course_dir import CourseError
 from autograder.gradebook import lateness
 from autograder.sample_class import replace_in, solved_release
-from conftest import ROOT, course_copy
+from support import ROOT, course_copy
 
 A, NOTEBOOK = "02_gates", "gates.ipynb"
 SOLVED = nbformat.writes(solved_release(ROOT, A, NOTEBOOK)).encode()

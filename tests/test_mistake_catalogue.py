@@ -13,7 +13,7 @@ from autograder.autograde import autograde
 from autograder.course_dir import assignments
 from autograder.sample_class import copy_course, replace_in, solved_release, write_class
 from autograder.assignment import read_assignment
-from conftest import ROOT
+from support import ROOT
 from course.exercises import EXERCISES
 from mutations import MUTATIONS
 

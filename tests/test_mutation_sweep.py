@@ -9,7 +9,7 @@ import io
 import pytest
 
 from autograder.course_dir import assignments
-from conftest import ROOT
+from support import ROOT
 from tools.equivalent_mutants import EQUIVALENT
 from tools.mutation_sweep import report, sweep
 

@@ -13,7 +13,7 @@ import time
 import psutil
 import pytest
 
-import hostile
+from support import hostile
 from autograder.autograde import autograde
 from autograder.sample_class import copy_course
 from autograder.sandbox import Limits

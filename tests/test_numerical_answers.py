@@ -9,7 +9,7 @@ import pytest
 from autograder.course_dir import assignments
 from autograder.numerical_answers import centered_step
 from autograder.reference import exact_outputs, instructor_namespace
-from conftest import ROOT
+from support import ROOT
 from course import numgrad
 from course.exercises import EXERCISES
 

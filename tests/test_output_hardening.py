@@ -8,7 +8,7 @@ import re
 import time
 import unicodedata
 
-from conftest import ROOT
+from support import ROOT
 import nbformat
 import numpy as np
 import pytest

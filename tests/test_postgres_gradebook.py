@@ -2,8 +2,9 @@
 run land there, where nbgrader's own `nbgrader export` reads it, and do graders writing to it at
 the same time lose nothing?
 
-The server is a throwaway one from Debian's postgresql package (see throwaway_postgres.py for
-which server is used and when these tests may skip: in CI they always run).
+The server is a throwaway one from Debian's postgresql package (see
+tests/support/throwaway_postgres.py for which server is used and when these tests may skip: in CI
+they always run).
 """
 from concurrent.futures import ThreadPoolExecutor
 import csv
@@ -19,8 +20,7 @@ from autograder.assignment import read_assignment
 from autograder.gradebook import GradebookWriter, ensure_assignment
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.sample_class import gates_class, solved_release, write_class
-from conftest import ROOT
-import throwaway_postgres
+from support import ROOT, throwaway_postgres
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 

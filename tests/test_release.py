@@ -11,7 +11,7 @@ import pytest
 from autograder import notebooks
 from autograder.course_dir import assignments
 from autograder.release import build_and_check
-from conftest import ROOT
+from support import ROOT
 
 ASSIGNMENTS = assignments(ROOT)
 

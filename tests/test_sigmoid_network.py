@@ -15,7 +15,7 @@ from course.assignments.sigmoid_network.forward import (WORKED, initial_paramete
                                                         sigmoid_network_values, wave)
 from course.assignments.sigmoid_network.pictures import za_picture
 from course.numbers import short
-from conftest import printed_by, instructor_namespace
+from support import instructor_namespace, printed_by
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ASSIGNMENT = "09_sigmoid_network"

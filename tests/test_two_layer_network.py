@@ -19,7 +19,7 @@ from course.assignments.two_layer_network.forward import (WORKED, accuracy, init
                                                           labelled_moons, mean_loss,
                                                           measured_gradients, network_outputs)
 from course.assignments.two_layer_network.pictures import two_layer_picture
-from conftest import printed_by, instructor_namespace
+from support import instructor_namespace, printed_by
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ASSIGNMENT = "08_two_layer_network"

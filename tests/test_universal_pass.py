@@ -9,7 +9,7 @@ from autograder.autograde import autograde
 from autograder.course_dir import assignments
 from autograder.sample_class import copy_course
 from autograder.sandbox import Limits
-from conftest import ROOT
+from support import ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 

@@ -1,6 +1,6 @@
 """Does every notebook show the worked numbers of the source material's NOTES.md?"""
 import pytest
-from conftest import printed_by
+from support import printed_by
 
 
 # What each executed source notebook must print, taken from shared/seeds/NOTES.md.

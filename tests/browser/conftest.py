@@ -5,15 +5,12 @@ These tests need Debian's chromium (/usr/bin/chromium) and Playwright for Python
 they fail, saying what to install. BACKPROP_SKIP_BROWSER_TESTS=1 skips them on purpose.
 """
 import os
-from pathlib import Path
 
 import pytest
 
 from autograder.sample_class import copy_course
+from support import ROOT
 from tools.jupyterlab import JupyterLab, chromium
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"  # screenshots to look at after a run (not committed)
 
 
 def pytest_collection_modifyitems(items):

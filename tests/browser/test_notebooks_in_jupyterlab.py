@@ -11,7 +11,7 @@ import pytest
 
 from tools.jupyterlab import explorer_calls
 
-from .conftest import ARTIFACTS, ROOT
+from support import ARTIFACTS, ROOT
 from .explorer_maths import EXPECTED, MENUS, expected_numbers
 
 

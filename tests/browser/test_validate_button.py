@@ -8,7 +8,7 @@ import pytest
 
 from autograder.sample_class import solutions
 
-from .conftest import ARTIFACTS, ROOT
+from support import ARTIFACTS, ROOT
 
 ASSIGNMENT, NOTEBOOK = "02_gates", "gates.ipynb"
 

@@ -21,7 +21,7 @@ import nbformat
 from autograder import sample_class
 from autograder.sample_class import copy_course
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "02_gates"
 NOTEBOOK = "gates.ipynb"
 POINTS = {"mul_backward": 1.0, "add_backward": 1.0, "max_backward": 1.0, "flow_backward": 2.0}

@@ -1,0 +1,31 @@
+"""What the tests share besides fixtures: the course root, the instructor's functions, what a
+notebook printed, and a throwaway course directory. hostile builds bad and hostile submissions;
+throwaway_postgres starts a PostgreSQL server; mutations gathers the catalogued mistakes' edits
+and maths the explorers' independent maths, from tests/assignments/<name>/."""
+from pathlib import Path
+
+from autograder import notebooks, reference
+from autograder.sample_class import copy_course
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"  # the browser tests' screenshots, to look at (not committed)
+
+
+def instructor_namespace(assignment):
+    """The instructor's functions of an assignment of this repository (see autograder.reference)."""
+    return reference.instructor_namespace(ROOT, assignment)
+
+
+def printed_by(validated, name):
+    """Everything the executed source notebook of an assignment printed, as one string;
+    validated: the session's fixture of that name (see conftest)."""
+    folder = validated[1] / name / "autograded" / "instructor_solution" / name
+    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
+                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
+                     for out in cell.get("outputs", []))
+
+
+def course_copy(folder, assignment):
+    """A throwaway course directory at folder with one assignment (nothing is ever written into
+    the repository)."""
+    return copy_course(ROOT, folder, [assignment])
