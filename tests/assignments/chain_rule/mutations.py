@@ -1,0 +1,6 @@
+"""Catalogued mistakes of chain_rule's exercises, as edits of the reference solutions."""
+MUTATIONS = {
+    ("add_mul_backward", "local-only"): [("dx = 1.0 * dq", "dx = 1.0"), ("dy = 1.0 * dq", "dy = 1.0")],
+    ("add_mul_backward", "not-swapped"): [("dz = q", "dz = z"), ("dq = z", "dq = q")],
+    ("add_mul_backward", "dz-is-x"): [("dz = q", "dz = x")],
+}

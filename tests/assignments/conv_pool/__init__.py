@@ -1,0 +1,1 @@
+"""Tests of assignment 11, convolution and pooling (course/assignments/conv_pool/)."""

@@ -1,0 +1,1 @@
+"""Tests of assignment 01, the derivative (course/assignments/derivative/)."""

@@ -1,0 +1,7 @@
+"""Catalogued mistakes of derivative's exercises, as edits of the reference solutions."""
+MUTATIONS = {
+    ("forward_difference", "centered"): [("(f(x + h) - f(x)) / h", "(f(x + h) - f(x - h)) / (2 * h)")],
+    ("forward_difference", "backward"): [("(f(x + h) - f(x)) / h", "(f(x) - f(x - h)) / h")],
+    ("forward_difference", "not-divided"): [("(f(x + h) - f(x)) / h", "f(x + h) - f(x)")],
+    ("forward_difference", "upside-down"): [("(f(x + h) - f(x)) / h", "(f(x) - f(x + h)) / h")],
+}

@@ -1,0 +1,1 @@
+"""Tests of assignment 02, gates (course/assignments/gates/)."""

@@ -1,0 +1,1 @@
+"""Tests of assignment 07, layers (course/assignments/layers/)."""

@@ -1,0 +1,1 @@
+"""Tests of assignment 06, vectorized (course/assignments/vectorized/)."""
