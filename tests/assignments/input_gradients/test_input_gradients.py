@@ -14,7 +14,6 @@ from course.assignments.input_gradients.pictures import (embedding_picture, moon
                                                          paths_picture)
 from course.numgrad import input_gradients
 from course.functions import two_layer_loss, two_moons
-from course.numbers import fixed
 from support import printed_by
 
 NAME = "10_input_gradients"
@@ -119,11 +118,6 @@ def test_is_the_embedding_lookup_a_one_hot_product():
     E = np.arange(15.0).reshape(5, 3)
     ids = np.array([4, 0, 4])
     assert np.array_equal(one_hot(ids, 5) @ E, lookup(ids, E))
-
-
-def test_does_fixed_write_arrays_as_nested_lists_without_negative_zero():
-    assert fixed(np.array([[1.0, -3.0], [-0.00001, 2.5]]), 4) == "[[1.0000, -3.0000], [0.0000, 2.5000]]"
-    assert fixed(-0.5, 2) == "-0.50"
 
 
 # --- the checks -------------------------------------------------------------------------------

@@ -125,12 +125,6 @@ def test_is_the_data_set_fixed_by_its_seed_and_balanced():
     assert not np.array_equal(X, labelled_moons(80, seed=1)[0])
 
 
-def test_does_short_write_numbers_the_short_way():
-    assert short(0.70000001, 4) == "0.7"
-    assert short(-0.000001, 4) == "0"
-    assert short(np.array([[1.02373, -2.99763]]), 4) == "[[1.0237, -2.9976]]"
-
-
 def test_does_the_network_picture_draw():
     figure = two_layer_picture(**WORKED)
     texts = {text.get_text() for ax in figure.axes for text in ax.texts}

@@ -1,0 +1,26 @@
+"""Assignment 03: does f = (x + y) z reproduce the worked numbers of seeds/NOTES.md?"""
+from support import printed_by
+
+from course.assignments.chain_rule.forward import ADD_MUL
+
+NAME = "03_chain_rule"
+ADD_MUL_AT = dict(x=-2, y=5, z=-4)
+# What the executed source notebook must print, taken from shared/seeds/NOTES.md.
+WORKED_NUMBERS = ["q = 3, f = -12", "df/dz = 3, df/dq = -4, df/dx = -4, df/dy = -4"]
+
+
+def rounded(numbers, names, digits=4):
+    return [round(numbers[name], digits) for name in names]
+
+
+def test_does_the_notebook_print_the_worked_numbers(validated):
+    printed = printed_by(validated, NAME)
+    for line in WORKED_NUMBERS:
+        assert line in printed
+
+
+def test_does_the_add_mul_circuit_reproduce_the_worked_numbers():
+    values = ADD_MUL.forward(ADD_MUL_AT)
+    grads = ADD_MUL.node_gradients(ADD_MUL_AT)
+    assert rounded(values, ["q", "f"]) == [3, -12]
+    assert rounded(grads, ["z", "q", "x", "y"]) == [3, -4, -4, -4]

@@ -1,0 +1,52 @@
+"""Assignment 04: does the 2-D sigmoid neuron, of small gates or one sigmoid gate, reproduce the
+worked numbers of seeds/NOTES.md, and does the sigmoid's slope peak at 1/4?"""
+import numpy as np
+import pytest
+from support import printed_by
+
+from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
+from course.assignments.sigmoid_neuron.forward import NEURON, NEURON_SIGMOID
+from course.circuits import CircuitExplorer
+
+NAME = "04_sigmoid_neuron"
+NEURON_AT = dict(w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
+# What the executed source notebook must print, taken from shared/seeds/NOTES.md.
+WORKED_NUMBERS = ["dot = 1, f = 0.7311", "d dot = 0.1966", "dx = [ 0.3932 -0.5898]",
+                  "dw = [-0.1966 -0.3932  0.1966]"]
+
+
+def rounded(numbers, names, digits=4):
+    return [round(numbers[name], digits) for name in names]
+
+
+def test_does_the_notebook_print_the_worked_numbers(validated):
+    printed = printed_by(validated, NAME)
+    for line in WORKED_NUMBERS:
+        assert line in printed
+
+
+@pytest.mark.parametrize("circuit", [NEURON, NEURON_SIGMOID], ids=["small_gates", "sigmoid_gate"])
+def test_does_the_neuron_reproduce_the_worked_numbers(circuit):
+    values = circuit.forward(NEURON_AT)
+    grads = circuit.node_gradients(NEURON_AT)
+    assert rounded(values, ["dot", "f"]) == [1, 0.7311]
+    assert round(grads["dot"], 4) == 0.1966
+    assert rounded(grads, ["x0", "x1"]) == [0.3932, -0.5898]
+    assert rounded(grads, ["w0", "w1", "w2"]) == [-0.1966, -0.3932, 0.1966]
+
+
+def test_does_the_circuit_explorer_start_at_the_worked_numbers():
+    numbers = CircuitExplorer(NEURON, NEURON_AT).numbers
+    assert [round(numbers[k], 4) for k in ("f", "df/dx0", "df/dx1")] == [0.7311, 0.3932, -0.5898]
+    dw = [round(numbers[k], 4) for k in ("df/dw0", "df/dw1", "df/dw2")]
+    assert dw == [-0.1966, -0.3932, 0.1966]
+
+
+@pytest.mark.parametrize("x", [0.0, 3.0, -6.5])
+def test_does_the_sigmoid_explorer_show_the_slope_sigma_times_one_minus_sigma(x):
+    explorer = SigmoidExplorer()
+    explorer.controls["x"].value = x
+    sigma = 1 / (1 + np.exp(-x))
+    assert explorer.numbers["σ(x)"] == pytest.approx(sigma)
+    assert explorer.numbers["slope"] == pytest.approx(sigma * (1 - sigma), abs=1e-9)
+    assert explorer.numbers["slope"] <= 0.25

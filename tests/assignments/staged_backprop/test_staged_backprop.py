@@ -1,0 +1,24 @@
+"""Assignment 05: does the staged circuit reproduce the worked numbers of seeds/NOTES.md?"""
+from support import printed_by
+
+from course.assignments.staged_backprop.forward import STAGED
+
+NAME = "05_staged_backprop"
+STAGED_AT = dict(x=3, y=-4)
+# What the executed source notebook must print, taken from shared/seeds/NOTES.md.
+WORKED_NUMBERS = ["f = 1.5456, df/dx = 2.0596, df/dy = 1.5922"]
+
+
+def rounded(numbers, names, digits=4):
+    return [round(numbers[name], digits) for name in names]
+
+
+def test_does_the_notebook_print_the_worked_numbers(validated):
+    printed = printed_by(validated, NAME)
+    for line in WORKED_NUMBERS:
+        assert line in printed
+
+
+def test_does_the_staged_circuit_reproduce_the_worked_numbers():
+    assert round(STAGED.forward(STAGED_AT)["f"], 4) == 1.5456
+    assert rounded(STAGED.node_gradients(STAGED_AT), ["x", "y"]) == [2.0596, 1.5922]
