@@ -2,7 +2,7 @@
 
 Each source notebook (exercises solved) is opened in JupyterLab 4 in headless Chromium and run
 with Run All; then every explorer is checked and every slider moved by a key press, the new
-readout compared with the maths of tests/browser/explorer_maths.py. Screenshots of every
+readout compared with the maths of tests/assignments/<name>/explorer_maths.py. Screenshots of every
 explorer and picture, at a normal window size, go to test-artifacts/ to be looked at.
 """
 import math
