@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograder import notebooks, results  # noqa: E402
 from autograder.course_dir import assignments  # noqa: E402
-from autograder.sample_class import solved_release, with_cell  # noqa: E402
+from autograder.sample_class import copy_course, solved_release, with_cell  # noqa: E402
 
 WRONG_BY_HALF = """
 _{name} = {name}
@@ -75,10 +75,8 @@ def make_class(folder, n, seed):
 
 
 def course_copy(folder):
-    folder.mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", folder)
-    for sub in ("source", "release"):
-        shutil.copytree(ROOT / sub, folder / sub)
+    """A copy of the course at folder, its assignments in nbgrader's gradebook."""
+    copy_course(ROOT, folder)
     for assignment in assignments(ROOT):   # not timed: both pipelines need the gradebook entries
         subprocess.run(["nbgrader", "generate_assignment", assignment, "--force"], cwd=folder,
                        check=True, capture_output=True)

@@ -6,7 +6,6 @@ The cluster is a real distributed.LocalCluster of two worker processes (one thre
 127.0.0.1; the coordinator is a `backprop-course` process or autograde() in this one.
 """
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +22,7 @@ from autograder.course_dir import CourseError
 from autograder.dask_pool import DaskCluster
 from autograder.sample_class import gates_class, replace_in, solved_release, with_cell, write_class
 from autograder.sandbox import Limits
-from support import ROOT
+from support import ROOT, course_copy
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 
@@ -39,10 +38,7 @@ def cluster():
 
 def gates_course(root, submissions):
     """A course directory at root with 02_gates and these submissions (student -> notebook)."""
-    root.mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    for folder in ("source", "release"):
-        shutil.copytree(ROOT / folder / "02_gates", root / folder / "02_gates")
+    course_copy(root, "02_gates")
     write_class(root, "02_gates", "gates.ipynb", submissions)
     return root
 

@@ -8,7 +8,6 @@ they always run).
 """
 from concurrent.futures import ThreadPoolExecutor
 import csv
-import shutil
 import subprocess
 import threading
 
@@ -20,7 +19,7 @@ from autograder.assignment import read_assignment
 from autograder.gradebook import GradebookWriter, ensure_assignment
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.sample_class import gates_class, solved_release, write_class
-from support import ROOT, throwaway_postgres
+from support import ROOT, course_copy, throwaway_postgres
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 
@@ -33,12 +32,9 @@ def server():
 
 def course(root, names, url):
     """A course directory with these assignments whose nbgrader_config.py puts the gradebook at url."""
-    root.mkdir(parents=True, exist_ok=True)
-    config = (ROOT / "nbgrader_config.py").read_text()
-    (root / "nbgrader_config.py").write_text(config + f"\nc.CourseDirectory.db_url = {url!r}\n")
-    for name in names:
-        for folder in ("source", "release"):
-            shutil.copytree(ROOT / folder / name, root / folder / name)
+    course_copy(root, *names)
+    with open(root / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.CourseDirectory.db_url = {url!r}\n")
     return root
 
 

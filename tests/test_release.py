@@ -1,7 +1,6 @@
 """Is every assignment right under plain nbgrader, and is the committed release what source/ makes?"""
 import json
 import re
-import shutil
 import subprocess
 import sys
 
@@ -11,7 +10,7 @@ import pytest
 from autograder import notebooks
 from autograder.course_dir import assignments
 from autograder.release import build_and_check
-from support import ROOT
+from support import ROOT, course_copy
 
 ASSIGNMENTS = assignments(ROOT)
 
@@ -85,8 +84,7 @@ def _generic(line):
 @pytest.fixture
 def broken_course(tmp_path):
     """A copy of the course with one assignment, the chain-rule one, ready to be broken."""
-    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
-    shutil.copytree(ROOT / "source" / "03_chain_rule", tmp_path / "source" / "03_chain_rule")
+    course_copy(tmp_path, "03_chain_rule")
     path = tmp_path / "source" / "03_chain_rule" / "chain_rule.ipynb"
     return tmp_path, path, nbformat.read(path, as_version=4)
 

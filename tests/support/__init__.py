@@ -25,7 +25,8 @@ def printed_by(validated, name):
                      for out in cell.get("outputs", []))
 
 
-def course_copy(folder, assignment):
-    """A throwaway course directory at folder with one assignment (nothing is ever written into
-    the repository)."""
-    return copy_course(ROOT, folder, [assignment])
+def course_copy(folder, *assignments):
+    """A throwaway course directory at folder (the course's nbgrader_config.py, and the source and
+    release of these assignments) so that nothing is ever written into the repository; returns
+    folder."""
+    return copy_course(ROOT, folder, assignments)
