@@ -7,10 +7,10 @@ instructor's code without its markers) and spoils it in one way. Runtime mischie
 flow_backward, which no other exercise calls, so it should cost that exercise only.
 `SandboxWatch` counts the sandboxes' processes while grading runs.
 """
-from pathlib import Path
 import collections
 import json
 import os
+from pathlib import Path
 import re
 import textwrap
 import threading

@@ -11,8 +11,8 @@ as .ci/run does). They skip instead only when BACKPROP_SKIP_POSTGRES=1 is set ou
 (CI set) they always run.
 """
 from contextlib import contextmanager
-from pathlib import Path
 import os
+from pathlib import Path
 import shutil
 import signal
 import socket

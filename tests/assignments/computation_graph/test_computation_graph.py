@@ -1,22 +1,37 @@
 """Computation graphs (assignment 12): the worked numbers it prints, forward evaluation, the
 random graphs of the hidden checks, how orders are judged, and the numbered pictures."""
+from matplotlib.figure import Figure
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from support import instructor_namespace, printed_by
 
 from autograder import notebooks
 from autograder.transport import decode_case, encode_case
-from support import instructor_namespace, printed_by
 from course import CheckFailed, check
+from course.assignments.computation_graph.exercises import FORK, order_report
+from course.assignments.computation_graph.forward import (
+    ADD,
+    ADD_MUL,
+    EXAMPLES,
+    FLOW,
+    INPUT,
+    INV,
+    MAX,
+    MUL,
+    NEURON,
+    STAGED,
+    TWO_LAYER,
+    ancestors,
+    apply_op,
+    evaluate,
+    make_graph,
+    node_gradients,
+    random_graph,
+    wires,
+)
+from course.assignments.computation_graph.pictures import draw_graph
 from course.checks import judge
 from course.circuits import Circuit
-from course.assignments.computation_graph.exercises import FORK, order_report
-from course.assignments.computation_graph.forward import (ADD, ADD_MUL, EXAMPLES, FLOW, INPUT, INV,
-                                                          MAX, MUL, NEURON, STAGED, TWO_LAYER,
-                                                          ancestors, apply_op, evaluate,
-                                                          make_graph, node_gradients,
-                                                          random_graph, wires)
-from course.assignments.computation_graph.pictures import draw_graph
 from course.exercises import EXERCISES
 
 NAME = "12_computation_graph"

@@ -4,14 +4,20 @@ the tie-broken numerical gradient, the explorers, and whether the checks catch b
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from support import printed_by
 
 from course import CheckFailed, check
 from course.assignments.conv_pool.explorers import ConvExplorer, PoolExplorer
-from course.assignments.conv_pool.forward import (conv1d, maxpool1d, padding, pool_input_gradient,
-                                                  tie_broken, window_starts)
+from course.assignments.conv_pool.forward import (
+    conv1d,
+    maxpool1d,
+    padding,
+    pool_input_gradient,
+    tie_broken,
+    window_starts,
+)
 from course.exercises import EXERCISES
 from course.numgrad import input_gradients
-from support import printed_by
 
 NAME = "11_conv_pool"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -4,17 +4,24 @@ and whether the checks catch the usual mistakes."""
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from support import printed_by
 
 from course import CheckFailed, check
-from course.exercises import EXERCISES
 from course.assignments.input_gradients.explorers import AdversarialExplorer, AscentExplorer
-from course.assignments.input_gradients.forward import (W1, adversarial, lookup, numerical_path,
-                                                        one_hot, score, score_gradient, unit_weights)
-from course.assignments.input_gradients.pictures import (embedding_picture, moons_picture,
-                                                         paths_picture)
-from course.numgrad import input_gradients
+from course.assignments.input_gradients.forward import (
+    W1,
+    adversarial,
+    lookup,
+    numerical_path,
+    one_hot,
+    score,
+    score_gradient,
+    unit_weights,
+)
+from course.assignments.input_gradients.pictures import embedding_picture, moons_picture, paths_picture
+from course.exercises import EXERCISES
 from course.functions import two_layer_loss, two_moons
-from support import printed_by
+from course.numgrad import input_gradients
 
 NAME = "10_input_gradients"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

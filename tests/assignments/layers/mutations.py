@@ -2,7 +2,8 @@
 MUTATIONS = {
     ("linear_backward", "dW-transposed"): [("dW = np.outer(dout, x)", "dW = np.outer(x, dout)")],
     ("linear_backward", "db-summed"): [("db = 1.0 * dout", "db = dout.sum(axis=0)")],
-    ("linear_backward", "forgot-upstream"): [("dx = W.T @ dout", "dout = np.ones_like(dout)\n    dx = W.T @ dout")],
+    ("linear_backward", "forgot-upstream"): [("dx = W.T @ dout",
+                                              "dout = np.ones_like(dout)\n    dx = W.T @ dout")],
     ("tanh_backward", "pre-activation"): [("(1 - np.tanh(x) ** 2) * dout", "(1 - x**2) * dout")],
     ("tanh_backward", "tanh-not-derivative"): [("(1 - np.tanh(x) ** 2) * dout", "np.tanh(x) * dout")],
     ("tanh_backward", "like-sigmoid"): [("(1 - np.tanh(x) ** 2) * dout",

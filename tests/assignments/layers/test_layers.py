@@ -7,14 +7,14 @@ import time
 import ipywidgets as widgets
 import numpy as np
 import pytest
-
 from support import instructor_namespace, printed_by
+
 from course import CheckFailed, check
-from course.exercises import EXERCISES
 from course.assignments.layers.exercises import NETWORK_PARAMS, near_kink, network_layers
 from course.assignments.layers.explorers import PointwiseExplorer, local_gradient
 from course.assignments.layers.forward import network_forward, network_loss, parameter_names, random_params
 from course.assignments.layers.pictures import layer_chain_picture, network_numbers
+from course.exercises import EXERCISES
 from course.numbers import fixed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -84,7 +84,8 @@ def test_does_a_linear_backward_with_the_outer_product_reversed_get_a_shape_mess
 
 def test_does_a_network_backward_that_skips_the_nonlinearities_fail(solution):
     def linear_only(layers, params, x, y):
-        return solution["network_backward"]([l for l in layers if l[0] == "linear"], params, x, y)
+        return solution["network_backward"]([layer for layer in layers if layer[0] == "linear"],
+                                            params, x, y)
     with pytest.raises(CheckFailed, match="network_backward"):
         check("network_backward", linear_only)
 

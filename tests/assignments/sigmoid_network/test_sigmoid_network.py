@@ -5,17 +5,21 @@ import time
 
 import numpy as np
 import pytest
+from support import instructor_namespace, printed_by
 
 from course import CheckFailed, check
-from course.exercises import EXERCISES
-from course.numgrad import input_gradients
 from course.assignments.sigmoid_network.explorers import SigmoidFitExplorer
-from course.assignments.sigmoid_network.forward import (WORKED, initial_parameters,
-                                                        sigmoid_network_loss,
-                                                        sigmoid_network_values, wave)
+from course.assignments.sigmoid_network.forward import (
+    WORKED,
+    initial_parameters,
+    sigmoid_network_loss,
+    sigmoid_network_values,
+    wave,
+)
 from course.assignments.sigmoid_network.pictures import za_picture
+from course.exercises import EXERCISES
 from course.numbers import short
-from support import instructor_namespace, printed_by
+from course.numgrad import input_gradients
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ASSIGNMENT = "09_sigmoid_network"

@@ -6,20 +6,29 @@ import time
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from support import instructor_namespace, printed_by
 
 from course import CheckFailed, check
+from course.assignments.two_layer_network.explorers import (
+    TrainingExplorer,
+    TwoLayerExplorer,
+    batch_size_options,
+)
+from course.assignments.two_layer_network.forward import (
+    WORKED,
+    accuracy,
+    initial_weights,
+    labelled_moons,
+    mean_loss,
+    measured_gradients,
+    network_outputs,
+)
+from course.assignments.two_layer_network.pictures import two_layer_picture
 from course.checks import judge
 from course.exercises import EXERCISES
-from course.numgrad import input_gradients
 from course.functions import two_layer_values
 from course.numbers import short
-from course.assignments.two_layer_network.explorers import (TrainingExplorer, TwoLayerExplorer,
-                                                            batch_size_options)
-from course.assignments.two_layer_network.forward import (WORKED, accuracy, initial_weights,
-                                                          labelled_moons, mean_loss,
-                                                          measured_gradients, network_outputs)
-from course.assignments.two_layer_network.pictures import two_layer_picture
-from support import instructor_namespace, printed_by
+from course.numgrad import input_gradients
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ASSIGNMENT = "08_two_layer_network"
