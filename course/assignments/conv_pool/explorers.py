@@ -37,7 +37,7 @@ def _box(ax, x, y, text, face="w", dashed=False, edge="0.2"):
 
 
 def _fill(rectangle, face):
-    """Give rectangle this face colour, leaving it unstale if it has it (see Blitter)."""
+    """Give rectangle this face colour, leaving it unstale if it has it (see course.blitting)."""
     if rectangle.get_facecolor() != to_rgba(face):
         rectangle.set_facecolor(face)
 
@@ -57,7 +57,7 @@ class ConvExplorer(Explorer):
     positions its kernel would need are padding. Readout: y[i], how many outputs read x[m], and
     dx[m] for dout = all ones (centered differences): the sum of the weights on the red lines.
     Every artist is animated and a panel's links are redrawn only when they change, so a move
-    repaints only what it changes (see Blitter).
+    repaints only what it changes (see course.blitting).
     """
 
     X = np.array([2.0, -1.0, 3.0, 0.0, 1.0, -2.0, 4.0])
