@@ -35,10 +35,6 @@ NEURON_LOSS = Circuit(NEURON.inputs + ("y",), NEURON.gates + (
 ))
 
 
-def rounded(numbers, names, digits=4):
-    return [round(numbers[name], digits) for name in names]
-
-
 def texts(fig):
     """Every text drawn in the circuit's axes."""
     return fig.axes[0].texts

@@ -25,6 +25,17 @@ def printed_by(validated, name):
                      for out in cell.get("outputs", []))
 
 
+def not_printed(validated, name, lines):
+    """Those of lines that the executed source notebook of an assignment did not print."""
+    printed = printed_by(validated, name)
+    return [line for line in lines if line not in printed]
+
+
+def rounded(numbers, names, digits=4):
+    """The numbers of these names, rounded: numbers is a dict name -> float."""
+    return [round(numbers[name], digits) for name in names]
+
+
 def course_copy(folder, *assignments):
     """A throwaway course directory at folder (the course's nbgrader_config.py, and the source and
     release of these assignments) so that nothing is ever written into the repository; returns
