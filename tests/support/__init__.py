@@ -1,7 +1,8 @@
-"""What the tests share besides fixtures: the course root, the instructor's functions, what a
-notebook printed, and a throwaway course directory. hostile builds bad and hostile submissions;
-throwaway_postgres starts a PostgreSQL server; mutations gathers the catalogued mistakes' edits
-and maths the explorers' independent maths, from tests/assignments/<name>/."""
+"""What the tests share besides fixtures (which are in conftest.py): the course root, the
+instructor's functions, what a notebook printed, and a throwaway course directory. Beside it:
+hostile builds bad and hostile submissions; throwaway_postgres starts a PostgreSQL server;
+mutations gathers the catalogued mistakes' edits from tests/assignments/<name>/mutations.py;
+maths holds the small maths of the explorers' independent answers."""
 from pathlib import Path
 
 from autograder import notebooks, reference
