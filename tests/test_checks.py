@@ -2,12 +2,12 @@
 import numpy as np
 import pytest
 
+from autograder.course_dir import assignments
 from course import CheckFailed, check, todo
 from course.checks import diagnose
-from course.functions import sigmoid
 from course.exercises import EXERCISES
+from course.functions import sigmoid
 from support import ROOT, instructor_namespace
-from autograder.course_dir import assignments
 
 
 def _instructor_functions():

@@ -3,10 +3,10 @@ import itertools
 import subprocess
 import sys
 
-import numpy as np
-import pytest
 from IPython.core.formatters import PNGFormatter
 from matplotlib.figure import Figure
+import numpy as np
+import pytest
 
 from course.assignments.chain_rule.forward import ADD_MUL
 from course.assignments.gates.forward import FLOW_PATTERNS

@@ -8,8 +8,8 @@ alice submits twice, carol after the due date. The instructor collects, grades w
 autograde`, writes feedback, report and CSV, and releases the feedback; the students fetch it.
 """
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
 import csv
+from datetime import datetime, timedelta, timezone
 import os
 import subprocess
 from types import SimpleNamespace

@@ -3,25 +3,25 @@ import io
 
 import ipywidgets as widgets
 import numpy as np
-import pytest
 from PIL import Image
+import pytest
 
-from course.figures import png
 from course.assignments.chain_rule.forward import ADD_MUL
 from course.assignments.conv_pool.explorers import ConvExplorer, PoolExplorer
 from course.assignments.derivative.explorers import DerivativeExplorer
 from course.assignments.gates.explorers import InputScaleExplorer
 from course.assignments.input_gradients.explorers import AdversarialExplorer, AscentExplorer
 from course.assignments.layers.explorers import PointwiseExplorer
-from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
-from course.assignments.sigmoid_neuron.forward import NEURON
 from course.assignments.sigmoid_network.explorers import SigmoidFitExplorer
 from course.assignments.sigmoid_network.forward import initial_parameters, wave
+from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
+from course.assignments.sigmoid_neuron.forward import NEURON
 from course.assignments.staged_backprop.forward import STAGED
 from course.assignments.two_layer_network.explorers import TrainingExplorer, TwoLayerExplorer
 from course.assignments.two_layer_network.forward import initial_weights, labelled_moons
 from course.assignments.vectorized.explorers import ShapeExplorer
 from course.circuits import CircuitExplorer
+from course.figures import png
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)

@@ -2,8 +2,8 @@
 import shutil
 import subprocess
 
-from nbgrader.api import Gradebook
 import nbformat
+from nbgrader.api import Gradebook
 import pytest
 
 from autograder import notebooks, results

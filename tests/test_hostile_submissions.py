@@ -8,17 +8,17 @@ last, two runs at once grade a few students again.
 """
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import SimpleNamespace
 import re
+from types import SimpleNamespace
 
 from nbgrader.api import Gradebook
 import pytest
 
-from support import hostile
 from autograder import results
 from autograder.autograde import autograde, submitted_students
 from autograder.gradebook import ensure_assignment
 from autograder.sandbox import Limits
+from support import hostile
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 
@@ -292,7 +292,8 @@ def test_does_patching_ipython_hide_nothing(batch):
 
 def test_do_values_whose_eq_is_always_true_fail(batch):
     result = expect(batch, "always-equal", 3, flow_backward="failed")
-    assert says(result, r"expected a number or a numpy array of numbers.*, got a AlwaysEqual", ["flow_backward"])
+    assert says(result, r"expected a number or a numpy array of numbers.*, got a AlwaysEqual",
+                ["flow_backward"])
     result = expect(batch, "always-equal-single", 3, flow_backward="failed")
     assert says(result, r"returned a AlwaysEqual; it should return 4 values", ["flow_backward"])
 

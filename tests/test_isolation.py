@@ -1,19 +1,19 @@
 """Isolation in every mode: does grading use the strongest isolation this machine gives, refuse to
 run student code where it gives none (saying how to get it), and, with --no-isolation, say on every
 run and in every result that student code ran unisolated?"""
-from pathlib import Path
 import csv
 import os
+from pathlib import Path
 import subprocess
 import sysconfig
 
 import pytest
 
-from support import hostile
 from autograder import cli, namespaces, results
 from autograder.autograde import autograde
 from autograder.sample_class import copy_course
 from autograder.sandbox import IsolationUnavailable, Limits, choose_mode, protections
+from support import hostile
 
 A = hostile.ASSIGNMENT
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own

@@ -2,9 +2,9 @@
 submitted/, skip and report every entry it cannot place (hostile ones included), write nothing
 anywhere else, and leave a class that `backprop-course autograde` grades right, lateness included?
 """
+import csv
 from datetime import datetime
 from pathlib import Path
-import csv
 import re
 import shutil
 import stat

@@ -2,17 +2,17 @@
 caught by the grading pipeline and given its own diagnosis?
 
 Each mistake of every exercise (course.exercises, `mistakes=`) has a source mutation in
-tests/assignments/<name>/mutations.py that makes the instructor's code commit it. One throwaway class holds a student per
-mutation, and one `autograde` run grades them all.
+tests/assignments/<name>/mutations.py that makes the instructor's code commit it. One throwaway
+class holds a student per mutation, and one `autograde` run grades them all.
 """
 from collections import Counter
 
 import pytest
 
+from autograder.assignment import read_assignment
 from autograder.autograde import autograde
 from autograder.course_dir import assignments
 from autograder.sample_class import copy_course, replace_in, solved_release, write_class
-from autograder.assignment import read_assignment
 from course.exercises import EXERCISES
 from support import ROOT
 from support.mutations import MUTATIONS

@@ -13,10 +13,10 @@ import time
 import psutil
 import pytest
 
-from support import hostile
 from autograder.autograde import autograde
 from autograder.sample_class import copy_course
 from autograder.sandbox import Limits
+from support import hostile
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 

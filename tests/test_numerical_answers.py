@@ -9,9 +9,9 @@ import pytest
 from autograder.course_dir import assignments
 from autograder.numerical_answers import centered_step
 from autograder.reference import exact_outputs, instructor_namespace
-from support import ROOT
 from course import numgrad
 from course.exercises import EXERCISES
+from support import ROOT
 
 HOME = {name: a for a in assignments(ROOT) for name, e in EXERCISES.items()
         if all(f in instructor_namespace(Path(ROOT), a) for f in e.functions)}

@@ -8,7 +8,6 @@ import re
 import time
 import unicodedata
 
-from support import ROOT
 import nbformat
 import numpy as np
 import pytest
@@ -19,9 +18,10 @@ from autograder.feedback import write_feedback
 from autograder.regions import visible_part
 from autograder.report import write_report
 from autograder.safe_text import csv_cell, terminal, visible
+from course.assignments.computation_graph.exercises import FORK, order_report
 from course.checks import verdict
 from course.exercises import EXERCISES
-from course.assignments.computation_graph.exercises import FORK, order_report
+from support import ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 

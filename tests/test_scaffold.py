@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from support import ROOT
 
 from autograder.course_dir import CourseError
 from autograder.scaffold import new_assignment
+from support import ROOT
 
 PARTS = ("autograder", "course", "source", "release", "tests", "tools", "nbgrader_config.py",
          "pyproject.toml")

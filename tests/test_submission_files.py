@@ -2,9 +2,9 @@
 never waited on, big files and deep trees never read whole or walked to the end, and bad
 timestamps costing nothing but their own submission's timestamp?"""
 from datetime import datetime
-from pathlib import Path
 import hashlib
 import os
+from pathlib import Path
 import socket
 import stat
 import threading

@@ -9,9 +9,9 @@ import math
 
 import pytest
 
+from support import ARTIFACTS, ROOT
 from tools.jupyterlab import explorer_calls
 
-from support import ARTIFACTS, ROOT
 from .explorer_maths import EXPECTED, MENUS, expected_numbers
 
 

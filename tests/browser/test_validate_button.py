@@ -7,7 +7,6 @@ import nbformat
 import pytest
 
 from autograder.sample_class import solutions
-
 from support import ARTIFACTS, ROOT
 
 ASSIGNMENT, NOTEBOOK = "02_gates", "gates.ipynb"

@@ -259,7 +259,8 @@ def _machinery_from_the_stack():
         frame = sys._getframe()
         while frame is not None:
             for value in list(frame.f_locals.values()) + list(frame.f_globals.values()):
-                if isinstance(value, dict) and "flow_backward" in value and hasattr(value["flow_backward"], "expected"):
+                found = isinstance(value, dict) and value.get("flow_backward")
+                if found is not None and hasattr(found, "expected"):
                     FOUND = value
             frame = frame.f_back
     """)
@@ -507,7 +508,8 @@ def cases(root, marker):
             os.closerange(3, 1024)   # its socket to the runner among them
             time.sleep(1000)
         """),
-        "fills-disk": lambda: insert(solved_but("flow_backward", f"if WRITTEN <= 80 * 2**20:\n    {RIGHT}"), """
+        "fills-disk": lambda: insert(solved_but("flow_backward", f"if WRITTEN <= 80 * 2**20:\n    {RIGHT}"),
+                                     """
             import os, tempfile
             WRITTEN = 0
             chunk = b"x" * 2**20

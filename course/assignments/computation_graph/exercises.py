@@ -1,8 +1,8 @@
 """Assignment 12: a tiny reverse-mode engine over computation graphs given as plain numbers.
 
 Graphs are int arrays of shape (n, 3), rows (op, first input, second input); see the
-forward module. Values crossing the grading sandbox arrive as floats, so each `call`
-turns op codes, graphs and node indices back into ints before calling the student's function.
+forward module. Each `call` hands the student's function op codes, graphs and node indices as
+ints and values as floats, whatever form a case was written in.
 """
 import numpy as np
 

@@ -1,7 +1,6 @@
 """Assignment 03: does f = (x + y) z reproduce the worked numbers of seeds/NOTES.md?"""
-from support import not_printed, rounded
-
 from course.assignments.chain_rule.forward import ADD_MUL
+from support import not_printed, rounded
 
 NAME = "03_chain_rule"
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)

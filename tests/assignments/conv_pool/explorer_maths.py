@@ -2,6 +2,7 @@
 maths on its own, never by calling the explorer's code: one rule per explorer, top to bottom
 (see tests/browser/explorer_maths.py)."""
 import numpy as np
+
 from support.maths import shown
 
 CONV_X = np.array([2.0, -1.0, 3.0, 0.0, 1.0, -2.0, 4.0])

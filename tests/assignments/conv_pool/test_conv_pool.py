@@ -4,7 +4,6 @@ the tie-broken numerical gradient, the explorers, and whether the checks catch b
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from support import not_printed
 
 from course import CheckFailed, check
 from course.assignments.conv_pool.explorers import ConvExplorer, PoolExplorer
@@ -18,6 +17,7 @@ from course.assignments.conv_pool.forward import (
 )
 from course.exercises import EXERCISES
 from course.numgrad import input_gradients
+from support import not_printed
 
 NAME = "11_conv_pool"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -2,6 +2,7 @@
 maths on its own, never by calling the explorer's code: one rule per explorer, top to bottom
 (see tests/browser/explorer_maths.py)."""
 import numpy as np
+
 from support.maths import shown
 
 

@@ -2,10 +2,10 @@
 multiply swapping, with the worked numbers of seeds/NOTES.md, and do weight gradients grow with
 the input's scale?"""
 import pytest
-from support import not_printed, rounded
 
 from course.assignments.gates.explorers import InputScaleExplorer
 from course.assignments.gates.forward import FLOW_PATTERNS
+from support import not_printed, rounded
 
 NAME = "02_gates"
 FLOW_AT = dict(x=3, y=-4, z=2, w=-1)

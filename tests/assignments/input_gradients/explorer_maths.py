@@ -2,9 +2,9 @@
 maths on its own, never by calling the explorer's code: one rule per explorer, top to bottom
 (see tests/browser/explorer_maths.py)."""
 import numpy as np
-from support.maths import shown, sigma, slope
 
 from course.assignments.input_gradients.forward import score
+from support.maths import shown, sigma, slope
 
 
 def adversarial(values):

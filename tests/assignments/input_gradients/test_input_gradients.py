@@ -4,7 +4,6 @@ and whether the checks catch the usual mistakes."""
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from support import not_printed
 
 from course import CheckFailed, check
 from course.assignments.input_gradients.explorers import AdversarialExplorer, AscentExplorer
@@ -22,6 +21,7 @@ from course.assignments.input_gradients.pictures import embedding_picture, moons
 from course.exercises import EXERCISES
 from course.functions import two_layer_loss, two_moons
 from course.numgrad import input_gradients
+from support import not_printed
 
 NAME = "10_input_gradients"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -7,7 +7,6 @@ import time
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from support import instructor_namespace, not_printed, printed_by
 
 from course import CheckFailed, check
 from course.assignments.layers.exercises import NETWORK_PARAMS, near_kink, network_layers
@@ -16,6 +15,7 @@ from course.assignments.layers.forward import network_forward, network_loss, par
 from course.assignments.layers.pictures import layer_chain_picture, network_numbers
 from course.exercises import EXERCISES
 from course.numbers import fixed
+from support import instructor_namespace, not_printed, printed_by
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NAME = "07_layers"

@@ -5,7 +5,6 @@ import time
 
 import numpy as np
 import pytest
-from support import instructor_namespace, printed_by
 
 from course import CheckFailed, check
 from course.assignments.sigmoid_network.explorers import SigmoidFitExplorer
@@ -20,6 +19,7 @@ from course.assignments.sigmoid_network.pictures import za_picture
 from course.exercises import EXERCISES
 from course.numbers import short
 from course.numgrad import input_gradients
+from support import instructor_namespace, printed_by
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ASSIGNMENT = "09_sigmoid_network"

@@ -2,11 +2,11 @@
 worked numbers of seeds/NOTES.md, and does the sigmoid's slope peak at 1/4?"""
 import numpy as np
 import pytest
-from support import not_printed, rounded
 
 from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
 from course.assignments.sigmoid_neuron.forward import NEURON, NEURON_SIGMOID
 from course.circuits import CircuitExplorer
+from support import not_printed, rounded
 
 NAME = "04_sigmoid_neuron"
 NEURON_AT = dict(w0=2, x0=-1, w1=-3, x1=-2, w2=-3)

@@ -1,7 +1,6 @@
 """Assignment 05: does the staged circuit reproduce the worked numbers of seeds/NOTES.md?"""
-from support import not_printed, rounded
-
 from course.assignments.staged_backprop.forward import STAGED
+from support import not_printed, rounded
 
 NAME = "05_staged_backprop"
 STAGED_AT = dict(x=3, y=-4)

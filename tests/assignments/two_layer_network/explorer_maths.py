@@ -4,6 +4,7 @@ maths on its own, never by calling the explorer's code: one rule per explorer, t
 import math
 
 import numpy as np
+
 from support.maths import shown
 
 

@@ -6,7 +6,6 @@ import time
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from support import instructor_namespace, not_printed
 
 from course import CheckFailed, check
 from course.assignments.two_layer_network.explorers import (
@@ -29,6 +28,7 @@ from course.exercises import EXERCISES
 from course.functions import two_layer_values
 from course.numbers import short
 from course.numgrad import input_gradients
+from support import instructor_namespace, not_printed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ASSIGNMENT = "08_two_layer_network"

@@ -7,12 +7,12 @@ import time
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from support import instructor_namespace, not_printed, printed_by
 
 from course import CheckFailed, check
 from course.assignments.vectorized.explorers import ShapeExplorer, gradient_candidates
 from course.assignments.vectorized.forward import candidates, product_shape, shape_text
 from course.exercises import EXERCISES
+from support import instructor_namespace, not_printed, printed_by
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NAME = "06_vectorized"
