@@ -138,15 +138,12 @@ def new_command(args: argparse.Namespace) -> int:
 
 def demo_command(args: argparse.Namespace) -> int:
     """Grade the sample class in its own course directory, then write feedback, CSV and report."""
-    from autograder.sample_class import gates_class, write_class
+    from autograder.sample_class import copy_course, gates_class, write_class
     root = find_root(args.course_dir)
     demo = Path(args.dir).resolve()
     if demo.exists():
         shutil.rmtree(demo)
-    demo.mkdir(parents=True)
-    shutil.copy(root / "nbgrader_config.py", demo)
-    for folder in ("source", "release"):
-        shutil.copytree(root / folder / "02_gates", demo / folder / "02_gates")
+    copy_course(root, demo, ["02_gates"])
     write_class(demo, "02_gates", "gates.ipynb", gates_class(root))
     print(f"sample class of 12 submissions written to {demo / 'submitted'}")
     step = argparse.Namespace(assignment="02_gates", assignments=["02_gates"], student=[],
