@@ -52,10 +52,8 @@ def warm_up() -> None:
 def skip_pictures() -> None:
     """Grading shows nobody a picture: in the sandbox, circuits and explorers draw nothing (a
     notebook cell that draws one still runs the rest of its code)."""
-    from course.circuits import Circuit
-    from course.explorers import Explorer
-    Circuit.draw = lambda self, *args, **kwargs: None
-    Explorer.update = lambda self, change=None: None
+    from course.figures import pictures_off
+    pictures_off()
 
 
 def jobs(fd: int) -> Iterator[memoryview]:

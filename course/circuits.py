@@ -17,7 +17,7 @@ import numpy as np
 
 from .controls import slider
 from .explorers import Explorer
-from .figures import DPI, GRADIENT_COLOR, NODE_EDGE, NODE_FACE, VALUE_COLOR, Picture
+from .figures import DPI, GRADIENT_COLOR, NODE_EDGE, NODE_FACE, VALUE_COLOR, Picture, drawing
 from .functions import sigmoid
 from .numbers import wire_label
 from .numgrad import centered_difference
@@ -168,7 +168,9 @@ class Circuit:
         green above it, its gradient d output / d wire in red below it. figsize: (width, height)
         in inches; None for 7.5 x 3.5, or more for a circuit too deep or tall to be legible in
         that. Returns a Picture: a matplotlib Figure, made without pyplot, that a notebook cell
-        ending with it shows."""
+        ending with it shows; None where pictures are off (see course.figures.pictures_off)."""
+        if not drawing():
+            return None
         return CircuitDrawing(self, show_gradients, title, figsize, dpi).show(values)
 
 

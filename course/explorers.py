@@ -11,6 +11,7 @@ import html
 import ipywidgets as widgets
 
 from .blitting import Blitter
+from .figures import drawing
 from .numbers import readout
 
 
@@ -52,7 +53,10 @@ class Explorer(widgets.VBox):
         self.update()
 
     def update(self, change=None):
-        """Redraw the picture and the readout from the current values of the controls."""
+        """Redraw the picture and the readout from the current values of the controls (nothing
+        where pictures are off: see course.figures.pictures_off)."""
+        if not drawing():
+            return
         figure, self.numbers = self.render({name: s.value for name, s in self.controls.items()})
         picture = self.blitter.png(figure)
         self.readout.value = table(self.numbers, self.number_format)

@@ -4,7 +4,7 @@ import numpy as np
 
 from course.assignments.computation_graph.forward import INPUT, OP_NAMES
 from course.circuits import GATE_RADIUS, Circuit, Gate
-from course.figures import NODE_EDGE
+from course.figures import NODE_EDGE, drawing
 
 
 def as_circuit(graph, names, order):
@@ -35,14 +35,14 @@ def draw_graph(graph, names, values, order, show_gradients=True, title=None, fig
 
     graph: int array (n, 3); names: n strings; values: float array (n,) holding at least the
     leaf values; order: a topological order of the nodes to draw, the output last. Returns a
-    matplotlib Figure (a course.figures.Picture), or None where pictures are switched off (as
-    in grading).
+    matplotlib Figure (a course.figures.Picture), or None where pictures are off (see
+    course.figures.pictures_off).
     """
     circuit = as_circuit(graph, names, order)
+    if not drawing():
+        return None
     leaf_values = {name: float(values[names.index(name)]) for name in circuit.inputs}
     fig = circuit.draw(leaf_values, show_gradients=show_gradients, title=title, figsize=figsize)
-    if fig is None:
-        return None
     nodes, _ = circuit.layout()
     ax = fig.axes[0]
     for position, i in enumerate(order, start=1):
