@@ -6,7 +6,7 @@ import pytest
 
 from autograder import notebooks
 from autograder.transport import decode_case, encode_case
-from course import CheckFailed, check
+from course import CheckFailed, check, figures
 from course.assignments.computation_graph.exercises import FORK, order_report
 from course.assignments.computation_graph.forward import (
     ADD,
@@ -28,9 +28,8 @@ from course.assignments.computation_graph.forward import (
     random_graph,
     wires,
 )
-from course.assignments.computation_graph.pictures import draw_graph
+from course.assignments.computation_graph.pictures import as_circuit, draw_graph
 from course.checks import judge
-from course.circuits import Circuit
 from course.exercises import EXERCISES
 from support import instructor_namespace, not_printed
 
@@ -270,9 +269,12 @@ def test_does_a_picture_refuse_an_order_that_is_not_topological():
 
 
 def test_does_a_picture_draw_nothing_where_pictures_are_off(monkeypatch):
-    monkeypatch.setattr(Circuit, "draw", lambda self, *args, **kwargs: None)
+    monkeypatch.setattr(figures, "_drawing", [True])   # restored after the test
+    figures.pictures_off()
     order = [FLOW.index(n) for n in ("two", "x", "y", "z", "w", "xy", "m", "s", "f")]
     assert draw_graph(FLOW.graph, FLOW.names, FLOW.values(), order) is None
+    circuit = as_circuit(FLOW.graph, FLOW.names, order)
+    assert circuit.draw({name: 1.0 for name in circuit.inputs}) is None
 
 
 def test_do_graph_gates_compute_what_the_op_table_says():
