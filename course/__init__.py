@@ -2,6 +2,8 @@
 
 check: run an exercise's checks on your function; todo: the message of an unwritten exercise.
 """
+from __future__ import annotations
+
 import sys
 
 from course.checks import CheckFailed, check
@@ -9,7 +11,7 @@ from course.checks import CheckFailed, check
 __all__ = ["check", "todo", "CheckFailed"]
 
 
-def todo():
+def todo() -> str:
     """The message a stub raises: which function is still to be written, and how."""
     name = sys._getframe(1).f_code.co_name
     return (f"{name} is yours to write: read its docstring for what it takes and returns, "

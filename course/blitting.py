@@ -2,13 +2,23 @@
 artists a move changed reach. An explorer marks those artists animated (animate) and lets a
 Blitter turn its figure into PNG bytes after every move.
 """
+from __future__ import annotations
+
 from io import BytesIO
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 import numpy as np
 from PIL import Image
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
+    from matplotlib.spines import Spine
 
 
 class Blitter:
@@ -22,10 +32,10 @@ class Blitter:
     drawing's when the animated artists lie above the others and belong to axes (matplotlib
     leaves a figure's own animated artists out of saved pictures)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.figure = None
 
-    def png(self, figure):
+    def png(self, figure: Figure) -> bytes:
         """PNG bytes (RGB, fast compression) of figure at its own dpi."""
         canvas = figure.canvas
         if not isinstance(canvas, FigureCanvasAgg):
@@ -67,7 +77,7 @@ class Blitter:
             self.frame[rows, columns] = pixels[rows, columns]
 
 
-def reach(artist, renderer, pad=2):
+def reach(artist: Artist, renderer: RendererBase, pad: float = 2) -> tuple[int, int, int, int] | None:
     """The pixels drawing artist may touch: (x0, y0, x1, y1), ints counted from the bottom left
     and clipped to the figure, its window extent widened by its line width, the box of a text
     and pad pixels of antialiasing (the whole figure when matplotlib does not know the extent,
@@ -88,17 +98,17 @@ def reach(artist, renderer, pad=2):
             min(int(np.ceil(x1)), int(width)), min(int(np.ceil(y1)), int(height)))
 
 
-def overlap(box, other):
+def overlap(box: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:
     """Whether two pixel boxes (x0, y0, x1, y1) share a pixel."""
     return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
 
 
-def animate(*artists):
+def animate(*artists: Artist) -> None:
     """Mark artists as redrawn on every move (see Blitter); returns nothing."""
     for artist in artists:
         artist.set_animated(True)
 
 
-def frames(*axes):
+def frames(*axes: Axes) -> list[Spine]:
     """The spines of these axes: drawn above lines, so animated with the lines that reach them."""
     return [spine for ax in axes for spine in ax.spines.values()]

@@ -4,12 +4,19 @@ An exercise (see `course.exercises`) says which function to call, with which inp
 expected outputs come from. Judging works on plain numbers and arrays only, so the grading
 pipeline can run the student's function in another process and judge its returns here.
 """
+from __future__ import annotations
+
 import copy
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from course.numbers import describe
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Any
 
 
 class CheckFailed(AssertionError):
@@ -59,11 +66,11 @@ class Exercise:
     mistakes: tuple = ()
 
     @property
-    def functions(self):
+    def functions(self) -> tuple[str, ...]:
         """Names of the student functions this exercise calls."""
         return self.uses or (self.name,)
 
-    def run(self, functions, case):
+    def run(self, functions: Sequence[Callable[..., Any]], case: Mapping[str, Any]) -> object:
         """Call the student's functions on a copy of the case; return what they returned."""
         __tracebackhide__ = True  # IPython leaves this frame out of a student's traceback
         case = copy.deepcopy(case)
@@ -71,12 +78,12 @@ class Exercise:
             return self.call(functions, case)
         return functions[0](*(case[a] for a in self.arguments))
 
-    def expected(self, case):
+    def expected(self, case: Mapping[str, Any]) -> tuple[float | np.ndarray, ...]:
         """The expected outputs for a case, a tuple with one entry per output name."""
         return tuple(self.expect(**copy.deepcopy(case)))
 
 
-def floats(value):
+def floats(value: object) -> np.ndarray | None:
     """value as a float array, or None when it is not numbers (or holds an integer too large for
     a float): judging converts returned values only through here, so none makes it raise."""
     try:
@@ -85,14 +92,15 @@ def floats(value):
         return None
 
 
-def call_text(exercise, case):
+def call_text(exercise: Exercise, case: Mapping[str, Any]) -> str:
     """How a call on a case reads: name(argument=value, ...) with any other case values."""
     args = ", ".join(f"{a}={describe(case[a])}" for a in exercise.arguments if a in case)
     given = ", ".join(f"{k}={describe(v)}" for k, v in case.items() if k not in exercise.arguments)
     return f"{exercise.name}({args})" + (f" with {given}" if given else "")
 
 
-def judge(exercise, case, returned, hidden=False):
+def judge(exercise: Exercise, case: Mapping[str, Any], returned: object,
+          hidden: bool = False) -> str | None:
     """Compare what a function returned with the expected outputs for one case.
 
     Returns None when right, else a message that names the wrong output, shows expected and
@@ -102,7 +110,8 @@ def judge(exercise, case, returned, hidden=False):
     return verdict(exercise, case, returned, hidden)[0]
 
 
-def verdict(exercise, case, returned, hidden=False):
+def verdict(exercise: Exercise, case: Mapping[str, Any], returned: object,
+            hidden: bool = False) -> tuple[str | None, Mistake | None]:
     """(message, mistake) for one case: (None, None) when right; else judge's message and the
     catalogued Mistake the returned values match, else a "looks-like-..." one when the wrong
     output is a simple transform of the right one, else None."""
@@ -130,7 +139,8 @@ def verdict(exercise, case, returned, hidden=False):
     return None, None
 
 
-def resemblance(exercise, k, returned, expected):
+def resemblance(exercise: Exercise, k: int, returned: Sequence[object],
+                expected: Sequence[float | np.ndarray]) -> Mistake | None:
     """A Mistake named "looks-like-..." when output k, wrong, is a simple transform of the right
     answer (all zeros, negated, scaled, transposed, or another output's value), else None."""
     name = exercise.outputs[k]
@@ -190,7 +200,8 @@ def _close(this, that, exercise):
             and bool(np.allclose(this, that, exercise.rtol, exercise.atol)))
 
 
-def diagnose(exercise, case, returned, expected):
+def diagnose(exercise: Exercise, case: Mapping[str, Any], returned: Sequence[object],
+             expected: Sequence[float | np.ndarray]) -> Mistake | None:
     """The first catalogued Mistake whose outputs on this case equal the returned ones (and differ
     from the expected ones), or None. returned, expected: tuples, one entry per output."""
     for mistake in exercise.mistakes:
@@ -241,7 +252,8 @@ def _rel(want, got):
     return float(np.max(np.abs(want - got) / np.maximum(np.abs(want) + np.abs(got), 1e-12)))
 
 
-def check(exercise, *functions, hidden=False, rng=None):
+def check(exercise: Exercise | str, *functions: Callable[..., Any], hidden: bool = False,
+          rng: np.random.Generator | None = None) -> None:
     """Run an exercise's visible cases (or, with hidden=True, freshly drawn random ones).
 
     exercise: an Exercise or its name; functions: the student functions, in the order the

@@ -5,10 +5,13 @@ The circuits of the assignments are in their forward modules (course/assignments
 Gradients come from centered differences (course.numgrad) by nudging one value and rerunning the
 forward pass; this module holds no backward rule.
 """
+from __future__ import annotations
+
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import fmean
+from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import LineCollection
@@ -21,6 +24,9 @@ from .figures import DPI, GRADIENT_COLOR, NODE_EDGE, NODE_FACE, VALUE_COLOR, Pic
 from .functions import sigmoid
 from .numbers import wire_label
 from .numgrad import centered_difference
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 @dataclass(frozen=True)
@@ -68,13 +74,13 @@ class Gate:
         if self.op not in OPS:
             raise ValueError(f"unknown op {self.op!r}; known ops: {', '.join(OPS)}")
 
-    def __call__(self, *args):
+    def __call__(self, *args: float) -> float:
         """Forward value (a float) from the values arriving in each slot."""
         forward = OPS[self.op].forward
         return float(forward(*args) if self.const is None else forward(self.const, *args))
 
     @property
-    def label(self):
+    def label(self) -> str:
         return OPS[self.op].label.format(c=self.const)
 
 
@@ -87,17 +93,18 @@ class Circuit:
     gates: tuple[Gate, ...]
 
     @property
-    def output(self):
+    def output(self) -> str:
         """Name of the last gate."""
         return self.gates[-1].name
 
     @property
-    def wires(self):
+    def wires(self) -> list[tuple[str, str, int]]:
         """Every wire (source, gate, slot), gate by gate."""
         return [(src, gate.name, slot)
                 for gate in self.gates for slot, src in enumerate(gate.inputs)]
 
-    def forward(self, values, replace=None):
+    def forward(self, values: Mapping[str, float],
+                replace: Mapping[str | tuple[str, str, int], float] | None = None) -> dict[str, float]:
         """Value of every node: values maps input names to floats. replace maps node names or
         wires to a value forced onto that node or carried by that wire alone."""
         replace = replace or {}
@@ -112,17 +119,18 @@ class Circuit:
         """d output / d (the node or wire key, currently carrying at), by centered difference."""
         return centered_difference(lambda v: self.forward(values, {key: v})[self.output], at)
 
-    def wire_gradients(self, values):
+    def wire_gradients(self, values: Mapping[str, float]) -> dict[tuple[str, str, int], float]:
         """d output / d value on each wire, nudging that wire only: dict wire -> float."""
         out = self.forward(values)
         return {wire: self._sensitivity(values, wire, out[wire[0]]) for wire in self.wires}
 
-    def node_gradients(self, values):
+    def node_gradients(self, values: Mapping[str, float]) -> dict[str, float]:
         """d output / d value of each node (inputs and gates): dict name -> float."""
         out = self.forward(values)
         return {name: self._sensitivity(values, name, at) for name, at in out.items()}
 
-    def layout(self):
+    def layout(self) -> tuple[dict[str, tuple[float, float]],
+                              dict[tuple[str, str, int], list[tuple[float, float]]]]:
         """Positions in (column, row) units: dict node -> (x, y), and dict wire -> list of (x, y)
         points from its source to its gate.
 
@@ -163,7 +171,8 @@ class Circuit:
         return ({name: point[name] for name in col},
                 {wire: [point[item] for item in path] for wire, path in paths.items()})
 
-    def draw(self, values, show_gradients=True, title=None, figsize=None, dpi=DPI):
+    def draw(self, values: Mapping[str, float], show_gradients: bool = True, title: str | None = None,
+             figsize: tuple[float, float] | None = None, dpi: float = DPI) -> Picture | None:
         """Picture of the circuit at these input values (dict name -> float): each wire's value in
         green above it, its gradient d output / d wire in red below it. figsize: (width, height)
         in inches; None for 7.5 x 3.5, or more for a circuit too deep or tall to be legible in
@@ -185,8 +194,9 @@ class CircuitDrawing:
     wire labels (Annotations), empty until the first show.
     """
 
-    def __init__(self, circuit, show_gradients=True, title=None, figsize=None, dpi=DPI,
-                 animated=False):
+    def __init__(self, circuit: Circuit, show_gradients: bool = True, title: str | None = None,
+                 figsize: tuple[float, float] | None = None, dpi: float = DPI,
+                 animated: bool = False) -> None:
         self.circuit, self.show_gradients, self.animated = circuit, show_gradients, animated
         nodes, self.paths = circuit.layout()
         gates = [nodes[gate.name] for gate in circuit.gates]
@@ -230,7 +240,7 @@ class CircuitDrawing:
             fig.text(0.99, 0.91, "gradient", color=GRADIENT_COLOR, ha="right", va="top", fontsize=8)
         self.figure, self.ax = fig, ax
 
-    def show(self, values):
+    def show(self, values: Mapping[str, float]) -> Picture:
         """Write the numbers at these input values (dict name -> float) on the wires; returns
         the Picture."""
         circuit = self.circuit
@@ -409,14 +419,16 @@ class CircuitExplorer(Explorer):
     title for the picture. Readout: the output and d output / d input for every input.
     """
 
-    def __init__(self, circuit, values, ranges=None, step=0.1, title=None):
+    def __init__(self, circuit: Circuit, values: Mapping[str, float],
+                 ranges: dict[str, tuple[float, float]] | None = None, step: float = 0.1,
+                 title: str | None = None) -> None:
         self.circuit = circuit
         self.drawing = CircuitDrawing(circuit, title=title, animated=True)
         ranges = {name: (value - 5, value + 5) for name, value in values.items()} | (ranges or {})
         super().__init__({name: slider(name, values[name], *ranges[name], step)
                           for name in circuit.inputs})
 
-    def render(self, values):
+    def render(self, values: dict[str, float]) -> tuple[Picture, dict[str, float]]:
         out = self.circuit.output
         grads = self.circuit.node_gradients(values)
         numbers = {out: self.circuit.forward(values)[out]}

@@ -1,12 +1,21 @@
 """The controls of the explorers: sliders and menus that report every move and show their whole
 label."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import ipywidgets as widgets
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 STYLE = {"description_width": "initial"}  # the whole label, however long
 WIDTH = "460px"
 
 
-def slider(description, value, low=None, high=None, step=None, options=None):
+def slider(description: str, value: float, low: float | None = None, high: float | None = None,
+           step: float | None = None, options: Iterable[float] | None = None
+           ) -> widgets.FloatSlider | widgets.IntSlider | widgets.SelectionSlider:
     """A slider that reports every move (continuous_update), WIDTH wide.
 
     Over numbers from low to high by step: a FloatSlider that prints its value with as many
@@ -27,6 +36,6 @@ def slider(description, value, low=None, high=None, step=None, options=None):
                                readout_format=f".{decimals}f", **common)
 
 
-def menu(description, options, value):
+def menu(description: str, options: Sequence[object], value: object) -> widgets.Dropdown:
     """A Dropdown over options (values, or (label, value) pairs), starting at value."""
     return widgets.Dropdown(options=options, value=value, description=description, style=STYLE)

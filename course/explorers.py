@@ -6,7 +6,10 @@ matplotlib Figures made without pyplot and sent as PNG bytes. A figure kept from
 redrawn by blitting (course.blitting): the artists a move changes are marked animated. Every
 gradient shown comes from centered differences (course.numgrad).
 """
+from __future__ import annotations
+
 import html
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
@@ -14,8 +17,14 @@ from .blitting import Blitter
 from .figures import drawing
 from .numbers import readout
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
-def table(numbers, number_format):
+    from matplotlib.figure import Figure
+
+
+def table(numbers: Mapping[str, float], number_format: str) -> str:
     """HTML table: one column per label, the number below it, formatted by number_format (a
     format spec; see course.numbers.readout)."""
     cell = "<td style='padding:1px 10px; text-align:right'>{}</td>"
@@ -38,7 +47,7 @@ class Explorer(widgets.VBox):
 
     number_format = ".4f"
 
-    def __init__(self, controls):
+    def __init__(self, controls: Mapping[str, widgets.ValueWidget]) -> None:
         self.controls = controls
         self.picture = widgets.Image(format="png")
         self.readout = widgets.HTML()
@@ -52,7 +61,7 @@ class Explorer(widgets.VBox):
             control.observe(self.update, names="value")
         self.update()
 
-    def update(self, change=None):
+    def update(self, change: Mapping[str, Any] | None = None) -> None:
         """Redraw the picture and the readout from the current values of the controls (nothing
         where pictures are off: see course.figures.pictures_off)."""
         if not drawing():
@@ -62,6 +71,6 @@ class Explorer(widgets.VBox):
         self.readout.value = table(self.numbers, self.number_format)
         self.picture.value = picture
 
-    def render(self, values):
+    def render(self, values: dict[str, Any]) -> tuple[Figure, dict[str, float]]:
         """(Figure, numbers) for these values of the controls: dict control name -> value."""
         raise NotImplementedError

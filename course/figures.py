@@ -2,20 +2,26 @@
 
 Every picture is a matplotlib Figure made without pyplot, at DPI dots per inch, in these colours.
 """
+from __future__ import annotations
+
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from typing import Any
 
 DPI = 90
 _drawing = [True]   # whether pictures are drawn at all (grading turns them off: nobody sees them)
 
 
-def drawing():
+def drawing() -> bool:
     """Whether circuits and explorers draw their pictures (see pictures_off)."""
     return _drawing[0]
 
 
-def pictures_off():
+def pictures_off() -> None:
     """Stop drawing pictures in this process: circuits return None and explorers keep their
     picture as it is, while every other line of a notebook cell still runs (grading does this)."""
     _drawing[0] = False
@@ -26,7 +32,7 @@ VALUE_COLOR, GRADIENT_COLOR = "#1b7a2e", RED  # the numbers on a wire: its value
 NODE_FACE, NODE_EDGE = "#eef3fb", "#35507a"  # a gate or a unit drawn as a circle
 
 
-def png(figure):
+def png(figure: Figure) -> bytes:
     """PNG bytes of a Figure at its own dpi (fast compression: pictures are redrawn often)."""
     buffer = BytesIO()
     figure.savefig(buffer, format="png", dpi="figure", pil_kwargs={"compress_level": 1})
@@ -37,7 +43,7 @@ class Picture(Figure):
     """A Figure that a notebook shows as a PNG by itself: a plain Figure made without pyplot has
     no notebook display of its own (it shows as "<Figure size ...>"). Made at DPI unless told."""
 
-    def __init__(self, *args, dpi=DPI, **kwargs):
+    def __init__(self, *args: Any, dpi: float = DPI, **kwargs: Any) -> None:
         super().__init__(*args, dpi=dpi, **kwargs)
 
     def _repr_png_(self):

@@ -6,10 +6,17 @@ readout: an explorer's table cell, by a format spec; wire_label: the two-decimal
 circuit's wires; describe: a value in a check's message. None writes a minus sign on a number
 that rounds to zero.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
-def fixed(value, digits, row_break=False):
+
+def fixed(value: ArrayLike, digits: int, row_break: bool = False) -> str:
     """A float or array with digits decimals, arrays as nested lists on one line (with row_break,
     a matrix one row per line): fixed(0.31306, 5) is "0.31306", fixed([[1, -3]], 4) is
     "[[1.0000, -3.0000]]"."""
@@ -20,7 +27,7 @@ def fixed(value, digits, row_break=False):
     return "[" + separator.join(fixed(part, digits) for part in array) + "]"
 
 
-def short(value, digits):
+def short(value: float | np.ndarray, digits: int) -> str:
     """A float or array rounded to digits decimals and written the short way (as "g" does):
     short(0.70001, 4) is "0.7", an array is written as a list, such as
     "[[1.0237, -2.9976], [0.1658, 0.9966]]"."""
@@ -30,14 +37,14 @@ def short(value, digits):
     return "[" + ", ".join(short(part, digits) for part in array) + "]"
 
 
-def readout(number, spec):
+def readout(number: int | float, spec: str) -> str:
     """format(number, spec) for an explorer's readout; a count (an int) as it is."""
     if isinstance(number, (int, np.integer)):
         return str(number)
     return _unsigned_zero(format(number, spec))
 
 
-def wire_label(number):
+def wire_label(number: float) -> str:
     """Two decimals; from 1000 up, short e-notation such as "1.2e8"."""
     if abs(number) < 1000 or not np.isfinite(number):
         return f"{round(number, 2) + 0.0:.2f}"
@@ -45,7 +52,7 @@ def wire_label(number):
     return f"{mantissa}e{int(exponent)}"
 
 
-def describe(value):
+def describe(value: object) -> str:
     """A short readable form of a float or array, for messages: six significant digits, an array
     on one line with four decimals. Anything that is not numbers: its repr."""
     try:

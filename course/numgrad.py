@@ -3,17 +3,23 @@
 Everything in the course that shows or checks a gradient gets it from here, by nudging inputs of a
 forward function: the package holds no backward rule of its own.
 """
+from __future__ import annotations
+
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
 STEP = 1e-5
 _step = ContextVar("step", default=STEP)
 
 
 @contextmanager
-def step(h):
+def step(h: float) -> Iterator[None]:
     """Within this block (in this thread), the functions here nudge by h where no step is given."""
     token = _step.set(h)
     try:
@@ -22,7 +28,7 @@ def step(h):
         _step.reset(token)
 
 
-def centered_difference(f, x, h=None):
+def centered_difference(f: Callable[[float], float], x: float, h: float | None = None) -> float:
     """Estimate f'(x) for a scalar function as (f(x + h) - f(x - h)) / (2 h).
 
     f: float -> float; x, h: floats (h default: STEP, or the step set by `step`). Returns a float.
@@ -32,7 +38,8 @@ def centered_difference(f, x, h=None):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def numerical_gradient(f, x, h=None):
+def numerical_gradient(f: Callable[..., float], x: float | np.ndarray,
+                       h: float | None = None) -> float | np.ndarray:
     """Gradient of a scalar function of an array, one centered difference per element.
 
     f: array of shape S -> float; x: float or array of shape S. Returns an array of shape S
@@ -52,7 +59,8 @@ def numerical_gradient(f, x, h=None):
     return grad if x.shape else float(grad)
 
 
-def rowwise_gradient(f, x, h=None):
+def rowwise_gradient(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
+                     h: float | None = None) -> np.ndarray:
     """Gradient of a scalar function of a vector, one centered difference per element, with
     every nudged copy of x evaluated in one call.
 
@@ -67,7 +75,9 @@ def rowwise_gradient(f, x, h=None):
     return (values[:len(x)] - values[len(x):]) / (2 * h)
 
 
-def input_gradients(forward, inputs, wrt, upstream=1.0, h=None):
+def input_gradients(forward: Callable[..., float | np.ndarray], inputs: Mapping[str, float | np.ndarray],
+                    wrt: Iterable[str], upstream: float | np.ndarray = 1.0,
+                    h: float | None = None) -> tuple[float | np.ndarray, ...]:
     """Gradients of sum(upstream * forward(**inputs)) with respect to the inputs named in wrt.
 
     forward: function of keyword arguments returning a float or an array of shape O;
@@ -85,7 +95,7 @@ def input_gradients(forward, inputs, wrt, upstream=1.0, h=None):
     return tuple(numerical_gradient(weighted_output(name), inputs[name], h) for name in wrt)
 
 
-def relative_error(a, b, floor=1e-8):
+def relative_error(a: float | np.ndarray, b: float | np.ndarray, floor: float = 1e-8) -> float:
     """Largest elementwise |a - b| / max(|a| + |b|, floor), the usual gradient-check measure.
 
     a, b: floats or arrays of one shape. Returns a float: about 1e-7 or less means agreement

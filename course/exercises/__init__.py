@@ -5,13 +5,19 @@ EXERCISES; kit holds the building blocks and the mistakes that several of them s
 registry is gathered when first asked for, so an assignment's definitions (which import kit,
 and so this package) may be imported before it.
 """
+from __future__ import annotations
+
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING
 
 import course.assignments
 
+if TYPE_CHECKING:
+    from course.checks import Exercise
 
-def __getattr__(name):
+
+def __getattr__(name: str) -> dict[str, Exercise]:
     if name != "EXERCISES":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     exercises = {}

@@ -1,13 +1,22 @@
 """Building blocks for exercise definitions: gradient exercises, random input cases, and the
 mistakes that several assignments share."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from course.checks import Exercise, Mistake
 from course.functions import sigmoid
 from course.numgrad import input_gradients
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import Any
 
-def random_cases(rng, shapes, count=3, low=-3.0, high=3.0):
+
+def random_cases(rng: np.random.Generator, shapes: Mapping[str, tuple[int, ...]], count: int = 3,
+                 low: float = -3.0, high: float = 3.0) -> list[dict[str, float | np.ndarray]]:
     """count cases of random inputs; shapes: dict name -> () for a float, or an array shape."""
     return [{name: _draw(rng, shape, low, high) for name, shape in shapes.items()}
             for _ in range(count)]
@@ -18,7 +27,8 @@ def _draw(rng, shape, low, high):
     return float(value) if shape == () else value
 
 
-def gradients_of(forward, wrt, upstream=None):
+def gradients_of(forward: Callable[..., float | np.ndarray], wrt: Sequence[str],
+                 upstream: str | None = None) -> Callable[..., tuple[float | np.ndarray, ...]]:
     """(**case) -> the gradients of forward at the case with respect to wrt, by centered
     differences, times the case's upstream gradient (the argument named upstream, or 1)."""
     def gradients(**case):
@@ -27,8 +37,10 @@ def gradients_of(forward, wrt, upstream=None):
     return gradients
 
 
-def gradient_exercise(name, forward, arguments, wrt, visible, hint, shapes=None,
-                      upstream=None, mistakes=(), **options):
+def gradient_exercise(name: str, forward: Callable[..., float | np.ndarray], arguments: Sequence[str],
+                      wrt: Sequence[str], visible: Iterable[Mapping[str, Any]], hint: str,
+                      shapes: Mapping[str, tuple[int, ...]] | None = None, upstream: str | None = None,
+                      mistakes: Iterable[Mistake] = (), **options: Any) -> Exercise:
     """An exercise whose outputs are the gradients of forward with respect to wrt.
 
     forward: the given forward function, taking the arguments other than upstream by keyword;
@@ -47,7 +59,8 @@ def gradient_exercise(name, forward, arguments, wrt, visible, hint, shapes=None,
                     visible=tuple(visible), hint=hint, mistakes=tuple(mistakes), **options)
 
 
-def transposed(expect, *positions):
+def transposed(expect: Callable[..., Iterable[float | np.ndarray]],
+               *positions: int) -> Callable[..., tuple[float | np.ndarray, ...]]:
     """(**case) -> expect's outputs with those at the given positions transposed: what a backward
     pass returns when it builds those gradients as products in the wrong order."""
     def returns(**case):
@@ -55,7 +68,8 @@ def transposed(expect, *positions):
     return returns
 
 
-def scaled(expect, factor):
+def scaled(expect: Callable[..., Iterable[float | np.ndarray]],
+           factor: float | Callable[..., float]) -> Callable[..., tuple[float | np.ndarray, ...]]:
     """(**case) -> expect's outputs, each multiplied by factor: a number, or (**case) -> number."""
     def returns(**case):
         times = factor(**case) if callable(factor) else factor
@@ -63,7 +77,7 @@ def scaled(expect, factor):
     return returns
 
 
-def forgot_upstream(expect, upstream):
+def forgot_upstream(expect: Callable[..., Iterable[float | np.ndarray]], upstream: str) -> Mistake:
     """The Mistake of returning the local gradients alone: what expect gives with upstream = 1."""
     def returns(**case):
         return expect(**{**case, upstream: np.ones_like(case[upstream])})
