@@ -26,6 +26,7 @@ def pictures_off() -> None:
     picture as it is, while every other line of a notebook cell still runs (grading does this)."""
     _drawing[0] = False
 
+
 BLUE, RED, ORANGE, GREEN = "#1f5fa8", "#c62828", "#e08a00", "#2e7d32"
 PALE_BLUE, PALE_RED, PALE_ORANGE = "#d6e4f5", "#f8d0d0", "#fde3c0"
 VALUE_COLOR, GRADIENT_COLOR = "#1b7a2e", RED  # the numbers on a wire: its value, its gradient
