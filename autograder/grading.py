@@ -117,6 +117,7 @@ class _Run:
         self.ended = {}                                # name -> end reason
         self.replaced = {}                             # names of replaced objects, in order
         self.machinery = {name: [] for name in cases}  # name -> machinery touched in its calls
+        self.answers = {}                              # name -> decoded outputs, once all right
         self.sandbox_errors = []
         self.settled = set()
 
@@ -250,7 +251,7 @@ class _Run:
         if name in self.ended:
             reason = self.ended[name]
             return _END_STATUS[reason], f"{name} {_END_WORDS[reason]} while it was being checked.", None
-        visible = len(exercise.visible)
+        visible, answers = len(exercise.visible), []
         for k, case in enumerate(self.cases[name]):
             reply = self.returned[name].get(k)
             if reply is None:
@@ -265,6 +266,8 @@ class _Run:
             problem, mistake = verdict(exercise, case, returned, hidden)
             if problem:
                 return Status.FAILED, problem, mistake
+            answers.append(exercise.as_outputs(returned))
+        self.answers[name] = answers
         return Status.PASSED, "", None
 
     def _centered_step(self, exercise):
@@ -277,9 +280,7 @@ class _Run:
             exact = [self.exact(exercise, case) for case in cases]
             if any(e is None for e in exact):
                 return None
-            returned = [decode(self.returned[exercise.name][k]["result"]) for k in range(len(cases))]
-            returned = [(r,) if len(exercise.outputs) == 1 else tuple(r) for r in returned]
-            return centered_step(exercise, cases, returned, exact)
+            return centered_step(exercise, cases, self.answers[exercise.name], exact)
         except Exception:   # noqa: BLE001 (the reference cannot tell: grade as judged)
             return None
 

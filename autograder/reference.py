@@ -34,5 +34,4 @@ def exact_outputs(root: Path | str, assignment: str, exercise: Exercise,
     namespace = instructor_namespace(Path(root), assignment)
     if not all(callable(namespace.get(name)) for name in exercise.functions):
         return None
-    returned = exercise.run([namespace[name] for name in exercise.functions], case)
-    return (returned,) if len(exercise.outputs) == 1 else tuple(returned)
+    return exercise.as_outputs(exercise.run([namespace[name] for name in exercise.functions], case))

@@ -78,6 +78,11 @@ class Exercise:
             return self.call(functions, case)
         return functions[0](*(case[a] for a in self.arguments))
 
+    def as_outputs(self, returned: object) -> tuple:
+        """What a function returned as a tuple with one entry per output name (a function with
+        one output returns that value alone)."""
+        return (returned,) if len(self.outputs) == 1 else tuple(returned)
+
     def expected(self, case: Mapping[str, Any]) -> tuple[float | np.ndarray, ...]:
         """The expected outputs for a case, a tuple with one entry per output name."""
         return tuple(self.expect(**copy.deepcopy(case)))

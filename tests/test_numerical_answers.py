@@ -25,8 +25,7 @@ def _cases(exercise, seed):
 
 
 def _answers(exercise, functions, cases):
-    returned = [exercise.run(functions, case) for case in cases]
-    return [(r,) if len(exercise.outputs) == 1 else tuple(r) for r in returned]
+    return [exercise.as_outputs(exercise.run(functions, case)) for case in cases]
 
 
 def _exact(name, cases):
