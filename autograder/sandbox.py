@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
+from functools import lru_cache
 import json
 import os
 import select
@@ -163,7 +164,7 @@ def _relay(pid, read_fd, limits, out_fd):
     The lines pass through one buffer, wiped afterwards, and are never parsed here."""
     deadline = time.monotonic() + limits.job_seconds
     pidfd = os.pidfd_open(pid)
-    buffer = bytearray(limits.report_mb * 2**20 + 1)
+    buffer = _report_buffer(limits.report_mb * 2**20 + 1)
     view, filled, sent = memoryview(buffer), 0, 0
     try:
         while True:
@@ -187,6 +188,12 @@ def _relay(pid, read_fd, limits, out_fd):
         os.close(pidfd)
         view.release()
         ctypes.memset(ctypes.addressof(ctypes.c_char.from_buffer(buffer)), 0, filled)
+
+
+@lru_cache(maxsize=1)
+def _report_buffer(size):
+    """The worker's one buffer for reports (wiped after each run): made once, not per job."""
+    return bytearray(size)
 
 
 def _wait(pid, deadline):
