@@ -21,6 +21,7 @@ import warnings
 from tqdm import tqdm
 
 from autograder import notebooks
+from autograder.conventions import findings
 from autograder.course_dir import nbgrader_config
 from autograder.regions import course_markers
 
@@ -79,6 +80,7 @@ def build_and_check(root: Path | str, assignment: str,
                 shutil.copytree(released, Path(keep) / "release" / assignment)
                 shutil.copytree(work / "autograded", Path(keep) / "autograded",
                                 dirs_exist_ok=True)
+    check.problems[:0] = findings(root, assignment)   # the authoring slips first: they say why
     return check
 
 

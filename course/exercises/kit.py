@@ -50,6 +50,9 @@ def gradient_exercise(name: str, forward: Callable[..., float | np.ndarray], arg
     hidden cases (default: all floats); mistakes: the exercise's catalogue, to which a gate with
     an upstream argument adds "forgot-upstream". Expected gradients come from centered differences.
     """
+    if isinstance(mistakes, Mistake):
+        raise TypeError(f"{name}: mistakes= must be a tuple of Mistakes; with one, end it with a "
+                        "comma: mistakes=(Mistake(...),)")
     shapes = shapes or {a: () for a in arguments}
     options.setdefault("expect", gradients_of(forward, wrt, upstream))
     options.setdefault("draw_hidden", lambda rng: random_cases(rng, shapes))

@@ -1,0 +1,157 @@
+"""Does `validate` name each authoring slip before students see it, saying where and what to change?
+
+Each test makes one slip in a copy of the chain-rule assignment (its source notebook and its
+catalogue of mutations) and asks the conventions check, which `validate` and `release` run first,
+what it finds."""
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder.conventions import findings
+from support import ROOT, course_copy
+
+NOTEBOOK = "chain_rule.ipynb"
+SOLUTION, TEST = "add_mul_backward", "check_add_mul_backward"
+
+
+@pytest.fixture
+def course(tmp_path):
+    """(root, notebook): a course copy of 03_chain_rule with its mutations file, to break."""
+    course_copy(tmp_path, "03_chain_rule")
+    shutil.copytree(ROOT / "tests" / "assignments" / "chain_rule", tmp_path / "tests" / "assignments"
+                    / "chain_rule", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path, nbformat.read(tmp_path / "source" / "03_chain_rule" / NOTEBOOK, as_version=4)
+
+
+def _slip(root, nb):
+    """Save the broken notebook; return what the check finds, one string."""
+    nbformat.write(nb, root / "source" / "03_chain_rule" / NOTEBOOK)
+    return "\n".join(findings(root, "03_chain_rule"))
+
+
+def _cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_does_the_untouched_copy_have_no_finding(course):
+    assert findings(course[0], "03_chain_rule") == []
+
+
+def test_is_a_test_cell_id_left_at_the_panels_default_named(course):
+    root, nb = course
+    _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "cell-8a1f4c2e"
+    found = _slip(root, nb)
+    assert "chain_rule.ipynb code cell 6 (grade id cell-8a1f4c2e) is a test cell" in found
+    assert "must be check_<exercise>, one of: add_mul_backward" in found
+
+
+def test_is_a_solution_cell_id_that_is_not_its_function_named(course):
+    root, nb = course
+    _cell(nb, SOLUTION).metadata["nbgrader"]["grade_id"] = "cell-answer"
+    found = _slip(root, nb)
+    assert "code cell 5 (grade id cell-answer) defines add_mul_backward: a solution cell" in found
+
+
+def test_is_an_exercise_without_its_test_cell_named(course):
+    root, nb = course
+    nb.cells.remove(_cell(nb, TEST))
+    found = _slip(root, nb)
+    assert "exercise add_mul_backward (EXERCISES in " in found
+    assert "has no test cell: add one with grade id check_add_mul_backward" in found
+
+
+def test_is_a_test_cell_of_an_unregistered_exercise_sent_to_the_registry(course):
+    root, nb = course
+    _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "check_tanh_gate_backward"
+    found = _slip(root, nb)
+    assert "tanh_gate_backward is not an exercise of this assignment: register it in EXERCISES in" in found
+    assert "course/assignments/chain_rule/exercises.py:20" in found
+
+
+def test_is_a_test_cell_that_checks_another_exercise_named(course):
+    root, nb = course
+    cell = _cell(nb, TEST)
+    cell.source = cell.source.replace('check("add_mul_backward", add_mul_backward)\n',
+                                      'check("mul_backward", add_mul_backward)\n', 1)
+    found = _slip(root, nb)
+    assert "(grade id check_add_mul_backward) calls check with mul_backward, add_mul_backward" in found
+
+
+def test_is_a_test_cell_without_a_hidden_part_named(course):
+    root, nb = course
+    cell = _cell(nb, TEST)
+    cell.source = cell.source.split("\n")[0]
+    assert "(grade id check_add_mul_backward) has no hidden part" in _slip(root, nb)
+
+
+def test_are_solution_markers_in_a_plain_cell_named_with_what_to_mark(course):
+    root, nb = course
+    del _cell(nb, SOLUTION).metadata["nbgrader"]
+    found = _slip(root, nb)
+    assert "holds ### BEGIN SOLUTION but is not a solution cell: mark it 'Autograded answer'" in found
+    assert "function add_mul_backward has no solution cell" in found
+
+
+def test_is_a_catalogued_mistake_without_its_mutation_named(course):
+    root, nb = course
+    path = root / "tests" / "assignments" / "chain_rule" / "mutations.py"
+    path.write_text("\n".join(line for line in path.read_text().splitlines() if "dz-is-x" not in line))
+    found = _slip(root, nb)
+    assert "tests/assignments/chain_rule/mutations.py: no entry for ('add_mul_backward', 'dz-is-x')" in found
+
+
+def test_is_a_mutation_that_does_not_quote_the_solution_named(course):
+    root, nb = course
+    cell = _cell(nb, SOLUTION)
+    cell.source = cell.source.replace("dz = q", "dz = x + y")
+    found = _slip(root, nb)
+    assert "('add_mul_backward', 'not-swapped') quotes 'dz = q', which is not in the solution" in found
+
+
+def test_is_a_solution_line_that_the_course_package_holds_shown(course):
+    root, nb = course
+    cell = _cell(nb, SOLUTION)
+    cell.source = cell.source.replace("    q = x + y", "    q = x + y\n    return 1.0 / (1.0 + np.exp(-x))")
+    found = _slip(root, nb)
+    assert "course/functions.py:12 equals a line of a solution" in found
+    assert "'return 1.0 / (1.0 + np.exp(-x))'" in found
+
+
+def test_is_a_scaffold_todo_left_named(course):
+    root, nb = course
+    cell = _cell(nb, SOLUTION)
+    cell.source = cell.source.replace("dq = z", "dq = z  # TODO(new-exercise): check the sign")
+    assert "code cell 5 (grade id add_mul_backward): fill in the TODO(new-exercise)" in _slip(root, nb)
+
+
+def test_is_a_mistakes_tuple_without_its_comma_sent_to_its_line(tmp_path):
+    shutil.copytree(ROOT / "course", tmp_path / "course", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "autograder", tmp_path / "autograder",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    course_copy(tmp_path / "root", "03_chain_rule")
+    path = tmp_path / "course" / "assignments" / "chain_rule" / "exercises.py"
+    text = path.read_text()
+    start = text.index("mistakes=(") + len("mistakes=(")
+    path.write_text(text[:start] + "Mistake('only-one', 'one mistake.', lambda x, y, z: (0.0,))))\n"
+                    + "\nEXERCISES = (add_mul_backward,)\n")
+    run = subprocess.run(
+        [sys.executable, "-c", "from autograder.conventions import findings; "
+         "print(*findings('root', '03_chain_rule'), sep='\\n')"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)}, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert f"{path}:6: TypeError: add_mul_backward: mistakes= must be a tuple" in run.stdout
+    assert "mistakes=(Mistake(...),)" in run.stdout
+
+
+def test_does_validate_print_the_slips_and_fail(course):
+    root, nb = course
+    _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "cell-8a1f4c2e"
+    nbformat.write(nb, root / "source" / "03_chain_rule" / NOTEBOOK)
+    run = subprocess.run([sys.executable, "-m", "autograder.cli", "--course-dir", str(root), "validate",
+                          "03_chain_rule"], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 1
+    assert "- chain_rule.ipynb code cell 6 (grade id cell-8a1f4c2e) is a test cell" in run.stdout
