@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, SAWarning
 
 from autograder.course_dir import CourseError, nbgrader_config
 from autograder.environment import own_scripts_first
+from autograder.nbgrader_log import failure
 from autograder.results import NEEDS_A_PERSON
 
 if TYPE_CHECKING:
@@ -59,8 +60,7 @@ def ensure_assignment(root: Path | str, assignment: str, url: str) -> None:
         if result["success"]:
             return
         _pause(attempt)
-    raise RuntimeError(f"nbgrader could not record {assignment} in the gradebook:\n"
-                       f"{result.get('error') or result.get('log')}")
+    raise CourseError(f"nbgrader could not record {assignment} in the gradebook: {failure(result)}")
 
 
 def _known_notebooks(url, assignment):

@@ -23,6 +23,7 @@ from tqdm import tqdm
 from autograder import notebooks
 from autograder.conventions import findings
 from autograder.course_dir import nbgrader_config
+from autograder.nbgrader_log import failure
 from autograder.regions import course_markers
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def _stderr_to(path):
 
 def _must(check, step, result):
     if not result["success"]:
-        check.problems.append(f"{step} failed:\n{result.get('error') or result.get('log')}")
+        check.problems.append(f"{step} failed: {failure(result)}")
 
 
 def _judge(check, work, assignment, markers):
