@@ -136,6 +136,22 @@ def new_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def new_exercise_command(args: argparse.Namespace) -> int:
+    """Scaffold an exercise into an existing assignment, and say what to fill in and run next."""
+    from autograder.exercise_scaffold import new_exercise, plan
+    root = find_root(args.course_dir)
+    planned = plan(root, args.assignment, args.function, args.arguments, args.outputs,
+                   args.upstream, args.forward, args.points)
+    written = new_exercise(root, planned)
+    print("changed:\n" + "\n".join(f"  {path.relative_to(root)}" for path in written))
+    print(f"\nnext: fill in every TODO(new-exercise) in them (validate lists those left), then\n"
+          f"  backprop-course release {planned.assignment}\n"
+          f"  python3 -m pytest tests/assignments/{planned.package} tests/test_checks.py "
+          "tests/test_mistake_catalogue.py\n"
+          f"  python3 -m tools.mutation_sweep --assignment {planned.assignment}")
+    return 0
+
+
 def demo_command(args: argparse.Namespace) -> int:
     """Grade the sample class in its own course directory, then write feedback, CSV and report."""
     from autograder.sample_class import copy_course, gates_class, write_class
@@ -213,6 +229,19 @@ def _parser():
                   "example exercise, its folder in course/assignments/ and its tests")
     new.add_argument("name", metavar="NAME", help="lowercase, e.g. softmax (the folder becomes "
                      "source/NN_softmax)")
+    exercise = command("new-exercise", new_exercise_command, "add a gradient exercise to an assignment: "
+                       "its cells, its registered definition with TODO mistakes, its mutation entries")
+    exercise.add_argument("assignment", metavar="ASSIGNMENT",
+                          help="a folder under source/, e.g. 04_sigmoid_neuron")
+    exercise.add_argument("function", metavar="FUNCTION", help="the function students write")
+    exercise.add_argument("--arguments", default="x,dout", help="its parameters (default: x,dout)")
+    exercise.add_argument("--outputs", default="", help="the gradients it returns, each d<argument> "
+                          "(default: d<first argument>)")
+    exercise.add_argument("--upstream", help="the argument carrying the gradient from above "
+                          "(default: dout if an argument; '' for none)")
+    exercise.add_argument("--forward", default="", help="the given forward function in the assignment's "
+                          "forward.py (default: FUNCTION without _backward, written as a skeleton if new)")
+    exercise.add_argument("--points", type=float, default=1, help="the test cell's points (default: 1)")
     demo = command("demo", demo_command, "grade the shipped sample class and write its feedback and report")
     demo.add_argument("--dir", default="demo-class", help="where to build it (default: ./demo-class)")
     demo.add_argument("--workers", type=int, default=2)

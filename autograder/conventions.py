@@ -100,6 +100,10 @@ def _exercises(assignment):
 def _todos_left(root, assignment, cells):
     """The places where the exercise scaffold's TODOs are still to be filled in."""
     found = [f"{c.where()}: fill in the {TODO} left by new-exercise" for c in cells if TODO in c.source]
+    for path in sorted((root / "source" / assignment).glob("*.ipynb")):
+        found += [f"{path.name} markdown cell {cell.source.splitlines()[0][:60]!r}: fill in the {TODO} "
+                  "left by new-exercise" for cell in notebooks.read(path).cells
+                  if cell.cell_type == "markdown" and TODO in cell.source]
     for path in (root / "course" / "assignments" / package_name(assignment) / "exercises.py",
                  mutations_file(root, assignment)):
         if path.exists():

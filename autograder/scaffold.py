@@ -7,10 +7,17 @@ import json
 from pathlib import Path
 import re
 import textwrap
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from autograder.course_dir import CourseError, assignments
+from autograder.regions import course_markers
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from autograder.regions import Markers
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -47,45 +54,48 @@ def new_assignment(root: Path | str, name: str) -> list[Path]:
 
 def _notebook(root, name, number, function):
     """The source notebook: a title, the imports, the example exercise and its test cell."""
-    def code(source, **nbgrader):
-        meta = {"nbgrader": {"schema_version": 3, "task": False, **nbgrader}} if nbgrader else {}
-        return nbformat.v4.new_code_cell(textwrap.dedent(source).strip(), metadata=meta)
-
     nb = nbformat.v4.new_notebook()
     nb.metadata = _kernel(root)
     nb.cells = [
         nbformat.v4.new_markdown_cell(f"# {number} · {name.replace('_', ' ').capitalize()}\n\n"
                                       "TODO: one idea per section, in your own words."),
-        code("""
-            import numpy as np
-
-            from course import check, todo
-        """),
-        nbformat.v4.new_markdown_cell(
+        _code_cell("import numpy as np\n\nfrom course import check, todo"),
+        *exercise_cells(
+            course_markers(root), function, ("x", "a", "dout"),
             "## A worked example: the scale gate\n\n"
             "The gate $f = a x$ has local gradient $a$ with respect to $x$, so by the chain rule "
             "$dx = a \\cdot dout$. Replace this exercise with your own; keep its shape: a "
             "function with a docstring that gives shapes, a stub, and a test cell that calls "
-            "`check` with the function's name, visibly and with hidden random inputs."),
-        code(f'''
-            def {function}(x, a, dout):
-                """Backward pass of the scale gate f = a * x with respect to x.
-
-                x, a: floats, the gate's input and its factor; dout: float, the gradient on the
-                gate's output. Returns dx: float, the gradient on x.
-                """
-                ### BEGIN SOLUTION
-                return a * dout
-                ### END SOLUTION
-        ''', grade=False, grade_id=function, locked=False, solution=True),
-        code(f'''
-            check("{function}", {function})
-            ### BEGIN HIDDEN TESTS
-            check("{function}", {function}, hidden=True)
-            ### END HIDDEN TESTS
-        ''', grade=True, grade_id=f"check_{function}", locked=True, points=1, solution=False),
+            "`check` with the function's name, visibly and with hidden random inputs.",
+            "Backward pass of the scale gate f = a * x with respect to x.\n\n"
+            "x, a: floats, the gate's input and its factor; dout: float, the gradient on the\n"
+            "gate's output. Returns dx: float, the gradient on x.",
+            "return a * dout"),
     ]
     return nbformat.writes(nb) + "\n"
+
+
+def exercise_cells(markers: Markers, function: str, arguments: Sequence[str], text: str,
+                   docstring: str, solution: str, points: float = 1) -> list:
+    """The three cells of an exercise: its markdown text, its solution cell (grade id = the
+    function's name: the function, its docstring, the solution between the markers) and its test
+    cell (grade id check_<function>: a visible and a hidden check, worth points)."""
+    doc = textwrap.indent(docstring, "    ").lstrip()
+    code = (f'def {function}({", ".join(arguments)}):\n    """{doc}\n    """\n'
+            f"    {markers.begin_solution}\n{textwrap.indent(solution, '    ')}\n"
+            f"    {markers.end_solution}")
+    test = (f'check("{function}", {function})\n{markers.begin_hidden}\n'
+            f'check("{function}", {function}, hidden=True)\n{markers.end_hidden}')
+    return [nbformat.v4.new_markdown_cell(text),
+            _code_cell(code, grade=False, grade_id=function, locked=False, solution=True),
+            _code_cell(test, grade=True, grade_id=f"check_{function}", locked=True, points=points,
+                       solution=False)]
+
+
+def _code_cell(source, **nbgrader):
+    """A code cell, with nbgrader metadata when given."""
+    meta = {"nbgrader": {"schema_version": 3, "task": False, **nbgrader}} if nbgrader else {}
+    return nbformat.v4.new_code_cell(source, metadata=meta)
 
 
 def _kernel(root):
