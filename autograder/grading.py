@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from autograder import protocol
+from autograder.autograded_notebook import write_autograded
 from autograder.numerical_answers import centered_step
 from autograder.reference import exact_outputs
 from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.submission import fingerprint, match_notebooks
 from autograder.transport import TransportError, decode, encode_case
-from course.checks import call_text, verdict
+from course.checks import CONTRACT_KINDS, call_text, contract_verdict, verdict
 from course.exercises import EXERCISES
 
 if TYPE_CHECKING:
@@ -50,12 +51,14 @@ _END_WORDS = {"timeout": "ran out of time", "signal": "crashed the process",
 def grade_submission(root: Path, assignment: str, student: str, specs: Sequence[NotebookSpec],
                      worker: Worker | DaskWorker,
                      rng: np.random.Generator | None = None) -> SubmissionResult:
-    """Grade submitted/<student>/<assignment> against the NotebookSpecs; returns a SubmissionResult."""
+    """Grade submitted/<student>/<assignment> against the NotebookSpecs and write its autograded
+    notebooks for formgrader (autograded_notebook); returns a SubmissionResult."""
     started = time.monotonic()
     folder = root / "submitted" / student / assignment
     result = SubmissionResult(student, assignment, fingerprint(folder), isolation=worker.mode)
     rng = rng or np.random.default_rng()
-    for submitted in match_notebooks(folder, specs):
+    matched = match_notebooks(folder, specs)
+    for submitted in matched:
         result.notes += submitted.notes
         if submitted.problem:
             result.exercises += [ExerciseResult(submitted.spec.name, g.exercise, 0.0, g.points,
@@ -64,6 +67,11 @@ def grade_submission(root: Path, assignment: str, student: str, specs: Sequence[
             continue
         exact = functools.partial(exact_outputs, root, assignment)
         result.exercises += _grade_notebook(submitted, worker, rng, result.notes, exact)
+    try:
+        write_autograded(root, result, matched)
+    except Exception as error:  # the grade stands without the copy for formgrader
+        result.notes.append(f"the autograded notebook for formgrader could not be written "
+                            f"({type(error).__name__}: {error})")
     result.seconds = round(time.monotonic() - started, 3)
     return result
 
@@ -258,7 +266,7 @@ class _Run:
                 return Status.CRASHED, f"{name} gave no answer on a check.", None
             hidden = k >= visible
             if "error" in reply:
-                return (*self._raised(exercise, case, reply["error"], hidden), None)
+                return self._raised(exercise, case, reply["error"], hidden)
             try:
                 returned = decode(reply["result"])
             except (TransportError, KeyError):
@@ -288,15 +296,18 @@ class _Run:
     def _raised(exercise, case, error, hidden):
         kind = str(error.get("type", "an error"))[:60] if isinstance(error, dict) else "an error"
         text = str(error.get("message", ""))[:300] if isinstance(error, dict) else ""
+        if kind in CONTRACT_KINDS:   # the course's own words, from where the function was called
+            return (Status.FAILED, *contract_verdict(exercise, kind, text))
         if kind == "MemoryError":
-            return Status.MEMORY, f"{exercise.name} ran out of memory on a check."
+            return Status.MEMORY, f"{exercise.name} ran out of memory on a check.", None
         if kind == "NotImplementedError":
-            return Status.FAILED, f"{exercise.name} is not written yet (it raises NotImplementedError)."
+            return (Status.FAILED, f"{exercise.name} is not written yet (it raises "
+                    "NotImplementedError).", None)
         advice = " (grading has no keyboard: input() gets nothing, so take it out)" * (kind == "EOFError")
         if hidden:
             return Status.FAILED, (f"On a hidden test with random inputs, {exercise.name} raised "
-                                   f"{kind}{advice}.")
-        return Status.FAILED, f"{call_text(exercise, case)} raised {kind}: {text}{advice}"
+                                   f"{kind}{advice}."), None
+        return Status.FAILED, f"{call_text(exercise, case)} raised {kind}: {text}{advice}", None
 
 
 def _diagnosis(mistake):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from pathlib import Path
+import types
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +23,21 @@ if TYPE_CHECKING:
 
 class CheckFailed(AssertionError):
     """A check found a wrong answer; the message says which output, and what to look at."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (JupyterLab, nbgrader's Validate) shows: the message under the student's
+        own frames, with no frame of the course's code."""
+        return student_traceback(self)
+
+
+class ContractBroken(CheckFailed):
+    """A function broke a promise of its docstring other than its values: it returned the wrong
+    kind of thing, or a structure with a part missing. Raised where the function is called (in a
+    grading sandbox too, where its class name and message are what comes back)."""
+
+
+class ArgumentChanged(ContractBroken):
+    """A function changed one of its arguments in place."""
 
 
 @dataclass(frozen=True)
@@ -71,12 +88,19 @@ class Exercise:
         return self.uses or (self.name,)
 
     def run(self, functions: Sequence[Callable[..., Any]], case: Mapping[str, Any]) -> object:
-        """Call the student's functions on a copy of the case; return what they returned."""
+        """Call the student's functions on a copy of the case; return what they returned. Raises
+        ArgumentChanged when the call changed a value of the case in place."""
         __tracebackhide__ = True  # IPython leaves this frame out of a student's traceback
-        case = copy.deepcopy(case)
+        given = copy.deepcopy(case)
         if self.call is not None:
-            return self.call(functions, case)
-        return functions[0](*(case[a] for a in self.arguments))
+            returned = self.call(functions, given)
+        else:
+            returned = functions[0](*(given[a] for a in self.arguments))
+        changed = [name for name, value in case.items() if not _unchanged(given[name], value)]
+        if changed:
+            raise ArgumentChanged(f"{self.name} changed its argument {changed[0]} in place: return "
+                                  "new arrays and leave the arguments as they were.")
+        return returned
 
     def as_outputs(self, returned: object) -> tuple:
         """What a function returned as a tuple with one entry per output name (a function with
@@ -86,6 +110,82 @@ class Exercise:
     def expected(self, case: Mapping[str, Any]) -> tuple[float | np.ndarray, ...]:
         """The expected outputs for a case, a tuple with one entry per output name."""
         return tuple(self.expect(**copy.deepcopy(case)))
+
+
+def _unchanged(now, before):
+    """Whether a case value after a call is still what it was before (type, shape and numbers)."""
+    if isinstance(before, np.ndarray):
+        return (isinstance(now, np.ndarray) and now.shape == before.shape
+                and now.dtype == before.dtype and bool(np.array_equal(now, before, equal_nan=True)))
+    return type(now) is type(before) and bool(now == before)
+
+
+# The generic diagnosis of an argument changed in place; an exercise may catalogue its own under
+# this name (its check and the grader then give that one).
+CHANGED_IN_PLACE = Mistake(
+    "changed-in-place", "an argument belongs to the caller, who uses it again after the call: "
+    "x -= ..., x += ... and x[...] = ... change the caller's array. Compute into a new array "
+    "(x - ..., np.zeros_like(x), x.copy()) and return that.", None)
+
+
+def contract_verdict(exercise: Exercise, kind: str, text: str) -> tuple[str, Mistake | None]:
+    """(message, mistake) for a broken contract: kind, the ContractBroken class's name, and text,
+    its message. An argument changed in place gets the exercise's own diagnosis when it
+    catalogues one, else CHANGED_IN_PLACE."""
+    if kind != ArgumentChanged.__name__:
+        return text, None
+    mistake = next((m for m in exercise.mistakes if m.name == CHANGED_IN_PLACE.name), CHANGED_IN_PLACE)
+    return f"{text}\nMistake: {mistake.diagnosis}", mistake
+
+
+CONTRACT_KINDS = (ContractBroken.__name__, ArgumentChanged.__name__)
+
+
+def kind_of(value: object) -> str:
+    """What a returned value is, in words: "None", "a float", "a list of 3 values", "an array of
+    shape (2,)", "a dict"."""
+    if value is None:
+        return "None"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} value{'s' * (len(value) != 1)}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    name = getattr(value, "type_name", type(value).__name__)
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def promised(returned: object, outputs: Sequence[str]) -> str | None:
+    """None when returned is a tuple with one value per name in outputs, else what is wrong:
+    "returned a list of 2 values; it should return a tuple of 2 values: (dx, dy) ..."."""
+    if isinstance(returned, tuple) and len(returned) == len(outputs):
+        return None
+    text = (f"returned {kind_of(returned)}; it should return a tuple of {len(outputs)} values: "
+            f"({', '.join(outputs)})")
+    if isinstance(returned, list) and len(returned) == len(outputs):
+        text += f": write return {', '.join(outputs)}, without brackets"
+    return text + "."
+
+
+def unpack(name: str, returned: object, outputs: Sequence[str]) -> tuple:
+    """returned, when it is the tuple of len(outputs) values that function name promises; else
+    raises ContractBroken saying what came back."""
+    problem = promised(returned, outputs)
+    if problem:
+        raise ContractBroken(f"{name} {problem}")
+    return returned
+
+
+def cached(name: str, cache: object, keys: Sequence[str]) -> tuple:
+    """The values a cache returned by function name holds under keys, in order; raises
+    ContractBroken when it is not a dict or misses a key (the next exercise reads them all)."""
+    if not isinstance(cache, dict):
+        raise ContractBroken(f"{name} returned {kind_of(cache)} as its cache; it should be a dict "
+                             f"with the keys {', '.join(keys)}.")
+    missing = [key for key in keys if key not in cache]
+    if missing:
+        raise ContractBroken(f"{name}'s cache has no key {', '.join(map(repr, missing))}: the next "
+                             f"exercise reads {', '.join(keys)} from it, each under that name.")
+    return tuple(cache[key] for key in keys)
 
 
 def floats(value: object) -> np.ndarray | None:
@@ -126,12 +226,8 @@ def verdict(exercise: Exercise, case: Mapping[str, Any], returned: object,
     outputs = exercise.outputs
     if len(outputs) == 1:
         returned = (returned,)
-    elif not isinstance(returned, (tuple, list)) or len(returned) != len(outputs):
-        got = "None" if returned is None else f"a {getattr(returned, 'type_name', type(returned).__name__)}"
-        if isinstance(returned, (tuple, list)):
-            got = f"{len(returned)} values"
-        return (f"{where} returned {got}; it should return {len(outputs)} values: "
-                f"({', '.join(outputs)})."), None
+    elif promised(returned, outputs):
+        return f"{where} {promised(returned, outputs)}", None
     for k, (name, want, got) in enumerate(zip(outputs, expected, returned)):
         problem = _compare(want, got, exercise.rtol, exercise.atol, hidden)
         if problem:
@@ -210,6 +306,8 @@ def diagnose(exercise: Exercise, case: Mapping[str, Any], returned: Sequence[obj
     """The first catalogued Mistake whose outputs on this case equal the returned ones (and differ
     from the expected ones), or None. returned, expected: tuples, one entry per output."""
     for mistake in exercise.mistakes:
+        if mistake.returns is None:   # recognised from how the function behaved, not its values
+            continue
         try:
             predicted = tuple(mistake.returns(**copy.deepcopy(case)))
         except (ArithmeticError, ValueError, IndexError, TypeError):   # undefined on this case
@@ -269,9 +367,53 @@ def check(exercise: Exercise | str, *functions: Callable[..., Any], hidden: bool
     from course.exercises import EXERCISES
     exercise = EXERCISES[exercise] if isinstance(exercise, str) else exercise
     cases = exercise.draw_hidden(rng or np.random.default_rng()) if hidden else exercise.visible
-    for case in cases:
-        message = judge(exercise, case, exercise.run(functions, case), hidden)
+    for number, case in enumerate(cases, 1):
+        try:
+            returned = exercise.run(functions, case)
+        except ContractBroken as broken:
+            message, _ = contract_verdict(exercise, type(broken).__name__, str(broken))
+            raise type(broken)(message) from None
+        except Exception as error:
+            _show_as_theirs(error, f"check({exercise.name!r}): your code raised the error above "
+                            f"on {_which(exercise, case, number, hidden)}.")
+            raise
+        message = judge(exercise, case, returned, hidden)
         if message:
             raise CheckFailed(message)
     kind = "hidden random" if hidden else "visible"
     print(f"{exercise.name}: passed {len(cases)} {kind} check{'s' * (len(cases) != 1)}.")
+
+
+_COURSE = str(Path(__file__).resolve().parent)
+
+
+def _which(exercise, case, number, hidden):
+    """Which case a check was on, in a few words: "the visible case 2 (x=3, y=-4)"."""
+    if hidden:
+        return "a hidden case with random inputs"
+    values = ", ".join(f"{name}={describe(value)}" for name, value in case.items())
+    return f"visible case {number}" + (f" ({values})" if len(values) <= 120 else "")
+
+
+def _show_as_theirs(error, summary):
+    """Make IPython show a student's exception, raised inside a check, with their frames only and
+    summary under it (an exception that takes no attributes is shown as it is)."""
+    try:
+        error._render_traceback_ = lambda: student_traceback(error) + [summary]
+    except (AttributeError, TypeError):
+        pass
+
+
+def student_traceback(error: BaseException) -> list[str]:
+    """IPython's traceback of error (lines, as its showtraceback makes them) without the frames of
+    the course's code: hint texts, mistake catalogues and expected values stay out of sight."""
+    from IPython import get_ipython
+    kept, entry = [], error.__traceback__
+    while entry is not None:
+        if not entry.tb_frame.f_code.co_filename.startswith(_COURSE):
+            kept.append(entry)
+        entry = entry.tb_next
+    trimmed = None
+    for entry in reversed(kept):
+        trimmed = types.TracebackType(trimmed, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return get_ipython().InteractiveTB.structured_traceback(type(error), error, trimmed)

@@ -54,7 +54,11 @@ def wire_label(number: float) -> str:
 
 def describe(value: object) -> str:
     """A short readable form of a float or array, for messages: six significant digits, an array
-    on one line with four decimals. Anything that is not numbers: its repr."""
+    on one line with four decimals; integers (an int, an int array) as integers. Anything that is
+    not numbers: its repr."""
+    if isinstance(value, (int, np.integer, np.ndarray)) and np.asarray(value).dtype.kind in "iu":
+        text = np.array2string(np.asarray(value), separator=", ")
+        return " ".join(text.replace("[ ", "[").split())
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError):

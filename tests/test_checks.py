@@ -94,8 +94,10 @@ def test_does_a_wrongly_shaped_gradient_say_so():
 
 
 @pytest.mark.parametrize("returned, said", [
-    (None, "returned None; it should return 2 values: (dx, dy)"),
-    ((1.0, 2.0, 3.0), "returned 3 values; it should return 2 values"),
+    (None, "returned None; it should return a tuple of 2 values: (dx, dy)"),
+    ((1.0, 2.0, 3.0), "returned a tuple of 3 values; it should return a tuple of 2 values"),
+    ([1.0, 2.0], "returned a list of 2 values; it should return a tuple of 2 values: (dx, dy): "
+                 "write return dx, dy, without brackets"),
     ((float("nan"), 0.0), "contains nan or inf"),
     (("a", 0.0), "expected a number or a numpy array of numbers, got a str"),
 ])

@@ -295,7 +295,7 @@ def test_do_values_whose_eq_is_always_true_fail(batch):
     assert says(result, r"expected a number or a numpy array of numbers.*, got a AlwaysEqual",
                 ["flow_backward"])
     result = expect(batch, "always-equal-single", 3, flow_backward="failed")
-    assert says(result, r"returned a AlwaysEqual; it should return 4 values", ["flow_backward"])
+    assert says(result, r"returned an AlwaysEqual; it should return a tuple of 4 values", ["flow_backward"])
 
 
 def test_does_a_lying_ndarray_subclass_fail(batch):

@@ -1,20 +1,34 @@
 """Assignment 05: staged backprop on f = (x + sigma(y)) / (sigma(x) + (x + y)^2)."""
 import numpy as np
 
-from course.assignments.staged_backprop.forward import staged
-from course.checks import Exercise, Mistake
+from course.assignments.staged_backprop.forward import STAGED, staged
+from course.checks import Exercise, Mistake, cached, unpack
 from course.exercises.kit import gradient_exercise, random_cases
 from course.functions import sigmoid
 from course.numgrad import input_gradients
 
 _VISIBLE = ({"x": 3.0, "y": -4.0}, {"x": -1.0, "y": 0.5})
+CACHED = ("x", "y", "sigy", "num", "sigx", "xpy", "xpysqr", "den", "invden")  # staged_forward's cache
 
 
+def _stages(x, y, forced=lambda right: {}):
+    """f, then the cache's values in CACHED order, of the staged circuit at (x, y); forced(right)
+    -> the node or wire values a mistaken forward pass puts in place of the right ones."""
+    right = STAGED.forward({"x": x, "y": y})
+    values = STAGED.forward({"x": x, "y": y}, forced(right))
+    return (values["f"], *(values[name] for name in CACHED))
 
-def _value(x, y, numerator=lambda x, y: x + sigmoid(y),
-           denominator=lambda x, y: sigmoid(x) + (x + y) ** 2, combine=lambda n, d: n / d):
-    """f as a forward pass with a mistaken stage computes it, as a 1-tuple."""
-    return (combine(numerator(x, y), denominator(x, y)),)
+
+def _forward(functions, case):
+    """(f, cache, the cache's values in CACHED order) of the student's staged_forward on the case,
+    once its return is the promised (f, cache) and its cache holds every name of CACHED."""
+    f, cache = unpack("staged_forward", functions[0](case["x"], case["y"]), ("f", "cache"))
+    return f, cache, cached("staged_forward", cache, CACHED)
+
+
+def _forward_call(functions, case):
+    f, _, values = _forward(functions, case)
+    return (f, *values)
 
 
 def _through(x, y, stage):
@@ -45,27 +59,28 @@ def _only(x, y, stage, keep):
 
 
 staged_forward = Exercise(
-    name="staged_forward", arguments=("x", "y"), outputs=("f",), visible=_VISIBLE,
+    name="staged_forward", arguments=("x", "y"),
+    outputs=("f", *(f"cache['{name}']" for name in CACHED)), visible=_VISIBLE,
     draw_hidden=lambda rng: random_cases(rng, {"x": (), "y": ()}),
-    expect=lambda x, y: (staged(x, y),),
-    call=lambda functions, case: functions[0](case["x"], case["y"])[0],
+    expect=_stages, call=_forward_call,
     hint="compute the stages one at a time (sigma(y), the numerator, sigma(x), x + y, its square, "
-         "the denominator, its inverse) and return f with a dict of them.",
+         "the denominator, its inverse) and return f with a dict of them and of x and y.",
     mistakes=(
         Mistake("no-square", "f came out with x + y in the denominator where (x + y)^2 belongs: "
                 "square the sum before adding sigma(x).",
-                lambda x, y: _value(x, y, denominator=lambda x, y: sigmoid(x) + x + y)),
+                lambda x, y: _stages(x, y, lambda right: {"xpysqr": right["xpy"]})),
         Mistake("sigmas-swapped", "sigma(x) and sigma(y) are swapped: the numerator is "
                 "x + sigma(y), the denominator sigma(x) + (x + y)^2.",
-                lambda x, y: _value(x, y, lambda x, y: x + sigmoid(x),
-                                    lambda x, y: sigmoid(y) + (x + y) ** 2)),
+                lambda x, y: _stages(x, y, lambda right: {("sigy", "num", 1): right["sigx"],
+                                                          ("sigx", "den", 0): right["sigy"]})),
         Mistake("not-inverted", "the numerator was multiplied by the denominator, not by its "
-                "inverse 1 / den.", lambda x, y: _value(x, y, combine=lambda n, d: n * d))))
+                "inverse 1 / den.",
+                lambda x, y: _stages(x, y, lambda right: {("invden", "f", 1): right["den"]}))))
 
 staged_backward = gradient_exercise(
     "staged_backward", staged, ("x", "y"), ("x", "y"), visible=_VISIBLE,
     uses=("staged_forward", "staged_backward"),
-    call=lambda functions, case: functions[1](functions[0](case["x"], case["y"])[1]),
+    call=lambda functions, case: functions[1](_forward(functions, case)[1]),
     hint="walk the stages in reverse, and use += wherever a variable (x, y, x + y) fed two "
          "stages: its gradients from both paths add up.",
     mistakes=(
