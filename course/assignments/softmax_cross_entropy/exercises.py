@@ -80,22 +80,27 @@ def _labels(rng, n, classes):
 
 
 def _logit_cases(rng):
-    """Four batches of logits Z (N, C), N from 1 to 4 and C from 2 to 5, with labels y (N,):
-    moderate logits; rows at levels near +-1000, far apart from each other, each with one logit
-    800 to 1500 below the rest (exp overflows above 709 and underflows below -745); rows of
-    large negative logits only; logits within 1e-6 of 0 (all classes almost equally likely)."""
+    """Four batches of logits Z (N, C), N from 1 to 4 (2 to 4 for the huge ones) and C from 2 to
+    5, with labels y (N,): moderate logits; huge logits, rows at levels 500 to 1000 alternately
+    above and below 0 (so at least 1000 apart), each with one logit 800 to 1500 below the rest of
+    its row, the first row's label on it (exp overflows above 709 and underflows below -745, and
+    that label's probability underflows); rows of large negative logits only; logits within
+    1e-6 of 0 (all classes almost equally likely)."""
     cases = []
     for kind in ("moderate", "huge", "negative", "near zero"):
-        n, classes = int(rng.integers(1, 5)), int(rng.integers(2, 6))
-        Z = rng.uniform(-3, 3, size=(n, classes))
+        n, classes = int(rng.integers(2 if kind == "huge" else 1, 5)), int(rng.integers(2, 6))
+        Z, y = rng.uniform(-3, 3, size=(n, classes)), _labels(rng, n, classes)
         if kind == "huge":
-            Z += rng.choice([-1.0, 1.0], size=(n, 1)) * rng.uniform(500, 1000, size=(n, 1))
-            Z[np.arange(n), rng.integers(0, classes, size=n)] -= rng.uniform(800, 1500, size=n)
+            signs = (-1.0) ** np.arange(n)[:, None]
+            Z += signs * rng.uniform(500, 1000, size=(n, 1))
+            low = rng.integers(0, classes, size=n)
+            Z[np.arange(n), low] -= rng.uniform(800, 1500, size=n)
+            y[0] = low[0]
         elif kind == "negative":
             Z -= rng.uniform(750, 2000, size=(n, 1))
         elif kind == "near zero":
             Z *= 1e-6 / 3
-        cases.append({"Z": Z, "y": _labels(rng, n, classes)})
+        cases.append({"Z": Z, "y": y})
     return cases
 
 
