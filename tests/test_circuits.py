@@ -12,7 +12,8 @@ from course.assignments.chain_rule.forward import ADD_MUL
 from course.assignments.gates.forward import FLOW_PATTERNS
 from course.assignments.sigmoid_neuron.forward import NEURON, NEURON_SIGMOID
 from course.assignments.staged_backprop.forward import STAGED
-from course.circuits import GATE_RADIUS, OPS, Circuit, CircuitExplorer, Gate
+from course.circuit_pictures import GATE_RADIUS, CircuitExplorer
+from course.circuits import OPS, Circuit, Gate
 from course.figures import GRADIENT_COLOR, VALUE_COLOR
 
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)

@@ -3,7 +3,8 @@ position of each node in a topological order."""
 import numpy as np
 
 from course.assignments.computation_graph.forward import INPUT, OP_NAMES
-from course.circuits import GATE_RADIUS, Circuit, Gate
+from course.circuit_pictures import GATE_RADIUS
+from course.circuits import Circuit, Gate
 from course.figures import NODE_EDGE, drawing
 
 
