@@ -175,17 +175,30 @@ def unpack(name: str, returned: object, outputs: Sequence[str]) -> tuple:
     return returned
 
 
-def cached(name: str, cache: object, keys: Sequence[str]) -> tuple:
-    """The values a cache returned by function name holds under keys, in order; raises
-    ContractBroken when it is not a dict or misses a key (the next exercise reads them all)."""
+def with_cache(name: str, returned: object, output: str, keys: Sequence[str]) -> tuple:
+    """(output's value, then the cache's values under keys, in order) of what a forward pass
+    named name returned, the promised (output, cache) whose cache is a dict holding every key
+    (the next exercise reads them all); else raises ContractBroken saying what is missing."""
+    _, cache = unpack(name, returned, (output, "cache"))
     if not isinstance(cache, dict):
         raise ContractBroken(f"{name} returned {kind_of(cache)} as its cache; it should be a dict "
                              f"with the keys {', '.join(keys)}.")
     missing = [key for key in keys if key not in cache]
+    if len(missing) == len(keys):
+        raise ContractBroken(f"{name}'s cache holds none of the keys the next exercise reads from "
+                             f"it: {', '.join(keys)}.")
     if missing:
         raise ContractBroken(f"{name}'s cache has no key {', '.join(map(repr, missing))}: the next "
-                             f"exercise reads {', '.join(keys)} from it, each under that name.")
-    return tuple(cache[key] for key in keys)
+                             f"exercise reads every one of {', '.join(keys)} from it.")
+    return (returned[0], *(cache[key] for key in keys))
+
+
+def cache_outputs(output: str, keys: Sequence[str]) -> tuple[str, ...]:
+    """The output names of a forward pass judged with with_cache: output, then cache['key']."""
+    return (output, *(f"{_CACHED}{key!r}]" for key in keys))
+
+
+_CACHED = "cache["   # how the name of a cached value starts: a value, not a gradient
 
 
 def floats(value: object) -> np.ndarray | None:
@@ -246,7 +259,7 @@ def resemblance(exercise: Exercise, k: int, returned: Sequence[object],
     answer (all zeros, negated, scaled, transposed, or another output's value), else None."""
     name = exercise.outputs[k]
     got, want = floats(returned[k]), floats(expected[k])
-    if got is None or want is None:
+    if got is None or want is None or name.startswith(_CACHED):
         return None
     if want.ndim == 2 and _close(got, want.T, exercise):
         return _found("transposed", f"{name} is the transpose of the right gradient: a gradient has "

@@ -133,10 +133,22 @@ def _last_window_lost(x, dout, size, stride):
     return (pool_input_gradient(x, dout, size, stride),)
 
 
+def _stepped_by_size(x, dout, size, stride):
+    """dx when the windows start at 0, size, 2 size, ... (stepped by their size, not by the
+    stride), dout[i] going to the winner of the i-th of them; raises IndexError where there are
+    more of those windows than entries of dout (the mistaken code fails there too)."""
+    count = len(window_starts(len(x), int(size), int(size)))
+    if count > len(dout):
+        raise IndexError("more windows than gradients")
+    return (pool_input_gradient(x, np.asarray(dout)[:count], size, size),)
+
+
 maxpool1d_backward = Exercise(
     name="maxpool1d_backward", arguments=("x", "dout", "size", "stride"), outputs=("dx",),
     visible=({"x": np.array([1.0, 3.0, 3.0, 2.0, 5.0, 0.0, 4.0]), "dout": np.array([1.0, 2.0, 3.0]),
               "size": 2, "stride": 2},
+             {"x": np.array([1.0, 4.0, 2.0, 0.0, 3.0, 1.0]), "dout": np.array([1.0, 2.0, 3.0, 4.0]),
+              "size": 3, "stride": 1},
              {"x": np.array([2.0, 2.0, 1.0, 2.0]), "dout": np.array([1.0, 1.0]),
               "size": 3, "stride": 1},
              {"x": np.array([0.0, 1.0, 5.0, 1.0, 0.0]), "dout": np.array([1.0, 2.0]),
@@ -154,6 +166,9 @@ maxpool1d_backward = Exercise(
         Mistake("overlap-overwritten", "an input that won two overlapping windows kept only the "
                 "last window's gradient: its gradients from both windows add (+=, not =).",
                 _window_by_window(lambda start, winner, size: winner, add=False)),
+        Mistake("stepped-by-size", "the windows were stepped by their size, not by the stride: "
+                "window i starts at i * stride, so with a stride smaller than the size they "
+                "overlap, and there are as many of them as entries of dout.", _stepped_by_size),
         Mistake("last-window-lost", "the last window got no gradient: windows start at 0, "
                 "stride, 2 stride, ... for as long as they fit, and one that ends exactly at the "
                 "end of x fits.", _last_window_lost),

@@ -7,7 +7,7 @@ from course.assignments.sigmoid_network.forward import (
     sigmoid_network_output,
     sigmoid_network_values,
 )
-from course.checks import Exercise, Mistake
+from course.checks import Exercise, Mistake, cache_outputs, with_cache
 from course.exercises.kit import BIAS_SUMS, LOSS_SIGN, scaled, transposed
 from course.numgrad import input_gradients
 
@@ -36,10 +36,14 @@ _BATCH = {name: np.round(value, 1) for name, value in _BATCH.items()}
 
 _VISIBLE = (WORKED, _BATCH)
 
-def _output(W1, b1, W2, b2, x, stop="a2"):
-    """A 1-tuple: the network's output, or the forward value named stop (z2 for a network
-    without its output sigmoid)."""
-    return (sigmoid_network_values(W1, b1, W2, b2, x)[stop],)
+_CACHED = ("x", "z1", "a1", "z2", "a2")   # sigmoid_network_forward's cache
+
+
+def _forward_values(W1, b1, W2, b2, x, yhat="a2"):
+    """yhat, then the cache's values in _CACHED order, as a forward pass computes them that
+    returns the value named yhat as yhat (z2: a network without its output sigmoid)."""
+    values = {"x": x, **sigmoid_network_values(W1, b1, W2, b2, x)}
+    return (values[yhat], *(values[name] for name in _CACHED))
 
 
 def _gradients(**case):
@@ -64,26 +68,27 @@ def _output_slope_skipped(**case):
 
 
 sigmoid_network_forward = Exercise(
-    name="sigmoid_network_forward", arguments=("W1", "b1", "W2", "b2", "x"), outputs=("yhat",),
+    name="sigmoid_network_forward", arguments=("W1", "b1", "W2", "b2", "x"),
+    outputs=cache_outputs("yhat", _CACHED),
     visible=tuple({k: v for k, v in case.items() if k != "y"} for case in _VISIBLE),
     draw_hidden=lambda rng: [{k: v for k, v in case.items() if k != "y"}
                              for case in _random_cases(rng)],
-    expect=lambda W1, b1, W2, b2, x: (sigmoid_network_output(W1, b1, W2, b2, x),),
-    call=lambda functions, case: functions[0](*(case[a] for a in
-                                                ("W1", "b1", "W2", "b2", "x")))[0],
+    expect=_forward_values,
+    call=lambda functions, case: with_cache("sigmoid_network_forward", functions[0](
+        *(case[a] for a in ("W1", "b1", "W2", "b2", "x"))), "yhat", _CACHED),
     hint="one example per row of x: multiply the rows by W1 transposed, add b1 to every row, "
          "apply the sigmoid; then the same with W2 and b2.",
     mistakes=(
         Mistake("no-output-sigmoid", "yhat is z2, the weighted sum: this network passes its output "
                 "through a sigmoid too, yhat = a2 = sigma(z2).",
-                lambda **case: _output(**case, stop="z2")),
+                lambda **case: _forward_values(**case, yhat="z2")),
         Mistake("no-biases", "the biases are missing: each affine step adds its bias to every row, "
                 "z = a W^T + b (numpy broadcasts b).",
-                lambda W1, b1, W2, b2, x: _output(W1, 0 * b1, W2, 0 * b2, x)),
+                lambda W1, b1, W2, b2, x: _forward_values(W1, 0 * b1, W2, 0 * b2, x)),
         Mistake("W1-not-transposed", "the rows of x were multiplied by W1, not by its transpose: "
                 "W1 is (H, D) and a row of x has D entries, so z1 = x W1^T + b1. With a square W1 "
                 "both products run and only the values differ.",
-                lambda W1, b1, W2, b2, x: _output(np.transpose(W1), b1, W2, b2, x))))
+                lambda W1, b1, W2, b2, x: _forward_values(np.transpose(W1), b1, W2, b2, x))))
 
 sigmoid_network_backward = Exercise(
     name="sigmoid_network_backward", arguments=("W1", "b1", "W2", "b2", "x", "y"),

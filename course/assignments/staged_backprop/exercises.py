@@ -2,7 +2,7 @@
 import numpy as np
 
 from course.assignments.staged_backprop.forward import STAGED, staged
-from course.checks import Exercise, Mistake, cached, unpack
+from course.checks import Exercise, Mistake, cache_outputs, with_cache
 from course.exercises.kit import gradient_exercise, random_cases
 from course.functions import sigmoid
 from course.numgrad import input_gradients
@@ -19,16 +19,11 @@ def _stages(x, y, forced=lambda right: {}):
     return (values["f"], *(values[name] for name in CACHED))
 
 
-def _forward(functions, case):
-    """(f, cache, the cache's values in CACHED order) of the student's staged_forward on the case,
-    once its return is the promised (f, cache) and its cache holds every name of CACHED."""
-    f, cache = unpack("staged_forward", functions[0](case["x"], case["y"]), ("f", "cache"))
-    return f, cache, cached("staged_forward", cache, CACHED)
-
-
-def _forward_call(functions, case):
-    f, _, values = _forward(functions, case)
-    return (f, *values)
+def _backward_call(functions, case):
+    """staged_backward on the cache of the student's staged_forward, once that is whole."""
+    returned = functions[0](case["x"], case["y"])
+    with_cache("staged_forward", returned, "f", CACHED)
+    return functions[1](returned[1])
 
 
 def _through(x, y, stage):
@@ -60,9 +55,11 @@ def _only(x, y, stage, keep):
 
 staged_forward = Exercise(
     name="staged_forward", arguments=("x", "y"),
-    outputs=("f", *(f"cache['{name}']" for name in CACHED)), visible=_VISIBLE,
+    outputs=cache_outputs("f", CACHED), visible=_VISIBLE,
     draw_hidden=lambda rng: random_cases(rng, {"x": (), "y": ()}),
-    expect=_stages, call=_forward_call,
+    expect=_stages,
+    call=lambda functions, case: with_cache(
+        "staged_forward", functions[0](case["x"], case["y"]), "f", CACHED),
     hint="compute the stages one at a time (sigma(y), the numerator, sigma(x), x + y, its square, "
          "the denominator, its inverse) and return f with a dict of them and of x and y.",
     mistakes=(
@@ -80,7 +77,7 @@ staged_forward = Exercise(
 staged_backward = gradient_exercise(
     "staged_backward", staged, ("x", "y"), ("x", "y"), visible=_VISIBLE,
     uses=("staged_forward", "staged_backward"),
-    call=lambda functions, case: functions[1](_forward(functions, case)[1]),
+    call=_backward_call,
     hint="walk the stages in reverse, and use += wherever a variable (x, y, x + y) fed two "
          "stages: its gradients from both paths add up.",
     mistakes=(

@@ -2,7 +2,7 @@
 import numpy as np
 
 from course.assignments.two_layer_network.forward import WORKED, WORKED_STEP, measured_gradients
-from course.checks import Exercise, Mistake
+from course.checks import CHANGED_IN_PLACE, Exercise, Mistake
 from course.exercises.kit import LOSS_SIGN, scaled, transposed
 from course.functions import two_layer_values
 
@@ -89,6 +89,10 @@ sgd_step = Exercise(
     hint="the gradient points uphill: move W a learning_rate-sized step against it; dW has "
          "the shape of W, so no transpose is needed.",
     mistakes=(
+        Mistake(CHANGED_IN_PLACE.name, "W -= learning_rate * dW changes the caller's W itself: "
+                "the notebook goes on using the weights it passed in (the printed numbers, the "
+                "next training run start from them). W - learning_rate * dW makes a new array; "
+                "return that and leave W as it was.", None),
         Mistake("uphill", "W moved along the gradient, uphill: the gradient points where L grows "
                 "fastest, so a descent step goes against it.",
                 lambda W, dW, learning_rate: (_slides_update(W, np.transpose(dW), learning_rate),)),

@@ -9,6 +9,8 @@ MUTATIONS = {
     ("maxpool1d_backward", "overlap-overwritten"): [("] += dout[i]", "] = dout[i]")],
     ("maxpool1d_backward", "last-window-lost"): [("range(0, len(x) - size + 1, stride)",
                                                   "range(0, len(x) - size, stride)")],
+    ("maxpool1d_backward", "stepped-by-size"): [("range(0, len(x) - size + 1, stride)",
+                                                 "range(0, len(x) - size + 1, size)")],
     ("maxpool1d_backward", "offset-forgotten"): [("dx[s + np.argmax(", "dx[np.argmax(")],
     ("maxpool1d_backward", "whole-window"): [("dx[s + np.argmax(x[s:s + size])]", "dx[s:s + size]")],
 }

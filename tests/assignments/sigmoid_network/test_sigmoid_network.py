@@ -82,11 +82,16 @@ def test_does_an_unsummed_bias_gradient_show_as_a_wrong_shape(instructor):
         check("sigmoid_network_backward", per_example_bias)
 
 
-def test_does_the_forward_check_judge_yhat(instructor):
+def test_does_the_forward_check_judge_yhat_and_the_cache(instructor):
     check("sigmoid_network_forward", instructor["sigmoid_network_forward"])
+    whole = lambda W1, b1, W2, b2, x: {"x": x, **sigmoid_network_values(W1, b1, W2, b2, x)}
     with pytest.raises(CheckFailed, match="wrong yhat"):
+        check("sigmoid_network_forward", lambda *args: (whole(*args)["z2"], whole(*args)))
+    with pytest.raises(CheckFailed, match="cache holds none of the keys .*: x, z1, a1, z2, a2"):
+        check("sigmoid_network_forward", lambda *args: (whole(*args)["a2"], {}))
+    with pytest.raises(CheckFailed, match=r"wrong cache\['a1'\]"):
         check("sigmoid_network_forward",
-              lambda W1, b1, W2, b2, x: (sigmoid_network_values(W1, b1, W2, b2, x)["z2"], {}))
+              lambda *args: (whole(*args)["a2"], {**whole(*args), "a1": whole(*args)["z1"]}))
 
 
 def test_do_hidden_cases_hold_a_single_example_and_varied_shapes():
