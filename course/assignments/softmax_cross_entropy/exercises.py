@@ -205,13 +205,16 @@ def _unshifted(Z, y):
         return (_mean_loss(Z[_rows(y), y] - np.log(np.exp(Z).sum(axis=1))),)
 
 
+# three examples, four classes: moderate logits, every label different
+_BATCH = {"Z": np.array([[1.0, -2.0, 0.0, 4.0], [2.5, 2.5, -1.0, 0.0], [0.0, 1.0, -3.0, 2.0]]),
+          "y": np.array([3, 0, 1])}
+
 _LABELS = ("y holds one class index per row, so the logit of row i's label is Z[i, y[i]]: index "
            "with the row numbers and the labels together")
 
 cross_entropy = Exercise(
     name="cross_entropy", arguments=("Z", "y"), outputs=("L",),
-    visible=({"Z": np.array([[1.0, -2.0, 0.0, 4.0], [2.5, 2.5, -1.0, 0.0], [0.0, 1.0, -3.0, 2.0]]),
-              "y": np.array([3, 0, 1])},
+    visible=(_BATCH,
              {"Z": np.array([[-744.0, -745.0, -750.0], [2.0, -1.0, 0.5]]), "y": np.array([0, 2])},
              {"Z": np.array([[744.0, 0.0, 1.0], [0.5, 1.5, -0.5]]), "y": np.array([1, 1])}),
     draw_hidden=_logit_cases,
@@ -248,8 +251,7 @@ def _every_label_column(Z, y):
 
 softmax_cross_entropy_backward = Exercise(
     name="softmax_cross_entropy_backward", arguments=("Z", "y"), outputs=("dZ",),
-    visible=({"Z": np.array([[1.0, -2.0, 0.0, 4.0], [2.5, 2.5, -1.0, 0.0], [0.0, 1.0, -3.0, 2.0]]),
-              "y": np.array([3, 0, 1])},
+    visible=(_BATCH,
              {"Z": np.array([[-744.0, -745.5, -746.0], [-2.0, 0.0, 1.0]]), "y": np.array([2, 1])},
              {"Z": np.array([[1000.0, 998.0, -1000.0], [0.0, 0.0, 0.0]]), "y": np.array([2, 0])}),
     draw_hidden=_logit_cases,
