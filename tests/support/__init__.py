@@ -3,7 +3,11 @@ instructor's functions, what a notebook printed, and a throwaway course director
 hostile builds bad and hostile submissions; throwaway_postgres starts a PostgreSQL server;
 mutations gathers the catalogued mistakes' edits from tests/assignments/<name>/mutations.py;
 maths holds the small maths of the explorers' independent answers."""
+import os
 from pathlib import Path
+import shutil
+import subprocess
+import sys
 
 from autograder import notebooks, reference
 from autograder.sample_class import copy_course
@@ -42,3 +46,23 @@ def course_copy(folder, *assignments):
     release of these assignments) so that nothing is ever written into the repository; returns
     folder."""
     return copy_course(ROOT, folder, assignments)
+
+
+def repository_copy(folder):
+    """A copy at folder of the repository's tracked files (as they are in the working tree): the
+    course package, autograder, source, release, tests and tools, to change freely; returns folder.
+    Run code against it with run_in."""
+    listed = subprocess.run(["git", "ls-files", "-z", "autograder", "course", "source", "release",
+                             "tests", "tools", "nbgrader_config.py", "pyproject.toml"],
+                            cwd=ROOT, capture_output=True, check=True).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, folder / name)
+    return folder
+
+
+def run_in(copy, *command, cwd=None):
+    """Run python with these arguments against a repository copy's own packages."""
+    environment = {**os.environ, "PYTHONPATH": str(copy)}
+    return subprocess.run([sys.executable, *command], cwd=cwd or copy, env=environment,
+                          capture_output=True, text=True, timeout=900)
