@@ -1,0 +1,1 @@
+"""Assignment 15, autograd: TODO say what students do."""
