@@ -13,6 +13,7 @@ from autograder import results
 from autograder.assignment import read_assignment
 from autograder.gradebook import GradebookWriter, db_url, ensure_assignment
 from autograder.grading import grade_submission
+from autograder.late_policy import LatePolicy
 from autograder.pool import Worker
 from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.sandbox import Limits, choose_mode
@@ -79,13 +80,14 @@ def _grade(root, names, specs, todo, pool, url, progress):
         url = url or db_url(root)
         for name in names:
             ensure_assignment(root, name, url)
-        writer = GradebookWriter(url)
+        writer = GradebookWriter(url, LatePolicy(root))
         try:
             with tqdm(total=len(todo), desc="autograde", unit="submission",
                       disable=not progress) as bar:
                 for _ in todo:
                     result = done.get()
-                    writer.record(result, _timestamp(root, result.assignment, result.student))
+                    result.penalty = writer.record(result, _timestamp(root, result.assignment,
+                                                                      result.student))
                     results.copy_stamps(root / "submitted" / result.student / result.assignment,
                                         results.path_for(root, result.assignment, result.student).parent)
                     results.save(root, result)   # after the gradebook: the mark of a finished one

@@ -8,13 +8,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from autograder import html, results
+from autograder.scores import graded
 
 
 def write_feedback(root: Path | str, assignment: str) -> list[Path]:
     """Write feedback/<student>/<assignment>/<notebook>.html for every graded student, beside the
     graded submission's results.STAMPS; returns the paths of the pages."""
     written = []
-    for result in results.load_all(root, assignment):
+    for result in graded(root, assignment):
         folder = Path(root) / "feedback" / result.student / assignment
         results.copy_stamps(results.path_for(root, assignment, result.student).parent, folder)
         by_notebook = defaultdict(list)
@@ -30,12 +31,17 @@ def write_feedback(root: Path | str, assignment: str) -> list[Path]:
 def _page(result, notebook, exercises):
     score = sum(e.score for e in exercises)
     total = sum(e.max_score for e in exercises)
-    rows = [(e.exercise, f"{e.score:g} / {e.max_score:g}", html.status(e.status),
+    rows = [(e.exercise, f"{e.score:g} / {e.max_score:g}" + (" (set by your instructor)" if e.manual else ""),
+             html.status(e.status),
              html.pre(e.message or "Right on every check."))
             for e in exercises]
     body = (f"<p>Student <b>{html.escape(result.student)}</b>, assignment "
             f"<b>{html.escape(result.assignment)}</b>: <b>{score:g} of {total:g}</b> points.</p>"
             + html.table(["exercise", "points", "status", "what the checks found"], rows, numeric=(1,)))
+    if result.penalty:
+        body += (f"<p>Submitted late: the late-submission policy takes off <b>{result.penalty:g}</b> "
+                 f"point(s), so the assignment counts <b>{result.final_score:g} of "
+                 f"{result.max_score:g}</b>.</p>")
     if result.notes:
         body += "<h2>Notes from the grader</h2><ul>" + "".join(
             f"<li>{html.escape(n)}</li>" for n in result.notes) + "</ul>"

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from nbgrader.api import Gradebook
 
+    from autograder.late_policy import LatePolicy
     from autograder.results import SubmissionResult
 
 TRIES = 6   # attempts at one gradebook step that another grader's writing at once can make fail
@@ -116,15 +117,18 @@ def _pause(attempt):
 
 class GradebookWriter:
     """An open gradebook that records SubmissionResults as nbgrader's autograde would: a student,
-    a submission with its timestamp, and each test cell's auto_score (flagged for manual grading
-    when its status needs a person)."""
+    a submission with its timestamp, each test cell's auto_score (flagged for manual grading when
+    its status needs a person) and each notebook's late penalty by the LatePolicy. A manual score
+    a person set is never touched, nor its flag: it keeps winning over the automatic one."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, late: LatePolicy | None = None) -> None:
         self.gradebook = open_gradebook(url)
+        self.late = late
 
-    def record(self, result: SubmissionResult, timestamp: datetime | None = None) -> None:
-        """Write one result. Another grader creating the same student at the same moment makes
-        one of the two fail; that one rolls back and writes again."""
+    def record(self, result: SubmissionResult, timestamp: datetime | None = None) -> float:
+        """Write one result; returns its late penalty (points, 0 for none). Another grader creating
+        the same student at the same moment makes one of the two fail; that one rolls back and
+        writes again."""
         from nbgrader.api import InvalidEntry
         for attempt in range(TRIES):
             try:
@@ -146,11 +150,24 @@ class GradebookWriter:
                 graded = by_cell.get((notebook.name, grade.name))
                 if graded is not None:
                     grade.auto_score = graded.score
-                    grade.needs_manual_grade = graded.status in NEEDS_A_PERSON
+                    if grade.manual_score is None:
+                        grade.needs_manual_grade = graded.status in NEEDS_A_PERSON
+            score = sum(grade_score(g.auto_score, g.manual_score, g.extra_credit) for g in notebook.grades)
+            notebook.late_submission_penalty = self.late and self.late.penalty(
+                result.student, score, submission.total_seconds_late)
         gb.db.commit()
+        return sum(n.late_submission_penalty or 0.0 for n in submission.notebooks)
 
     def close(self) -> None:
         self.gradebook.close()
+
+
+def grade_score(auto: float | None, manual: float | None, extra: float | None) -> float:
+    """A grade's score as nbgrader's Grade.score counts it, from its auto_score, manual_score and
+    extra_credit (worked out here so that it holds before a session is flushed): the manual score
+    if a person set one, else the automatic one, plus any extra credit; 0 when there is neither."""
+    score = manual if manual is not None else auto
+    return 0.0 if score is None else score + (extra or 0.0)
 
 
 def lateness(url: str, assignment: str | None = None

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from autograder import html, results
 from autograder.gradebook import db_url, lateness
 from autograder.results import Status
+from autograder.scores import graded as graded_in_gradebook
 from course.figures import png
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 def write_report(root: Path | str, assignment: str) -> Path:
     """Write reports/<assignment>.html; returns its path. Raises ValueError with nothing graded."""
-    graded = results.load_all(root, assignment)
+    graded = graded_in_gradebook(root, assignment)
     if not graded:
         raise ValueError(f"nothing of {assignment} is graded yet: run `backprop-course autograde "
                          f"{assignment}` first")
@@ -31,7 +32,8 @@ def write_report(root: Path | str, assignment: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     late = {student: times for (_, student), times in lateness(db_url(root), assignment).items()}
     path.write_text(html.page(f"Class report: {assignment}", _body(graded) + _late_section(
-        assignment, {r.student: late[r.student] for r in graded if r.student in late})))
+        assignment, {r.student: late[r.student] for r in graded if r.student in late},
+        {r.student: r for r in graded})))
     return path
 
 
@@ -44,18 +46,21 @@ def late_by(seconds: float) -> str:
     return " ".join(parts[:2]) or f"{seconds:.1f} s"
 
 
-def _late_section(assignment, late):
-    """The late submissions, by nbgrader's figure. late: student -> (submitted, due, seconds late)."""
+def _late_section(assignment, late, by_student):
+    """The late submissions, by nbgrader's figure, with the penalty the gradebook holds. late:
+    student -> (submitted, due, seconds late); by_student: student -> SubmissionResult."""
     body = "<h2>Late submissions</h2>"
     if not any(due for _, due, _ in late.values()):
         return body + (f"<p>The gradebook has no due date for {html.escape(assignment)}, so nothing "
                        f"counts as late. Set one with <code>nbgrader db assignment add "
                        f"{html.escape(assignment)} --duedate='YYYY-MM-DD HH:MM:SS UTC'</code>.</p>")
     rows = [(student, f"{when:%Y-%m-%d %H:%M:%S}", f"{due:%Y-%m-%d %H:%M:%S}", late_by(seconds),
-             f"{seconds:g}")
+             f"{seconds:g}", f"{by_student[student].penalty:g}",
+             f"{by_student[student].final_score:g} / {by_student[student].max_score:g}")
             for student, (when, due, seconds) in sorted(late.items()) if seconds > 0]
-    return body + (html.table(["student", "submitted (UTC)", "due (UTC)", "late by", "seconds late"],
-                              rows, numeric=(3, 4)) if rows else "<p>None.</p>")
+    return body + (html.table(["student", "submitted (UTC)", "due (UTC)", "late by", "seconds late",
+                               "penalty", "final score"], rows, numeric=(3, 4, 5, 6))
+                   if rows else "<p>None.</p>")
 
 
 def pass_rates(graded: Iterable[SubmissionResult]) -> dict[str, tuple[int, int]]:
@@ -95,6 +100,9 @@ def _body(graded):
     rates = pass_rates(graded)
     body = (f"<p>{len(graded)} submissions; mean score {sum(scores) / len(scores):.2f} of "
             f"{top:g}; {sum(s == top for s in scores)} with full marks.</p>")
+    if any(r.penalty for r in graded):
+        body += (f"<p>After late penalties, the mean score is "
+                 f"{sum(r.final_score for r in graded) / len(graded):.2f} of {top:g}.</p>")
     unisolated = sorted(r.student for r in graded if r.isolation == "none")
     if unisolated:
         body += (f"<p><strong>{len(unisolated)} submission(s) were graded without isolation "
@@ -109,11 +117,23 @@ def _body(graded):
         ["students", "exercise", "what the checks said"],
         [(n, exercise, html.pre(text)) for n, exercise, text in mistakes], numeric=(0,))
         if mistakes else "<p>None.</p>")
-    people = [(r.student, e.exercise, html.status(e.status), html.pre(e.message))
+    people = [(r.student, e.exercise, html.status(e.status), _points(e), html.pre(e.message))
               for r in graded for e in r.exercises if e.status in results.NEEDS_A_PERSON]
     body += "<h2>Submissions that need a person</h2>" + (html.table(
-        ["student", "exercise", "status", "message"], people) if people else "<p>None.</p>")
+        ["student", "exercise", "status", "points", "message"], people, numeric=(3,))
+        if people else "<p>None.</p>")
+    manual = [(r.student, e.exercise, html.status(e.status), _points(e))
+              for r in graded for e in r.exercises if e.manual]
+    body += "<h2>Scored by a person</h2>" + (html.table(
+        ["student", "exercise", "status", "points"], manual, numeric=(3,)) + (
+        "<p>These scores were set in formgrader (or nbgrader's API) and count instead of the "
+        "autograder's.</p>") if manual else "<p>None: every score is the autograder's.</p>")
     return body
+
+
+def _points(e):
+    """An exercise's points, marked when a person set them."""
+    return f"{e.score:g} / {e.max_score:g}" + (" (by a person)" if e.manual else "")
 
 
 def _histogram(scores, top):

@@ -38,8 +38,9 @@ NEEDS_A_PERSON = tuple(status for status in Status if status not in PLAIN)
 @dataclass
 class ExerciseResult:
     """The grade of one exercise: points earned of max_score, a Status, the message the student
-    sees, the name of the catalogued mistake it diagnosed (if any), the grade id of its test cell
-    and the diagnosis as data: {"kind": "mistake" | "looks-like", "name", "text"} or None."""
+    sees, the name of the catalogued mistake it diagnosed (if any), the grade id of its test cell,
+    the diagnosis as data: {"kind": "mistake" | "looks-like", "name", "text"} or None, and whether
+    score is a person's (a manual score in the gradebook, read by autograder.scores.graded)."""
     notebook: str
     exercise: str
     score: float
@@ -49,12 +50,14 @@ class ExerciseResult:
     mistake: str = ""
     grade_id: str = ""
     diagnosis: dict | None = None
+    manual: bool = False
 
 
 @dataclass
 class SubmissionResult:
     """Everything grading found in one student's submission of one assignment; isolation: the
-    sandbox's mode it was graded in ("root", "user", or "none" when isolation was turned off)."""
+    sandbox's mode it was graded in ("root", "user", or "none" when isolation was turned off);
+    penalty: the points taken off for lateness by the course's late-submission policy."""
     student: str
     assignment: str
     fingerprint: str
@@ -62,10 +65,16 @@ class SubmissionResult:
     notes: list = field(default_factory=list)
     seconds: float = 0.0
     isolation: str = ""
+    penalty: float = 0.0
 
     @property
     def score(self) -> float:
         return sum(e.score for e in self.exercises)
+
+    @property
+    def final_score(self) -> float:
+        """The score less the late penalty, as nbgrader's export counts it."""
+        return self.score - self.penalty
 
     @property
     def max_score(self) -> float:

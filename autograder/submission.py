@@ -48,12 +48,13 @@ class Ungradable(Exception):
 
 @dataclass
 class SubmittedNotebook:
-    """A submitted notebook matched to a NotebookSpec: the code cells to run (index, source),
-    notes for a person, what was done to each test cell (grade id -> sentences), what concerns
-    the whole notebook (sentences), and why it cannot be graded (problem, with its status: MISSING
-    or UNGRADABLE), if so."""
+    """A submitted notebook matched to a NotebookSpec: the notebook as read (None when missing or
+    unreadable), the code cells to run (index, source), notes for a person, what was done to each
+    test cell (grade id -> sentences), what concerns the whole notebook (sentences), and why it
+    cannot be graded (problem, with its status: MISSING or UNGRADABLE), if so."""
     spec: object
     path: Path | None = None
+    notebook: nbformat.NotebookNode | None = None
     cells: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     tampered: dict = field(default_factory=dict)
@@ -251,6 +252,7 @@ def match_notebooks(folder: Path | str, specs: Sequence[NotebookSpec]) -> list[S
                 submitted.problem = str(readable[name])
                 submitted.problem_status = Status.UNGRADABLE
             else:
+                submitted.notebook = readable[name]
                 _select_cells(submitted, readable[name])
         matched.append(submitted)
     for name in sorted(set(files) - claimed):

@@ -51,7 +51,7 @@ def test_does_the_csv_have_the_promised_columns_and_one_row_per_exercise(demo):
     rows = _rows(demo)
     assert list(rows[0]) == ["student_id", "assignment", "notebook", "exercise", "score",
                              "max_score", "status", "message", "mistake", "seconds_late",
-                             "isolation"]
+                             "isolation", "manual", "penalty", "final_score"]
     assert len(rows) == 12 * 4
     assert {row["isolation"] for row in rows} == {"root" if os.geteuid() == 0 else "user"}
 
