@@ -29,4 +29,6 @@ EQUIVALENT = {
     "conv1d_backward: dxp = np.zeros(n + k - 1) -> dxp = np.zeros(n + k)": "likewise, one zero more",
     "graph_backward: da, db = local_gradients(op, values[a], values[b] if b >= 0 else 0.0) -> "
     "da, db = local_gradients(op, values[a], values[b] if b >= 0 else 1.0)": _UNARY_B,
+    "logistic_loss: return np.mean(np.maximum(t, 0) + np.log1p(np.exp(-np.abs(t)))) -> "
+    "return np.mean(np.maximum(0, t) + np.log1p(np.exp(-np.abs(t))))": "maximum is symmetric",
 }
