@@ -58,7 +58,7 @@ def test_does_the_kink_demo_fail_a_correct_layer_only_when_a_point_straddles_the
 
 
 def test_does_a_growing_penalty_hide_the_planted_bug(validated):
-    errors = [float(e) for e in re.findall(r"lambda = \S+: relative error (\S+)",
+    errors = [float(e) for e in re.findall(r"lambda = +\S+: relative error (\S+)",
                                            printed_by(validated, NAME))]
     assert errors[0] > 1e-1 and errors[-1] < 1e-6
     assert errors == sorted(errors, reverse=True)
@@ -79,6 +79,24 @@ def test_does_every_hidden_line_up_tell_every_catalogued_mistake_from_the_right_
         predicted = [tuple(m.returns(**case))[0].tolist() for m in HUNT.mistakes]
         assert right.tolist() not in predicted
         assert len({tuple(p) for p in predicted}) == len(predicted)
+
+
+MINE = ("centered_gradient", "sampled_gradient", "relative_error", "buggy_layers", "silu_backward",
+        "softplus_backward", "prelu_backward")
+
+
+def _differs(exercise, case, returns):
+    predicted, expected = tuple(returns(**case)), exercise.expected(case)
+    return not all(np.allclose(p, e, exercise.rtol, exercise.atol) for p, e in zip(predicted, expected))
+
+
+@pytest.mark.parametrize("name", MINE)
+def test_does_every_hidden_draw_show_every_catalogued_mistake(name):
+    exercise = EXERCISES[name]
+    for seed in range(10):
+        cases = exercise.draw_hidden(np.random.default_rng(seed))
+        for mistake in exercise.mistakes:
+            assert any(_differs(exercise, case, mistake.returns) for case in cases), (seed, mistake.name)
 
 
 def test_does_a_hunt_that_memorised_the_visible_answers_fail_hidden_line_ups():
