@@ -46,8 +46,11 @@ def validate_command(args: argparse.Namespace) -> int:
 
 def autograde_command(args: argparse.Namespace, root: Path | None = None) -> int:
     from autograder.autograde import autograde
+    from autograder.versions import stale_release_notes
     root = root or find_root(args.course_dir)
     names = assignments(root, args.assignments)
+    for note in stale_release_notes(root, names):
+        print(f"WARNING: {note}")
     try:
         graded, skipped, protections = autograde(root, names, args.student, args.workers,
                                                  args.force, scheduler=args.scheduler,

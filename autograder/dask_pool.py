@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from autograder.course_dir import CourseError
 from autograder.pool import Worker
 from autograder.sandbox import IsolationUnavailable, Limits
+from autograder.versions import stale_workers
+from course.version import installed
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Mapping, Sequence
@@ -111,7 +113,11 @@ class DaskCluster:
                               f"start some with `dask worker {address}`") from None
 
     def _warm_up(self):
-        """Start a warm grading process on every worker; their protections, merged."""
+        """Start a warm grading process on every worker; their protections, merged. Refuses
+        workers whose course version differs from this machine's."""
+        stale = stale_workers(self.client.run(installed, on_error="return"))
+        if stale:
+            raise CourseError(stale)
         workers = list(self.client.nthreads())
         futures = [self.client.submit(warm_up_dask_worker, asdict(self.limits), self.asked,
                                       workers=[address], allow_other_workers=False, pure=False)

@@ -25,6 +25,7 @@ from autograder.conventions import findings
 from autograder.course_dir import nbgrader_config
 from autograder.nbgrader_log import failure
 from autograder.regions import course_markers
+from autograder.versions import stamp
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -72,6 +73,7 @@ def build_and_check(root: Path | str, assignment: str,
             _build_and_grade(api, check, work, assignment)
         if check.ok:
             released = work / "release" / assignment
+            stamp(released)
             with Gradebook(config.CourseDirectory.db_url) as gradebook:
                 check.max_score = gradebook.find_assignment(assignment).max_score
                 check.solution_score = gradebook.find_submission(assignment, SOLVED).score

@@ -7,8 +7,10 @@ from __future__ import annotations
 import sys
 
 from course.checks import CheckFailed, check
+from course.version import VERSION
 
 __all__ = ["check", "todo", "CheckFailed"]
+__version__ = VERSION   # course/version.py says when it changes
 
 
 def todo() -> str:

@@ -378,6 +378,9 @@ def check(exercise: Exercise | str, *functions: Callable[..., Any], hidden: bool
     """
     __tracebackhide__ = True  # a failing check's traceback shows the student's code only
     from course.exercises import EXERCISES
+    if isinstance(exercise, str) and exercise not in EXERCISES:   # a stale install, or unregistered
+        from course.version import unknown_exercise
+        raise LookupError(unknown_exercise(exercise)) from None
     exercise = EXERCISES[exercise] if isinstance(exercise, str) else exercise
     cases = exercise.draw_hidden(rng or np.random.default_rng()) if hidden else exercise.visible
     for number, case in enumerate(cases, 1):

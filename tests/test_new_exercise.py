@@ -11,6 +11,7 @@ import pytest
 
 from autograder.course_dir import CourseError
 from autograder.exercise_scaffold import plan
+from course.version import VERSION
 from support import ROOT, repository_copy, run_in
 
 ASSIGNMENT, FUNCTION = "04_sigmoid_neuron", "tanh_gate_backward"
@@ -116,6 +117,7 @@ def test_does_the_filled_in_exercise_release_pass_ruff_and_the_checks_tests(inst
     release = json.loads((copy / "release" / ASSIGNMENT / "sigmoid_neuron.ipynb").read_text())
     stubs = [c for c in release["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == FUNCTION]
     assert "raise NotImplementedError(todo())" in "".join(stubs[0]["source"])
+    assert release["metadata"]["backprop_course"] == {"version": VERSION}
 
 
 def test_is_the_catalogued_mistake_named_and_the_right_and_blank_graded(instructor):

@@ -1,0 +1,58 @@
+"""Does the course version mean something? Is it raised whenever the exercises change, and do
+`check` and the grader say when an install is older than what it is asked to check or grade?"""
+import nbformat
+import pytest
+
+from autograder.versions import KEY, stale_release_notes, stale_workers, stamp
+from course import check
+from course.version import CATALOGUE_DIGEST, VERSION, catalogue_digest
+from support import course_copy
+
+
+def test_is_the_version_raised_whenever_the_exercises_change():
+    assert catalogue_digest() == CATALOGUE_DIGEST, (
+        f"the exercises changed since course version {VERSION}: raise VERSION in course/version.py "
+        f"and set CATALOGUE_DIGEST = {catalogue_digest()!r} there")
+
+
+def test_does_check_call_an_unknown_exercise_a_stale_install_and_say_how_to_update():
+    with pytest.raises(LookupError) as raised:
+        check("tanh_gate_backward", lambda x, dout: dout)
+    said = str(raised.value)
+    assert f"the course package installed here (version {VERSION}, in " in said
+    assert "has no exercise 'tanh_gate_backward'" in said
+    assert "older than this notebook: update it" in said and "restart the kernel" in said
+    assert "register it in EXERCISES of course/assignments/<assignment>/exercises.py" in said
+
+
+@pytest.fixture
+def released(tmp_path):
+    """(course root, the release notebook of 03_chain_rule) in a throwaway course."""
+    course_copy(tmp_path, "03_chain_rule")
+    return tmp_path, tmp_path / "release" / "03_chain_rule" / "chain_rule.ipynb"
+
+
+def test_does_the_grader_warn_when_a_release_is_newer_than_its_course_package(released):
+    root, path = released
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata[KEY] = {"version": "99.0.0"}
+    nbformat.write(nb, path)
+    notes = stale_release_notes(root, ["03_chain_rule"])
+    assert notes == [f"release/03_chain_rule was built with course 99.0.0, but this grader's course "
+                     f"package is {VERSION}: its exercises may differ; update it (pip install -U "
+                     "backprop-course, or pip install -e . in the course folder) before grading."]
+
+
+def test_is_a_release_stamped_with_this_version_not_stale(released):
+    root, path = released
+    stamp(path.parent)
+    assert nbformat.read(path, as_version=4).metadata[KEY] == {"version": VERSION}
+    assert stale_release_notes(root, ["03_chain_rule"]) == []
+
+
+def test_are_dask_workers_with_another_course_version_named():
+    said = stale_workers({"tcp://a:1": "0.1.0", "tcp://b:2": VERSION,
+                          "tcp://c:3": ModuleNotFoundError("No module named 'course.version'")})
+    assert "tcp://a:1 has 0.1.0, tcp://c:3 has older than" in said
+    assert "tcp://b:2" not in said and "on every worker and restart them" in said
+    assert stale_workers({"tcp://b:2": VERSION}) is None
