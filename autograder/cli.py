@@ -99,9 +99,29 @@ def export_command(args: argparse.Namespace, root: Path | None = None) -> int:
     root = root or find_root(args.course_dir)
     if args.assignment:
         assignments(root, [args.assignment])
+    if args.format != "csv":
+        return _export_to_lms(root, args)
     rows = export(root, args.assignment, args.output)
     if args.output != "-":
         print(f"{rows} row(s) written to {args.output}")
+    return 0
+
+
+def _export_to_lms(root: Path, args: argparse.Namespace) -> int:
+    """The LMS's import CSV of one assignment; every student it cannot match is named, and the
+    command then fails (the file has all the others)."""
+    from autograder.lms_export import export_lms
+    if not args.assignment:
+        raise CourseError(f"--format {args.format} exports one assignment: name it, e.g. "
+                          f"backprop-course export 02_gates --format {args.format}")
+    rows, unmatched = export_lms(root, args.assignment, args.format, args.output, args.canvas_column)
+    if args.output != "-":
+        print(f"{rows} student(s) written to {args.output} for {args.format}'s grade import")
+    if unmatched:
+        print(f"{len(unmatched)} student(s) NOT in the file: their ids are not {args.format} ids "
+              f"(collect files {args.format} uploads under them): {visible(', '.join(unmatched))}; "
+              "enter their grades by hand (backprop-course export has them)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -213,6 +233,12 @@ def _parser():
     export.add_argument("assignment", nargs="?", metavar="ASSIGNMENT", help="default: all")
     export.add_argument("-o", "--output", default="grades.csv",
                         help="file, or - for stdout (default: grades.csv)")
+    export.add_argument("--format", choices=("csv", "canvas", "moodle"), default="csv",
+                        help="csv: one row per exercise (default); canvas: Canvas's gradebook "
+                             "import; moodle: Moodle's assignment grading worksheet")
+    export.add_argument("--canvas-column", metavar="'NAME (ID)'",
+                        help="with --format canvas: the assignment's column in Canvas's gradebook, "
+                             "as its export heads it, e.g. 'Gates (123456)'")
     report = command("report", report_command, "write reports/ASSIGNMENT.html, the class report")
     report.add_argument("assignment", metavar="ASSIGNMENT")
     collect = command("collect", collect_command,
