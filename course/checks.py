@@ -177,20 +177,26 @@ def unpack(name: str, returned: object, outputs: Sequence[str]) -> tuple:
 
 def with_cache(name: str, returned: object, output: str, keys: Sequence[str]) -> tuple:
     """(output's value, then the cache's values under keys, in order) of what a forward pass
-    named name returned, the promised (output, cache) whose cache is a dict holding every key
+    named name returned: the promised (output, cache), whose cache is a dict holding every key
     (the next exercise reads them all); else raises ContractBroken saying what is missing."""
     _, cache = unpack(name, returned, (output, "cache"))
-    if not isinstance(cache, dict):
-        raise ContractBroken(f"{name} returned {kind_of(cache)} as its cache; it should be a dict "
-                             f"with the keys {', '.join(keys)}.")
-    missing = [key for key in keys if key not in cache]
+    return (returned[0], *keyed(name, "cache", cache, keys, " (the next exercise reads them)"))
+
+
+def keyed(name: str, what: str, value: object, keys: Sequence[str], why: str = "") -> tuple:
+    """value's entries under keys, in order, when value is a dict holding every key; else raises
+    ContractBroken naming function name, what its docstring calls the dict, and what is missing."""
+    listed = ", ".join(keys)
+    if not isinstance(value, dict):
+        raise ContractBroken(f"{name} returned {kind_of(value)} as its {what}; it should be a dict "
+                             f"with the keys {listed}{why}.")
+    missing = [key for key in keys if key not in value]
     if len(missing) == len(keys):
-        raise ContractBroken(f"{name}'s cache holds none of the keys the next exercise reads from "
-                             f"it: {', '.join(keys)}.")
+        raise ContractBroken(f"{name}'s {what} holds none of the keys {listed}{why}.")
     if missing:
-        raise ContractBroken(f"{name}'s cache has no key {', '.join(map(repr, missing))}: the next "
-                             f"exercise reads every one of {', '.join(keys)} from it.")
-    return (returned[0], *(cache[key] for key in keys))
+        raise ContractBroken(f"{name}'s {what} has no key {', '.join(map(repr, missing))}: it "
+                             f"should hold every one of {listed}{why}.")
+    return tuple(value[key] for key in keys)
 
 
 def cache_outputs(output: str, keys: Sequence[str]) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ def _max_cases_with_tie(rng):
 
 add_backward = gradient_exercise(
     "add_backward", lambda x, y: x + y, ("x", "y", "dout"), ("x", "y"), upstream="dout",
-    visible=[{"x": -12.0, "y": 2.0, "dout": 3.0}],
+    visible=[{"x": -12.0, "y": 2.0, "dout": 3.0}, {"x": 1.5, "y": -0.5, "dout": -2.0}],
     hint="the add gate has local gradient 1 on each input: it hands dout to both unchanged.",
     mistakes=(
         Mistake("split", "the add gate does not split dout between its inputs: each input's local "
@@ -40,7 +40,7 @@ add_backward = gradient_exercise(
 
 mul_backward = gradient_exercise(
     "mul_backward", lambda x, y: x * y, ("x", "y", "dout"), ("x", "y"), upstream="dout",
-    visible=[{"x": 3.0, "y": -4.0, "dout": 2.0}],
+    visible=[{"x": 3.0, "y": -4.0, "dout": 2.0}, {"x": -1.5, "y": 2.0, "dout": 0.5}],
     hint="the multiply gate swaps: each input's local gradient is the other input, times dout.",
     mistakes=(
         Mistake("not-swapped", "dx and dy are not swapped: d(x y)/dx is y, the other input, so dx "
@@ -70,7 +70,8 @@ max_backward = gradient_exercise(
 
 flow_backward = gradient_exercise(
     "flow_backward", flow_patterns, ("x", "y", "z", "w"), ("x", "y", "z", "w"),
-    visible=[{"x": 3.0, "y": -4.0, "z": 2.0, "w": -1.0}],
+    visible=[{"x": 3.0, "y": -4.0, "z": 2.0, "w": -1.0},
+             {"x": -2.0, "y": 1.5, "z": -1.0, "w": 0.5}],
     hint="go backward gate by gate: the final x2 scales, the add distributes, "
          "then the max routes and the multiply swaps.",
     mistakes=(

@@ -11,7 +11,7 @@ from course.assignments.layers.forward import (
     sigmoid_forward,
     tanh_forward,
 )
-from course.checks import Exercise, Mistake
+from course.checks import Exercise, Mistake, keyed
 from course.exercises.kit import (
     LOSS_SIGN,
     SIGMOID_SLOPE_MISTAKES,
@@ -117,7 +117,8 @@ tanh_backward = gradient_exercise(
 
 relu_backward = gradient_exercise(
     "relu_backward", _output(relu_forward), ("x", "dout"), ("x",), upstream="dout",
-    visible=[{"x": np.array([-2.0, 0.0, 1.5, 3.0]), "dout": np.array([1.0, 2.0, 3.0, -1.0])}],
+    visible=[{"x": np.array([-2.0, 0.0, 1.5, 3.0]), "dout": np.array([1.0, 2.0, 3.0, -1.0])},
+             {"x": np.array([[1.0, -0.5], [0.0, 2.0]]), "dout": np.array([[-1.0, 2.0], [3.0, 0.5]])}],
     expect=_relu_expect, draw_hidden=_relu_cases,
     hint="the ReLU passes dout where x >= 0 (x = 0 included: the course's convention) and "
          "blocks it, 0, where x < 0.",
@@ -134,7 +135,8 @@ relu_backward = gradient_exercise(
 
 sigmoid_layer_backward = gradient_exercise(
     "sigmoid_layer_backward", _output(sigmoid_forward), ("x", "dout"), ("x",), upstream="dout",
-    visible=[{"x": np.array([0.0, 1.0, -2.0]), "dout": np.array([1.0, 1.0, 0.5])}],
+    visible=[{"x": np.array([0.0, 1.0, -2.0]), "dout": np.array([1.0, 1.0, 0.5])},
+             {"x": np.array([[0.5, -1.0], [2.0, 3.0]]), "dout": np.array([[1.0, -2.0], [0.5, 1.0]])}],
     draw_hidden=_pointwise_cases,
     hint="sigma'(x) = sigma(x) (1 - sigma(x)), elementwise; multiply it by dout entry by entry.",
     mistakes=SIGMOID_SLOPE_MISTAKES)
@@ -172,13 +174,11 @@ def network_layers(act1, act2):
 
 def _network_call(functions, case):
     """Call network_backward on the case's network; return its gradients in NETWORK_PARAMS
-    order (or what it returned, when that is not a dict, for the check to describe)."""
+    order (raises ContractBroken when they are not a dict holding each of them)."""
     layers = network_layers(case["act1"], case["act2"])
     params = {name: case[name] for name in NETWORK_PARAMS}
-    grads = functions[0](layers, params, case["x"], case["y"])
-    if not isinstance(grads, dict):
-        return grads
-    return tuple(grads.get(name) for name in NETWORK_PARAMS)
+    return keyed("network_backward", "grads", functions[0](layers, params, case["x"], case["y"]),
+                 NETWORK_PARAMS)
 
 
 def _network_gradients(act1, act2, x, y, top=None, unit_slopes=False, **params):

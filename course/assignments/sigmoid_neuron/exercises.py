@@ -38,7 +38,7 @@ inv_backward = gradient_exercise(
 
 addc_backward = gradient_exercise(
     "addc_backward", lambda x, c: c + x, ("x", "c", "dout"), ("x",), upstream="dout",
-    visible=[{"x": 2.0, "c": 3.0, "dout": 0.25}],
+    visible=[{"x": 2.0, "c": 3.0, "dout": 0.25}, {"x": -1.0, "c": -2.0, "dout": 3.0}],
     hint="adding a constant shifts f but not its slope: the local gradient is 1.",
     mistakes=(
         Mistake("zero", "the gradient came out 0: the constant c has no gradient, but x does. "
@@ -63,7 +63,7 @@ exp_backward = gradient_exercise(
 
 scale_backward = gradient_exercise(
     "scale_backward", lambda x, a: a * x, ("x", "a", "dout"), ("x",), upstream="dout",
-    visible=[{"x": 2.0, "a": -1.0, "dout": 0.25}],
+    visible=[{"x": 2.0, "a": -1.0, "dout": 0.25}, {"x": -3.0, "a": 0.5, "dout": 2.0}],
     hint="d(a x)/dx = a; multiply it by dout.",
     mistakes=(
         Mistake("times-x", "the gradient was multiplied by x, the input: the local gradient of "
@@ -79,7 +79,8 @@ sigmoid_backward = gradient_exercise(
 
 neuron_backward = gradient_exercise(
     "neuron_backward", neuron, ("w", "x"), ("x", "w"),
-    visible=[{"w": np.array([2.0, -3.0, -3.0]), "x": np.array([-1.0, -2.0])}],
+    visible=[{"w": np.array([2.0, -3.0, -3.0]), "x": np.array([-1.0, -2.0])},
+             {"w": np.array([0.5, 1.0, -0.5]), "x": np.array([1.5, -1.0])}],
     shapes={"w": (3,), "x": (2,)},
     hint="compute dot = w0 x0 + w1 x1 + w2 and d dot = sigma(dot)(1 - sigma(dot)); then "
          "dx = d dot * w[:2] and dw = d dot * [x0, x1, 1].",

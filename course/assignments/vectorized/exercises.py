@@ -121,7 +121,10 @@ affine_backward = gradient_exercise(
     visible=[{"X": np.array([[1.0, 2.0], [0.0, -1.0], [2.0, 1.0]]),
               "W": np.array([[1.0, 0.0, -2.0], [3.0, 1.0, 1.0]]),
               "b": np.array([0.5, -1.0, 2.0]),
-              "dD": np.array([[1.0, 0.0, 1.0], [-1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])}],
+              "dD": np.array([[1.0, 0.0, 1.0], [-1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])},
+             {"X": np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]]),
+              "W": np.array([[1.0, -1.0], [0.5, 2.0], [0.0, 1.0]]), "b": np.array([-0.5, 1.0]),
+              "dD": np.array([[2.0, -1.0], [0.5, 1.0]])}],
     draw_hidden=lambda rng: _rows_cases(rng, bias=True),
     hint="X W is the product of the previous exercise; b is added to every row of the batch, so "
          "each example's gradient reaches b and they add up: db has the shape of b.")

@@ -92,8 +92,17 @@ def test_does_a_network_backward_returning_a_list_get_a_plain_message(solution):
     def as_list(layers, params, x, y):
         grads = solution["network_backward"](layers, params, x, y)
         return [grads[name] for name in sorted(grads)]
-    with pytest.raises(CheckFailed, match="should return 6 values|wrong"):
+    with pytest.raises(CheckFailed, match=r"network_backward returned a list of 6 values as its "
+                                          "grads; it should be a dict with the keys W1, b1, W2"):
         check("network_backward", as_list)
+
+
+def test_does_a_network_backward_missing_a_gradient_name_it(solution):
+    def without_b3(layers, params, x, y):
+        grads = solution["network_backward"](layers, params, x, y)
+        return {name: grad for name, grad in grads.items() if name != "b3"}
+    with pytest.raises(CheckFailed, match="network_backward's grads has no key 'b3'"):
+        check("network_backward", without_b3)
 
 
 def test_does_the_instructor_network_backward_match_centered_differences_on_the_worked_net(

@@ -87,7 +87,7 @@ def test_does_the_forward_check_judge_yhat_and_the_cache(instructor):
     whole = lambda W1, b1, W2, b2, x: {"x": x, **sigmoid_network_values(W1, b1, W2, b2, x)}
     with pytest.raises(CheckFailed, match="wrong yhat"):
         check("sigmoid_network_forward", lambda *args: (whole(*args)["z2"], whole(*args)))
-    with pytest.raises(CheckFailed, match="cache holds none of the keys .*: x, z1, a1, z2, a2"):
+    with pytest.raises(CheckFailed, match="cache holds none of the keys x, z1, a1, z2, a2"):
         check("sigmoid_network_forward", lambda *args: (whole(*args)["a2"], {}))
     with pytest.raises(CheckFailed, match=r"wrong cache\['a1'\]"):
         check("sigmoid_network_forward",
