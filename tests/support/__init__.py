@@ -24,10 +24,18 @@ def instructor_namespace(assignment):
 def printed_by(validated, name):
     """Everything the executed source notebook of an assignment printed, as one string;
     validated: the session's fixture of that name (see conftest)."""
+    return "\n".join(out.get("text", "") for out in _outputs(validated, name))
+
+
+def pictures_shown(validated, name):
+    """How many pictures (PNG outputs) the executed source notebook of an assignment showed."""
+    return sum("image/png" in out.get("data", {}) for out in _outputs(validated, name))
+
+
+def _outputs(validated, name):
     folder = validated[1] / name / "autograded" / "instructor_solution" / name
-    return "\n".join(out.get("text", "") for path in folder.glob("*.ipynb")
-                     for cell in notebooks.read(path).cells if cell.cell_type == "code"
-                     for out in cell.get("outputs", []))
+    return [out for path in folder.glob("*.ipynb") for cell in notebooks.read(path).cells
+            if cell.cell_type == "code" for out in cell.get("outputs", [])]
 
 
 def not_printed(validated, name, lines):

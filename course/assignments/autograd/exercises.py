@@ -137,9 +137,10 @@ def _order_expect(graph, root):
     return needed(graph, root).astype(float), np.ones(len(_wires(graph, root)[0]))
 
 
-def _depth_first(graph, root, inputs_first=True, skip_placed=True):
-    """An order by depth-first search from the root: each node after its inputs (or, with
-    inputs_first False, before them), skipping nodes already placed (or not, skip_placed False)."""
+def _depth_first(graph, root, inputs_first=True, skip_placed=True, every_row=False):
+    """An order by depth-first search from the root (from every row in turn, every_row): each
+    node after its inputs (or, inputs_first False, before them), skipping nodes already placed
+    (or not, skip_placed False)."""
     graph = np.asarray(graph).astype(int)
     listing = []
 
@@ -151,7 +152,8 @@ def _depth_first(graph, root, inputs_first=True, skip_placed=True):
                 visit(int(s))
             listing.extend([v] * inputs_first)
 
-    visit(int(root))
+    for start in range(len(graph)) if every_row else [int(root)]:
+        visit(start)
     return listing
 
 
@@ -178,9 +180,11 @@ def _int_call(functions, case, *names):
     return functions[0](*(convert[name](case[name]) for name in names))
 
 
-def _report_of(**options):
-    """A mistake's returns: the report of a depth-first order made with these options."""
-    return lambda graph, root: order_report(graph, root, _depth_first(graph, root, **options))
+def _report_of(reverse=False, **options):
+    """A mistake's returns: the report of a depth-first order made with these options (see
+    _depth_first), reversed if reverse."""
+    return lambda graph, root: order_report(
+        graph, root, _depth_first(graph, root, **options)[::-1 if reverse else 1])
 
 
 backward_order = Exercise(
@@ -196,14 +200,13 @@ backward_order = Exercise(
     mistakes=(
         Mistake("dead-listed", "a node the root does not depend on was listed: search from the "
                 "root and list only what it reaches; nothing else gets a gradient.",
-                lambda graph, root: (np.ones(len(graph)), _order_expect(graph, root)[1])),
+                _report_of(every_row=True)),
         Mistake("listed-twice", "a node reached along two paths was listed twice: at a fork the "
                 "search meets the same node again, so keep the placed nodes and skip them.",
                 _report_of(skip_placed=False)),
         Mistake("reversed", "the order is reversed, root first: list each node after its "
                 "inputs, so the root comes last (backward_pass walks it from the end).",
-                lambda graph, root: (_order_expect(graph, root)[0],
-                                     0 * _order_expect(graph, root)[1])),
+                _report_of(reverse=True)),
         Mistake("node-before-inputs", "a node was listed before its inputs: append a node only "
                 "after the search has placed everything it reads.",
                 _report_of(inputs_first=False))))

@@ -6,7 +6,6 @@ from matplotlib.figure import Figure
 import numpy as np
 import pytest
 
-from autograder import notebooks
 from course import CheckFailed, check
 from course.assignments.autograd.exercises import FORK, QUOTIENT, order_report
 from course.assignments.autograd.forward import (
@@ -25,7 +24,7 @@ from course.assignments.autograd.forward import (
 )
 from course.assignments.autograd.pictures import as_circuit, training_picture
 from course.exercises import EXERCISES
-from support import instructor_namespace, not_printed, printed_by
+from support import instructor_namespace, not_printed, pictures_shown, printed_by
 
 NAME = "15_autograd"
 
@@ -55,11 +54,7 @@ def test_does_the_training_run_in_the_notebook_bring_the_loss_down(validated):
 
 
 def test_does_the_notebook_show_the_expression_and_the_training_picture(validated):
-    folder = validated[1] / NAME / "autograded" / "instructor_solution" / NAME
-    pictures = [out for path in folder.glob("*.ipynb") for cell in notebooks.read(path).cells
-                if cell.cell_type == "code" for out in cell.get("outputs", [])
-                if "image/png" in out.get("data", {})]
-    assert len(pictures) == 2
+    assert pictures_shown(validated, NAME) == 2
 
 
 # --- the graphs and their forward pass ---------------------------------------------------------
