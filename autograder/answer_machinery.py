@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from course.checks import Exercise
 
 MACHINERY = "course.exercises"
-NUMGRAD = ("centered_difference", "numerical_gradient", "rowwise_gradient", "input_gradients")
+NUMGRAD = ("centered_difference", "numerical_gradient", "rowwise_gradient", "input_gradients",
+           "relative_error")   # 14 grades a relative error of the students' own
 CALLS = {}   # exercise name -> an Exercise with nothing but its name, arguments and way of calling
 
 
