@@ -27,7 +27,7 @@ from course.assignments.computation_graph.forward import (
     random_graph,
     wires,
 )
-from course.checks import Exercise, Mistake, describe, floats
+from course.checks import ContractBroken, Exercise, Mistake, describe, floats, kind_of
 from course.exercises.kit import random_cases
 from course.numgrad import input_gradients
 
@@ -98,20 +98,20 @@ def order_report(graph, output, order):
     times_listed: float array (n,), how many times order lists each node; inputs_first: float
     array with one entry per wire into a node the output depends on (in the order of
     forward.wires), 1.0 when order lists the wire's source before its reader
-    (at their first listings), else 0.0. (None, None) when order is None. Raises ValueError
-    when an entry of order is not a node index.
+    (at their first listings), else 0.0. (None, None) when order is None. Raises ContractBroken
+    when order is not a list of node indices.
     """
     graph = np.asarray(graph).astype(int)
     if order is None:
         return None, None
     listed = floats(order)
     if listed is None:
-        raise ValueError("topological_order should return a list or 1-D array of node indices, "
-                         f"not a {type(order).__name__}")
+        raise ContractBroken("topological_order should return a list or 1-D array of node "
+                             f"indices, not {kind_of(order)}.")
     listed = listed.ravel()
     if not np.all((listed == np.round(listed)) & (listed >= 0) & (listed < len(graph))):
-        raise ValueError(f"topological_order returned {describe(listed)}: every entry should be "
-                         f"a node index, an integer from 0 to {len(graph) - 1}")
+        raise ContractBroken(f"topological_order returned {describe(listed)}: every entry should "
+                             f"be a node index, an integer from 0 to {len(graph) - 1}.")
     listed = listed.astype(int)
     first_at = {}
     for place, node in enumerate(listed.tolist()):

@@ -29,7 +29,7 @@ from course.assignments.computation_graph.forward import (
     wires,
 )
 from course.assignments.computation_graph.pictures import as_circuit, draw_graph
-from course.checks import judge
+from course.checks import ContractBroken, judge
 from course.exercises import EXERCISES
 from support import instructor_namespace, not_printed
 
@@ -185,7 +185,7 @@ def test_does_the_order_report_count_listings_and_wires(order, times_listed, inp
 
 @pytest.mark.parametrize("order", [[0, 1, 7], [0.5, 1], "abc"])
 def test_does_the_order_report_refuse_what_is_not_a_node_index(order):
-    with pytest.raises(ValueError, match="topological_order"):
+    with pytest.raises(ContractBroken, match="topological_order"):
         order_report(ADD_MUL.graph, ADD_MUL.output, order)
 
 
