@@ -16,11 +16,18 @@ def read(path: Path | str) -> nbformat.NotebookNode:
     return nbformat.read(str(path), as_version=4)
 
 
-def errors(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
-    """Every error a run left in the notebook: list of (cell index, exception name, message)."""
-    return [(i, out.get("ename", ""), out.get("evalue", ""))
-            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+def errors(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
+    """Every error a run left in the notebook: list of (which cell, exception name, message);
+    the cell as "code cell N" counting code cells from 1, with its grade id when it has one."""
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    return [(_code_cell_name(n, cell), out.get("ename", ""), out.get("evalue", ""))
+            for n, cell in enumerate(code, 1)
             for out in cell.get("outputs", []) if out.output_type == "error"]
+
+
+def _code_cell_name(number, cell):
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"code cell {number}" + (f" (grade id {grade_id})" if grade_id else "")
 
 
 def hidden_lines(nb: nbformat.NotebookNode, markers: Markers = Markers()) -> set[str]:

@@ -128,13 +128,13 @@ def _judge(check, work, assignment, markers):
     for source in sorted((work / "source" / assignment).glob("*.ipynb")):
         solved = notebooks.read(work / "autograded" / SOLVED / assignment / source.name)
         for cell, name, message in notebooks.errors(solved):
-            check.problems.append(f"{source.name}: the source raises {name} in cell {cell}: "
+            check.problems.append(f"{source.name}: the source raises {name} in {cell}: "
                                   f"{message}")
         untouched = notebooks.read(work / "autograded" / UNTOUCHED / assignment / source.name)
         for cell, name, message in notebooks.errors(untouched):
             if name != "NotImplementedError":
                 check.problems.append(f"{source.name}: the untouched release raises {name} in "
-                                      f"cell {cell} (only stubs may raise): {message}")
+                                      f"{cell} (only stubs may raise): {message}")
         release = notebooks.read(work / "release" / assignment / source.name)
         source_nb = notebooks.read(source)
         leaked = notebooks.hidden_lines(source_nb, markers) & (

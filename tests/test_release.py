@@ -100,7 +100,8 @@ def test_does_validation_catch_a_source_that_raises(broken_course):
     nb.cells[1].source += "\nundefined_name"
     nbformat.write(nb, path)
     check = build_and_check(root, "03_chain_rule")
-    assert any("the source raises NameError" in problem for problem in check.problems)
+    assert any("chain_rule.ipynb: the source raises NameError in code cell 1:" in problem
+               for problem in check.problems)
     assert any("the untouched release raises NameError" in problem for problem in check.problems)
 
 
