@@ -29,6 +29,10 @@ EQUIVALENT = {
     "conv1d_backward: dxp = np.zeros(n + k - 1) -> dxp = np.zeros(n + k)": "likewise, one zero more",
     "graph_backward: da, db = local_gradients(op, values[a], values[b] if b >= 0 else 0.0) -> "
     "da, db = local_gradients(op, values[a], values[b] if b >= 0 else 1.0)": _UNARY_B,
+    "backward_pass: da, db = op_backward(op, data[a], data[b] if b >= 0 else 0.0, data[node], "
+    "grads[node]) -> da, db = op_backward(op, data[a], data[b] if b >= 0 else 1.0, data[node], "
+    "grads[node])": "a node without a second input is a one-input op (exp, tanh, relu), which "
+    "ignores b, whatever it is",
     "logistic_loss: return np.mean(np.maximum(t, 0) + np.log1p(np.exp(-np.abs(t)))) -> "
     "return np.mean(np.maximum(0, t) + np.log1p(np.exp(-np.abs(t))))": "maximum is symmetric",
 }

@@ -167,10 +167,12 @@ NEURON = graph_from_rows([("o", "tanh", "n"), ("n", "add", "wx", "b"), ("wx", "a
                           ("x1", "leaf"), ("x2", "leaf"), ("w1", "leaf"), ("w2", "leaf"),
                           ("b", "leaf")],
                          {"x1": 1.5, "x2": -0.5, "w1": 0.8, "w2": -1.2, "b": -1.0})
-QUOTIENT = graph_from_rows([("h", "relu", "q"), ("q", "mul", "e", "inv"), ("inv", "pow", "d", -1.0),
+# h = relu(e / (e + 1)) with e = exp(x): the root is not node 0, and node 0 (inv) is read as a
+# multiply's second input, so a test `b > 0` where `b >= 0` belongs loses its value and gradient.
+QUOTIENT = graph_from_rows([("inv", "pow", "d", -1.0), ("h", "relu", "q"), ("q", "mul", "e", "inv"),
                             ("d", "add", "e", "one"), ("e", "exp", "x"), ("x", "leaf"),
                             ("one", "leaf")], {"x": 0.3, "one": 1.0})
-_VISIBLE_GRAPHS = (FORK, NEURON, QUOTIENT)
+_VISIBLE = ((FORK, "r"), (NEURON, "o"), (QUOTIENT, "h"))   # each graph with its root's name
 
 
 def _int_call(functions, case, *names):
@@ -189,7 +191,8 @@ def _report_of(reverse=False, **options):
 
 backward_order = Exercise(
     name="backward_order", arguments=("graph", "root"), outputs=("times_listed", "inputs_first"),
-    visible=tuple({"graph": graph, "root": 0} for graph, _, _ in _VISIBLE_GRAPHS),
+    visible=tuple({"graph": graph, "root": names.index(root)}
+                  for (graph, names, _), root in _VISIBLE),
     draw_hidden=lambda rng: [dict(zip(("graph", "root"), random_graph(rng)[::2]))
                              for _ in range(4)],
     expect=_order_expect,
@@ -234,7 +237,8 @@ def _mistaken_pass(graph, data, root, assign=False, forwards=False, chain=True):
 
 backward_pass = Exercise(
     name="backward_pass", arguments=("graph", "data", "root"), outputs=("grads",),
-    visible=tuple({"graph": graph, "data": data, "root": 0} for graph, _, data in _VISIBLE_GRAPHS),
+    visible=tuple({"graph": graph, "data": data, "root": names.index(root)}
+                  for (graph, names, data), root in _VISIBLE),
     draw_hidden=lambda rng: [dict(zip(("graph", "data", "root"), random_graph(rng)))
                              for _ in range(5)],
     expect=lambda graph, data, root: (measured_gradients(np.asarray(graph).astype(int), data,

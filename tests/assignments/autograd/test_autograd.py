@@ -144,7 +144,7 @@ def test_does_the_quotient_example_reach_every_op_but_tanh():
     graph, _, data = QUOTIENT
     ops = set(graph[:, 0].tolist())
     assert ops >= {ADD, POW, RELU} and TANH not in ops
-    assert np.isclose(data[0], apply_op(POW, 1 + np.exp(0.3), -1.0) * np.exp(0.3))
+    assert np.isclose(data[1], apply_op(POW, 1 + np.exp(0.3), -1.0) * np.exp(0.3))
 
 
 # --- pictures ------------------------------------------------------------------------------------
