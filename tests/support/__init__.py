@@ -21,6 +21,20 @@ def instructor_namespace(assignment):
     return reference.instructor_namespace(ROOT, assignment)
 
 
+def instructor_functions():
+    """exercise name -> the instructor's functions its check calls, in order (see
+    Exercise.functions), for every exercise whose functions an assignment's source defines."""
+    from autograder.course_dir import assignments
+    from course.exercises import EXERCISES
+    found = {}
+    for assignment in assignments(ROOT):
+        namespace = instructor_namespace(assignment)
+        found.update({name: [namespace[f] for f in exercise.functions]
+                      for name, exercise in EXERCISES.items()
+                      if all(f in namespace for f in exercise.functions)})
+    return found
+
+
 def printed_by(validated, name):
     """Everything the executed source notebook of an assignment printed, as one string;
     validated: the session's fixture of that name (see conftest)."""
@@ -74,3 +88,10 @@ def run_in(copy, *command, cwd=None):
     environment = {**os.environ, "PYTHONPATH": str(copy)}
     return subprocess.run([sys.executable, *command], cwd=cwd or copy, env=environment,
                           capture_output=True, text=True, timeout=900)
+
+
+def chosen_assignments():
+    """The assignments the course-wide tests cover: all, or those BACKPROP_ASSIGNMENTS names
+    (e.g. "04_sigmoid_neuron", separated by spaces or commas) for an instructor's quick run."""
+    from autograder.course_dir import assignments
+    return assignments(ROOT, os.environ.get("BACKPROP_ASSIGNMENTS", "").replace(",", " ").split())

@@ -166,8 +166,9 @@ _VISIBLE_GRAPHS = (FORK, ADD_MUL, STAGED, FLOW, NEURON)
 
 
 def _int_graph_call(functions, case, *names):
-    """Call the student's function with the graph and output as ints, the rest as given."""
-    convert = {"graph": lambda g: np.asarray(g).astype(int), "output": int,
+    """Call the student's function with the graph and output as ints, the rest as given (an int
+    graph and float values are passed as they are, so a change made to them in place shows)."""
+    convert = {"graph": lambda g: np.asarray(g, dtype=int), "output": int,
                "values": lambda v: np.asarray(v, dtype=float)}
     return functions[0](*(convert[name](case[name]) for name in names))
 
@@ -178,8 +179,8 @@ topological_order = Exercise(
     visible=tuple({"graph": ex.graph, "output": ex.output} for ex in _VISIBLE_GRAPHS[:3]),
     draw_hidden=lambda rng: _graph_cases(rng, ("graph", "output")),
     expect=_order_expect,
-    call=lambda functions, case: order_report(
-        case["graph"], case["output"], _int_graph_call(functions, case, "graph", "output")),
+    call=lambda functions, case: order_report(   # of the graph as given, even if it was changed
+        np.array(case["graph"]), case["output"], _int_graph_call(functions, case, "graph", "output")),
     hint="list every node the output depends on exactly once (times_listed: 1 for those, 0 for "
          "the others), each after the nodes feeding it (inputs_first: 1 per wire): visit a "
          "node's inputs first, then append the node, skipping nodes already visited.",

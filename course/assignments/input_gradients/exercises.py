@@ -120,7 +120,7 @@ embedding_backward = Exercise(
     draw_hidden=_embedding_cases,
     expect=_embedding_gradient,
     call=lambda functions, case: functions[0](
-        np.asarray(case["ids"]).astype(int), case["E"], case["dout"]),
+        np.asarray(case["ids"], dtype=int), case["E"], case["dout"]),
     hint="row t of dout belongs to the row of E that was read at position t; a word read twice "
          "collects both rows (add, do not overwrite); rows never read get 0.",
     mistakes=(

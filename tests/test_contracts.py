@@ -1,0 +1,158 @@
+"""Does every exercise's visible check hold the whole contract of its docstring?
+
+For every exercise, variants of the instructor's solution break one promise each, keeping the
+values right where they can: one changes an array argument in place, one returns a list where a
+tuple is promised, one returns a value too few (a dict: a key too few), one an empty or all-zero
+dict (a cache, the gradients by name), one always the answer of one visible case. Each must fail
+the visible check with a message that names what is broken.
+"""
+import copy
+
+import numpy as np
+import pytest
+
+from course import CheckFailed, check
+from course.exercises import EXERCISES
+from support import instructor_functions
+
+INSTRUCTOR = instructor_functions()
+
+
+def _raw(name, case):
+    """(arguments, returned) of the instructor's function name when its check calls it on a case."""
+    functions, seen = list(INSTRUCTOR[name]), {}
+    position = EXERCISES[name].functions.index(name)
+    solution = functions[position]
+
+    def recording(*arguments):
+        seen["arguments"], seen["returned"] = arguments, solution(*arguments)
+        return seen["returned"]
+    functions[position] = recording
+    EXERCISES[name].run(functions, case)
+    return seen["arguments"], seen["returned"]
+
+
+def _replacing(name, variant):
+    """The instructor's functions for exercise name, with name's own one made variant(solution)."""
+    functions = list(INSTRUCTOR[name])
+    position = EXERCISES[name].functions.index(name)
+    functions[position] = variant(functions[position])
+    return functions
+
+
+def _changes_an_argument(name):
+    """A solution that returns the right values, then adds 1 to its first array argument."""
+    arguments, _ = _raw(name, EXERCISES[name].visible[0])
+    at = next((i for i, a in enumerate(arguments) if isinstance(a, np.ndarray) and a.size), None)
+    if at is None:
+        return None   # its arguments are numbers and functions: nothing to change in place
+
+    def variant(solution):
+        def changing(*arguments):
+            returned = solution(*copy.deepcopy(arguments))
+            arguments[at][...] += 1
+            return returned
+        return changing
+    return variant, f"{name} changed its argument {EXERCISES[name].arguments[at]} in place"
+
+
+def _reshaped(name, reshape, said):
+    """A variant that returns reshape(what the solution returned), when the solution's return on
+    the first visible case is a tuple or a dict (the structures with parts to break), else None."""
+    _, returned = _raw(name, EXERCISES[name].visible[0])
+    if not isinstance(returned, (tuple, dict)):
+        return None
+    message = said(returned)
+    if message is None:
+        return None
+    return (lambda solution: lambda *arguments: reshape(solution(*arguments))), message
+
+
+def _list_for_tuple(name):
+    return _reshaped(name, list, lambda returned: (
+        r"returned a list of \d+ values?; it should return a tuple" if isinstance(returned, tuple)
+        else None))
+
+
+def _one_too_few(name):
+    def fewer(returned):
+        if isinstance(returned, dict):
+            return dict(list(returned.items())[:-1])
+        return returned[:-1]
+    return _reshaped(name, fewer, lambda returned: (
+        f"has no key '{list(returned)[-1]}'" if isinstance(returned, dict)
+        else f"returned a tuple of {len(returned) - 1} values?; it should return a tuple of "
+             f"{len(returned)} values"))
+
+
+def _in_its_dict(returned, change):
+    """returned with change applied to its dict: the dict itself, or the one in a tuple."""
+    if isinstance(returned, dict):
+        return change(returned)
+    return tuple(change(part) if isinstance(part, dict) else part for part in returned)
+
+
+def _has_dict(returned):
+    return isinstance(returned, dict) or any(isinstance(part, dict) for part in returned)
+
+
+def _empty_dict(name):
+    return _reshaped(name, lambda returned: _in_its_dict(returned, lambda d: {}),
+                     lambda returned: "holds none of the keys" if _has_dict(returned) else None)
+
+
+def _zero_dict(name):
+    zero = lambda d: {key: 0 * np.asarray(value, dtype=float) for key, value in d.items()}
+    return _reshaped(name, lambda returned: _in_its_dict(returned, zero),
+                     lambda returned: r"returned a wrong (cache\['\w+'\]|d\w+)"
+                     if _has_dict(returned) else None)
+
+
+def _hard_coded(name):
+    """A solution that always returns its answer on the first visible case (a worked answer)."""
+    _, answer = _raw(name, EXERCISES[name].visible[0])
+    return (lambda solution: lambda *arguments: copy.deepcopy(answer)), \
+        "returned a wrong|should be a node index"   # (an order: the worked graph's node numbers)
+
+
+VARIANTS = {"changes an argument": _changes_an_argument, "list for a tuple": _list_for_tuple,
+            "one value too few": _one_too_few, "empty dict": _empty_dict,
+            "zero dict": _zero_dict, "hard-coded visible answer": _hard_coded}
+CASES = [(name, variant) for name in sorted(INSTRUCTOR) for variant in VARIANTS
+         if VARIANTS[variant](name) is not None]
+
+
+@pytest.mark.parametrize("name, variant", CASES, ids=[f"{n}:{v}" for n, v in CASES])
+def test_does_a_contract_breaking_variant_fail_the_visible_check_naming_the_broken_part(name, variant):
+    make, said = VARIANTS[variant](name)
+    with pytest.raises(CheckFailed, match=said):
+        check(name, *_replacing(name, make))
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_are_there_two_visible_cases_with_different_answers(name):
+    answers = [_raw(name, case)[1] for case in EXERCISES[name].visible]
+    assert len(answers) >= 2
+    assert any(not _equal(answers[0], other) for other in answers[1:])
+
+
+def _equal(this, that):
+    if isinstance(this, dict) or isinstance(that, dict):
+        return isinstance(this, dict) and isinstance(that, dict) and this.keys() == that.keys() \
+            and all(_equal(this[k], that[k]) for k in this)
+    if isinstance(this, (tuple, list)):
+        return isinstance(that, (tuple, list)) and len(this) == len(that) \
+            and all(_equal(a, b) for a, b in zip(this, that))
+    return np.shape(this) == np.shape(that) and bool(np.allclose(this, that))
+
+
+def test_does_every_exercise_meet_the_variants_that_apply_to_it():
+    """Every exercise is hard-coded and changed in place where it takes an array; every tuple
+    and every dict is broken."""
+    variants = {}
+    for name, variant in CASES:
+        variants.setdefault(name, set()).add(variant)
+    assert all("hard-coded visible answer" in found for found in variants.values())
+    assert sorted(variants) == sorted(INSTRUCTOR)
+    assert {"staged_forward", "sigmoid_network_forward", "network_backward"} <= {
+        name for name, found in variants.items() if "empty dict" in found}
