@@ -16,12 +16,14 @@ from course.assignments.sigmoid_network.explorers import SigmoidFitExplorer
 from course.assignments.sigmoid_network.forward import initial_parameters, wave
 from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
 from course.assignments.sigmoid_neuron.forward import NEURON
+from course.assignments.softmax_cross_entropy.explorers import SoftmaxExplorer
 from course.assignments.staged_backprop.forward import STAGED
 from course.assignments.two_layer_network.explorers import TrainingExplorer, TwoLayerExplorer
 from course.assignments.two_layer_network.forward import initial_weights, labelled_moons
 from course.assignments.vectorized.explorers import ShapeExplorer
 from course.circuits import CircuitExplorer
 from course.figures import png
+from support import instructor_namespace
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)
@@ -80,6 +82,8 @@ EVERY_EXPLORER = {
     "ascent": lambda: AscentExplorer(steps=20),
     "conv": ConvExplorer,
     "pool": PoolExplorer,
+    "softmax": lambda: SoftmaxExplorer(*(instructor_namespace("13_softmax_cross_entropy")[name]
+                                         for name in ("softmax", "cross_entropy"))),
 }
 
 

@@ -152,3 +152,15 @@ def test_are_the_pictures_drawn_with_the_broken_values_marked():
     labels = [line.get_label() for line in curve.axes[0].get_lines()]
     assert labels == ["stable", "naive", "naive: inf or nan"]
     assert len(curve.axes[0].get_lines()[2].get_xdata()) == 2
+
+
+def test_does_the_explorer_show_the_probabilities_loss_and_fused_gradient(instructor):
+    from assignments.softmax_cross_entropy.explorer_maths import softmax_explorer
+    from course.assignments.softmax_cross_entropy.explorers import SoftmaxExplorer
+    explorer = SoftmaxExplorer(instructor["softmax"], instructor["cross_entropy"])
+    for name, value in (("z1", 4.5), ("T", 2.5), ("label", 2), ("z2", -9.0)):
+        explorer.controls[name].value = value
+        shown = {control.description: str(control.value) for control in explorer.controls.values()}
+        expected = softmax_explorer(shown)
+        assert explorer.numbers == pytest.approx(expected, rel=1e-6, abs=1e-8), name
+    assert bytes(explorer.picture.value).startswith(PNG_MAGIC)
