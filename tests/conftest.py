@@ -2,9 +2,8 @@
 Helpers the tests share are in tests/support."""
 import pytest
 
-from autograder.course_dir import assignments
 from autograder.release import release
-from support import ROOT
+from support import ROOT, chosen_assignments
 
 
 @pytest.fixture(scope="session")
@@ -14,11 +13,12 @@ def root():
 
 @pytest.fixture(scope="session")
 def validated(tmp_path_factory):
-    """Every assignment built and checked as `backprop-course validate` does, nothing written.
+    """Every assignment (or those BACKPROP_ASSIGNMENTS names) built and checked as `backprop-course
+    validate` does, nothing written.
 
     Returns (checks by name, folder): folder/<assignment>/release/<assignment> holds the fresh
     release, folder/<assignment>/autograded/<student>/<assignment> the autograded notebooks.
     """
     folder = tmp_path_factory.mktemp("validated")
-    checks = release(ROOT, assignments(ROOT), write=False, keep=folder)
+    checks = release(ROOT, chosen_assignments(), write=False, keep=folder)
     return {check.name: check for check in checks}, folder
