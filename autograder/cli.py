@@ -125,6 +125,17 @@ def _export_to_lms(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def gradescope_command(args: argparse.Namespace) -> int:
+    from autograder.gradescope import build
+    root = find_root(args.course_dir)
+    assignments(root, [args.assignment])
+    path = build(root, args.assignment, args.output)
+    print(f"Gradescope autograder for {args.assignment} written to {path}: upload it as the "
+          "assignment's autograder (configuration: zip file upload); it grades the uploaded "
+          "notebooks in the same sandboxes as autograde")
+    return 0
+
+
 def report_command(args: argparse.Namespace, root: Path | None = None) -> int:
     from autograder.report import write_report
     root = root or find_root(args.course_dir)
@@ -239,6 +250,10 @@ def _parser():
     export.add_argument("--canvas-column", metavar="'NAME (ID)'",
                         help="with --format canvas: the assignment's column in Canvas's gradebook, "
                              "as its export heads it, e.g. 'Gates (123456)'")
+    scope = command("gradescope", gradescope_command,
+                    "build a Gradescope autograder zip that grades ASSIGNMENT's uploads")
+    scope.add_argument("assignment", metavar="ASSIGNMENT")
+    scope.add_argument("-o", "--output", default="autograder.zip", help="default: autograder.zip")
     report = command("report", report_command, "write reports/ASSIGNMENT.html, the class report")
     report.add_argument("assignment", metavar="ASSIGNMENT")
     collect = command("collect", collect_command,
