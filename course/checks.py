@@ -142,7 +142,7 @@ CONTRACT_KINDS = (ContractBroken.__name__, ArgumentChanged.__name__)
 
 
 def kind_of(value: object) -> str:
-    """What a returned value is, in words: "None", "a float", "a list of 3 values", "an array of
+    """What a returned value is, in words: "None", "a number", "a list of 3 values", "an array of
     shape (2,)", "a dict"."""
     if value is None:
         return "None"
@@ -150,6 +150,8 @@ def kind_of(value: object) -> str:
         return f"a {type(value).__name__} of {len(value)} value{'s' * (len(value) != 1)}"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return "a number"
     name = getattr(value, "type_name", type(value).__name__)
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
