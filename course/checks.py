@@ -120,21 +120,23 @@ def _unchanged(now, before):
     return type(now) is type(before) and bool(now == before)
 
 
-# The generic diagnosis of an argument changed in place; an exercise may catalogue its own under
-# this name (its check and the grader then give that one).
-CHANGED_IN_PLACE = Mistake(
-    "changed-in-place", "an argument belongs to the caller, who uses it again after the call: "
-    "x -= ..., x += ... and x[...] = ... change the caller's array. Compute into a new array "
-    "(x - ..., np.zeros_like(x), x.copy()) and return that.", None)
+# The name and generic diagnosis of an argument changed in place; an exercise may catalogue its
+# own Mistake under this name (its check and the grader then give that one). Plain text here: a
+# grading worker keeps no Mistake.
+CHANGED_IN_PLACE = "changed-in-place"
+_IN_PLACE = ("an argument belongs to the caller, who uses it again after the call: x -= ..., "
+             "x += ... and x[...] = ... change the caller's array. Compute into a new array "
+             "(x - ..., np.zeros_like(x), x.copy()) and return that.")
 
 
 def contract_verdict(exercise: Exercise, kind: str, text: str) -> tuple[str, Mistake | None]:
     """(message, mistake) for a broken contract: kind, the ContractBroken class's name, and text,
     its message. An argument changed in place gets the exercise's own diagnosis when it
-    catalogues one, else CHANGED_IN_PLACE."""
+    catalogues one, else the generic one."""
     if kind != ArgumentChanged.__name__:
         return text, None
-    mistake = next((m for m in exercise.mistakes if m.name == CHANGED_IN_PLACE.name), CHANGED_IN_PLACE)
+    mistake = next((m for m in exercise.mistakes if m.name == CHANGED_IN_PLACE),
+                   Mistake(CHANGED_IN_PLACE, _IN_PLACE, None))
     return f"{text}\nMistake: {mistake.diagnosis}", mistake
 
 

@@ -89,7 +89,7 @@ sgd_step = Exercise(
     hint="the gradient points uphill: move W a learning_rate-sized step against it; dW has "
          "the shape of W, so no transpose is needed.",
     mistakes=(
-        Mistake(CHANGED_IN_PLACE.name, "W -= learning_rate * dW changes the caller's W itself: "
+        Mistake(CHANGED_IN_PLACE, "W -= learning_rate * dW changes the caller's W itself: "
                 "the notebook goes on using the weights it passed in (the printed numbers, the "
                 "next training run start from them). W - learning_rate * dW makes a new array; "
                 "return that and leave W as it was.", None),
