@@ -20,7 +20,24 @@ td.num { text-align: right; white-space: nowrap; }
 pre { white-space: pre-wrap; margin: 0; font-size: .9em; }
 .passed { color: #1a7f37; } .failed { color: #b42318; }
 .NEEDS { color: #9a6700; font-weight: bold; }
-img { max-width: 100%; }
+img { max-width: 100%; height: auto; }
+.cell { margin: .8rem 0; }
+.cell pre.source { background: #f6f8fa; border-left: 3px solid #8c959f; padding: .5rem .7rem;
+                   overflow-x: auto; white-space: pre; }
+.cell pre.output { padding: .3rem .7rem; overflow-x: auto; }
+.cell pre.stderr, .cell pre.error { background: #fff5f5; }
+.verdict { border: 1px solid #d0d7de; border-radius: 4px; padding: .4rem .7rem; margin-top: .3rem; }
+@media (max-width: 40rem) {
+  body { margin: .5rem auto; padding: 0 .4rem; }
+  table { font-size: .85em; } th, td { padding: .25rem .3rem; }
+  pre, .cell pre.source { white-space: pre-wrap; overflow-wrap: anywhere; }
+}
+@media print {
+  body { max-width: none; margin: 0; font-size: 10pt; color: #000; }
+  .cell pre.source, .cell pre.output { white-space: pre-wrap; overflow: visible; }
+  .cell, .verdict, tr, img { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
 """.replace(".NEEDS", ", ".join(f".{status}" for status in NEEDS_A_PERSON))
 
 
