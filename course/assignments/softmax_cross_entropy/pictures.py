@@ -16,7 +16,7 @@ def probability_bars(logits, probabilities, label=None, names=None):
     logits = np.asarray(logits, dtype=float)
     names = names or [str(k) for k in range(len(logits))]
     colours = [GREEN if k == label else BLUE for k in range(len(logits))]
-    fig = Picture(figsize=(3.0 + 2.6 * len(probabilities), 2.4))
+    fig = Picture(figsize=(2.2 + 1.9 * len(probabilities), 2.4))   # 3 panels: 710 px wide
     grid = fig.add_gridspec(1, 1 + len(probabilities), left=0.06, right=0.98, bottom=0.14,
                             top=0.84, wspace=0.35)
     ax = fig.add_subplot(grid[0, 0])
