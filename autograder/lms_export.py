@@ -6,7 +6,8 @@ id of Canvas's upload names (Canvas's gradebook import matches its ID column), t
 of Moodle's folders (Moodle's "Upload grading worksheet" matches "Participant <id>" in its
 Identifier column). Both are numbers; a student filed under anything else (a Blackboard user
 name, a folder made by hand) cannot be matched, and is returned to be listed, never dropped
-silently. Scores are the points each student earned."""
+silently. Scores are the gradebook's final scores (autograder.scores.graded): a person's
+scores where they set one, less any late penalty."""
 from __future__ import annotations
 
 import csv
@@ -14,10 +15,10 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from autograder import results
 from autograder.course_dir import CourseError
 from autograder.gradebook import db_url, open_gradebook
 from autograder.safe_text import csv_cell
+from autograder.scores import graded
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -49,9 +50,9 @@ def write_lms_csv(graded: Sequence[SubmissionResult], lms: str, out: TextIO, col
             continue
         name = csv_cell(names.get(result.student, ""))
         if lms == "canvas":
-            writer.writerow([name, result.student, "", "", "", f"{result.score:g}"])
+            writer.writerow([name, result.student, "", "", "", f"{result.final_score:g}"])
         else:
-            writer.writerow([f"Participant {result.student}", name, f"{result.score:g}",
+            writer.writerow([f"Participant {result.student}", name, f"{result.final_score:g}",
                              f"{result.max_score:g}"])
     return unmatched
 
@@ -64,14 +65,14 @@ def export_lms(root: Path | str, assignment: str, lms: str, path: str | os.PathL
         raise CourseError(f"--canvas-column {column!r} is not a Canvas assignment column: give its "
                           "header as Canvas's gradebook export writes it, NAME (ID), e.g. "
                           "\"Gates (123456)\"")
-    graded = results.load_all(root, assignment)
+    students = graded(root, assignment)
     names = _names(db_url(root))
     if path == "-":
-        unmatched = write_lms_csv(graded, lms, sys.stdout, column, names)
+        unmatched = write_lms_csv(students, lms, sys.stdout, column, names)
     else:
         with open(path, "w", newline="", encoding="utf-8") as out:
-            unmatched = write_lms_csv(graded, lms, out, column, names)
-    return len(graded) - len(unmatched), unmatched
+            unmatched = write_lms_csv(students, lms, out, column, names)
+    return len(students) - len(unmatched), unmatched
 
 
 def _names(url):
