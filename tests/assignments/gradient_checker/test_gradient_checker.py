@@ -1,12 +1,17 @@
 """Assignment 14: are the handed-over layers wrong where the notebook says, does the notebook show
 the checker's rules by running them, and can no answer be hard-coded?"""
 import re
+import statistics
+import time
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 
+from assignments.gradient_checker.explorer_maths import kink
 from course import CheckFailed, check
 from course.assignments.gradient_checker.exercises import BUGGY
+from course.assignments.gradient_checker.explorers import KinkExplorer
 from course.assignments.gradient_checker.forward import KINDS, handed_over, line_up
 from course.assignments.gradient_checker.pictures import best_step, step_errors, step_sweep_picture
 from course.exercises import EXERCISES
@@ -160,3 +165,38 @@ def test_are_the_handed_over_inputs_away_from_kinks_with_both_signs_in_every_col
         x = inputs[0]
         assert np.min(np.abs(x)) >= 0.2, name
         assert np.all(np.any(x < 0, axis=0)) and np.all(np.any(x > 0, axis=0)), name
+
+
+@pytest.fixture
+def explorer():
+    return KinkExplorer()
+
+
+@pytest.mark.parametrize("x, log10_h", [(0.3, -1.0), (0.05, -1.0), (-0.02, -1.5), (0.0, -2.0),
+                                        (-0.4, -0.5), (0.2, -3.0)])
+def test_does_the_kink_explorer_show_the_straddled_chord_the_maths_gives(explorer, x, log10_h):
+    explorer.controls["x"].value = x
+    explorer.controls["log10_h"].value = log10_h
+    expected = kink({"x": str(x), "log10(h)": str(log10_h)})
+    assert explorer.numbers == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_is_a_correct_relu_wrong_by_the_checker_only_when_the_step_straddles_the_kink(explorer):
+    explorer.controls["log10_h"].value = -1.0
+    explorer.controls["x"].value = 0.05
+    assert explorer.numbers["relative error"] > 0.1
+    explorer.controls["x"].value = 0.15
+    assert explorer.numbers["relative error"] < 1e-12
+
+
+def test_does_the_kink_explorer_build_headless_and_redraw_when_x_moves(explorer):
+    assert isinstance(explorer, widgets.VBox) and "<table>" in explorer.readout.value
+    picture = bytes(explorer.picture.value)
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n")
+    times = []
+    for x in (-0.2, -0.05, 0.0, 0.05, 0.2):
+        start = time.perf_counter()
+        explorer.controls["x"].value = x
+        times.append(time.perf_counter() - start)
+    assert bytes(explorer.picture.value) != picture
+    assert statistics.median(times) < 0.25   # seconds; about 0.03 s on a 2-core VM
