@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import notebooks
+from autograder.conventions import package_name
 from autograder.course_dir import CourseError
 from autograder.regions import Markers, course_markers, visible_part
 
@@ -52,8 +53,12 @@ def read_assignment(root: Path | str, assignment: str) -> list[NotebookSpec]:
             if cell.cell_type == "code" and meta.get("grade"):
                 exercise = meta["grade_id"].removeprefix("check_")
                 if exercise not in EXERCISES:
-                    raise CourseError(f"{path.name}: test cell {meta['grade_id']} names no exercise "
-                                      f"of course.exercises (expected check_<function name>)")
+                    raise CourseError(
+                        f"{path.name}: test cell {meta['grade_id']} names no exercise this grader's "
+                        f"course package knows: its grade id must be check_<function>, the function "
+                        f"registered in EXERCISES of course/assignments/{package_name(assignment)}/"
+                        "exercises.py (`backprop-course validate` says where); if it is, this course "
+                        "package is older than the notebook: update it")
                 graded.append(GradedCell(meta["grade_id"], exercise, float(meta.get("points", 0)),
                                          visible_part(cell.source, markers)))
         display_only = frozenset(cell.source.strip() for cell in nb.cells

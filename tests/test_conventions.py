@@ -11,7 +11,9 @@ import sys
 import nbformat
 import pytest
 
+from autograder.assignment import read_assignment
 from autograder.conventions import findings
+from autograder.course_dir import CourseError
 from support import ROOT, course_copy
 
 NOTEBOOK = "chain_rule.ipynb"
@@ -155,3 +157,13 @@ def test_does_validate_print_the_slips_and_fail(course):
                           "03_chain_rule"], capture_output=True, text=True, timeout=600)
     assert run.returncode == 1
     assert "- chain_rule.ipynb code cell 6 (grade id cell-8a1f4c2e) is a test cell" in run.stdout
+
+
+def test_does_the_grader_send_an_unknown_test_cell_to_the_registry_and_the_install(course):
+    root, nb = course
+    _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "check_tanh_gate_backward"
+    nbformat.write(nb, root / "source" / "03_chain_rule" / NOTEBOOK)
+    with pytest.raises(CourseError) as refused:
+        read_assignment(root, "03_chain_rule")
+    assert "registered in EXERCISES of course/assignments/chain_rule/exercises.py" in str(refused.value)
+    assert "this course package is older than the notebook: update it" in str(refused.value)
