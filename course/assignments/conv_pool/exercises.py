@@ -56,6 +56,10 @@ conv1d_backward = gradient_exercise(
                 "with those two numbers.",
                 # the swapped padding is that of x and w reversed, read backwards
                 gradients_of(lambda x, w: conv1d(x[::-1], w[::-1])[::-1], ("x", "w"), "dout")),
+        Mistake("kernel-flipped", "the kernel was used back to front: this convolution does not "
+                "flip it (output i is sum_j w[j] * padded[i + j]), so dout[i] * w[j] goes to padded "
+                "position i + j and dw[j] collects dout[i] * padded[i + j], with the same j.",
+                gradients_of(lambda x, w: conv1d(x, w[::-1]), ("x", "w"), "dout")),
         Mistake("cut-from-the-start", "dx was cut from the start of the padded gradient, whose "
                 "first entries belong to the zeros before x: dx[m] is the padded gradient at "
                 "m + (zeros before).", _cut(lambda dp, n: dp[:n])),

@@ -52,7 +52,8 @@ mul_backward = gradient_exercise(
 
 max_backward = gradient_exercise(
     "max_backward", lambda x, y: max(x, y), ("x", "y", "dout"), ("x", "y"), upstream="dout",
-    visible=[{"x": 2.0, "y": -1.0, "dout": 2.0}, {"x": 1.0, "y": 1.0, "dout": 3.0}],
+    visible=[{"x": 2.0, "y": -1.0, "dout": 2.0}, {"x": 1.0, "y": 1.0, "dout": 3.0},
+             {"x": -0.5, "y": 1.5, "dout": -2.0}],
     expect=_max_gate_expect, draw_hidden=_max_cases_with_tie,
     hint="the max gate routes: all of dout goes to the larger input (to x on a tie), 0 to the other.",
     mistakes=(

@@ -1,6 +1,10 @@
 """Catalogued mistakes of conv_pool's exercises, as edits of the reference solutions."""
 MUTATIONS = {
     ("conv1d_backward", "padding-swapped"): [("lo, hi = padding(k)", "hi, lo = padding(k)")],
+    ("conv1d_backward", "kernel-flipped"): [("dxp[i:i + k] += w * dout[i]",
+                                             "dxp[i:i + k] += w[::-1] * dout[i]"),
+                                            ("dw += xp[i:i + k] * dout[i]",
+                                             "dw += xp[i:i + k][::-1] * dout[i]")],
     ("conv1d_backward", "cut-from-the-start"): [("return dxp[lo:lo + n], dw", "return dxp[:n], dw")],
     ("conv1d_backward", "padding-kept"): [("return dxp[lo:lo + n], dw", "return dxp, dw")],
     ("conv1d_backward", "forgot-upstream"): [("dout[i]", "1.0")],
