@@ -162,7 +162,8 @@ def test_does_the_check_take_the_right_answer_visibly_and_on_hidden_cases():
     ("forgot-upstream", lambda x, a, dout: a),
 ])
 def test_is_each_mistake_named(mistake, wrong):
-    diagnosis = next(m.diagnosis for m in EXERCISES["{function}"].mistakes if m.name == mistake)
+    exercise = EXERCISES["{function}"]
+    diagnosis = next(m.diagnosis for m in exercise.mistakes if m.name == mistake)
     with pytest.raises(CheckFailed) as failed:
         check("{function}", wrong)
     assert diagnosis in str(failed.value)

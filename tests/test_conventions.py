@@ -43,19 +43,21 @@ def test_does_the_untouched_copy_have_no_finding(course):
     assert findings(course[0], "03_chain_rule") == []
 
 
-def test_is_a_test_cell_id_left_at_the_panels_default_named(course):
+@pytest.mark.parametrize("cell, new_id, said", [
+    # JupyterLab's Create Assignment panel proposes cell-<random>
+    (TEST, "cell-8a1f4c2e", ["chain_rule.ipynb code cell 6 (grade id cell-8a1f4c2e) is a test cell",
+                             "must be check_<exercise>, one of: add_mul_backward"]),
+    (SOLUTION, "cell-answer", ["code cell 5 (grade id cell-answer) defines add_mul_backward: a "
+                               "solution cell defines one function"]),
+    (TEST, "check_tanh_gate_backward", [
+        "tanh_gate_backward is not an exercise of this assignment: register it in EXERCISES in",
+        "course/assignments/chain_rule/exercises.py:20"]),
+], ids=["test-cell-default-id", "solution-id-not-its-function", "unregistered-exercise"])
+def test_is_a_grade_id_off_the_convention_named_with_what_to_change(course, cell, new_id, said):
     root, nb = course
-    _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "cell-8a1f4c2e"
+    _cell(nb, cell).metadata["nbgrader"]["grade_id"] = new_id
     found = _slip(root, nb)
-    assert "chain_rule.ipynb code cell 6 (grade id cell-8a1f4c2e) is a test cell" in found
-    assert "must be check_<exercise>, one of: add_mul_backward" in found
-
-
-def test_is_a_solution_cell_id_that_is_not_its_function_named(course):
-    root, nb = course
-    _cell(nb, SOLUTION).metadata["nbgrader"]["grade_id"] = "cell-answer"
-    found = _slip(root, nb)
-    assert "code cell 5 (grade id cell-answer) defines add_mul_backward: a solution cell" in found
+    assert [text for text in said if text not in found] == []
 
 
 def test_is_an_exercise_without_its_test_cell_named(course):
@@ -64,14 +66,6 @@ def test_is_an_exercise_without_its_test_cell_named(course):
     found = _slip(root, nb)
     assert "exercise add_mul_backward (EXERCISES in " in found
     assert "has no test cell: add one with grade id check_add_mul_backward" in found
-
-
-def test_is_a_test_cell_of_an_unregistered_exercise_sent_to_the_registry(course):
-    root, nb = course
-    _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "check_tanh_gate_backward"
-    found = _slip(root, nb)
-    assert "tanh_gate_backward is not an exercise of this assignment: register it in EXERCISES in" in found
-    assert "course/assignments/chain_rule/exercises.py:20" in found
 
 
 def test_is_a_test_cell_that_checks_another_exercise_named(course):
@@ -106,28 +100,20 @@ def test_is_a_catalogued_mistake_without_its_mutation_named(course):
     assert "tests/assignments/chain_rule/mutations.py: no entry for ('add_mul_backward', 'dz-is-x')" in found
 
 
-def test_is_a_mutation_that_does_not_quote_the_solution_named(course):
+@pytest.mark.parametrize("old, new, said", [
+    ("dz = q", "dz = x + y",
+     ["('add_mul_backward', 'not-swapped') quotes 'dz = q', which is not in the solution"]),
+    ("    q = x + y", "    q = x + y\n    return 1.0 / (1.0 + np.exp(-x))",
+     ["course/functions.py:12 equals a line of a solution", "'return 1.0 / (1.0 + np.exp(-x))'"]),
+    ("dq = z", "dq = z  # TODO(new-exercise): check the sign",
+     ["code cell 5 (grade id add_mul_backward): fill in the TODO(new-exercise)"]),
+], ids=["mutation-not-quoting-the-solution", "course-line-equal-to-a-solution-line", "todo-left"])
+def test_is_a_slip_in_the_solution_named_with_its_place(course, old, new, said):
     root, nb = course
     cell = _cell(nb, SOLUTION)
-    cell.source = cell.source.replace("dz = q", "dz = x + y")
+    cell.source = cell.source.replace(old, new)
     found = _slip(root, nb)
-    assert "('add_mul_backward', 'not-swapped') quotes 'dz = q', which is not in the solution" in found
-
-
-def test_is_a_solution_line_that_the_course_package_holds_shown(course):
-    root, nb = course
-    cell = _cell(nb, SOLUTION)
-    cell.source = cell.source.replace("    q = x + y", "    q = x + y\n    return 1.0 / (1.0 + np.exp(-x))")
-    found = _slip(root, nb)
-    assert "course/functions.py:12 equals a line of a solution" in found
-    assert "'return 1.0 / (1.0 + np.exp(-x))'" in found
-
-
-def test_is_a_scaffold_todo_left_named(course):
-    root, nb = course
-    cell = _cell(nb, SOLUTION)
-    cell.source = cell.source.replace("dq = z", "dq = z  # TODO(new-exercise): check the sign")
-    assert "code cell 5 (grade id add_mul_backward): fill in the TODO(new-exercise)" in _slip(root, nb)
+    assert [text for text in said if text not in found] == []
 
 
 def test_is_a_mistakes_tuple_without_its_comma_sent_to_its_line(tmp_path):
