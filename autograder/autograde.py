@@ -44,6 +44,7 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
     """
     root = Path(root)
     specs = {name: read_assignment(root, name) for name in names}
+    late = LatePolicy(root)   # a plugin that cannot be loaded stops the run before it grades
     everyone = {name: submitted_students(root, name) for name in names}
     unknown = sorted(set(students) - set().union(*everyone.values()))
     if unknown:
@@ -57,17 +58,18 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
     if scheduler:
         from autograder.dask_pool import DaskCluster
         with DaskCluster(scheduler, limits, "none" if no_isolation else "auto") as cluster:
-            graded = _grade(root, names, specs, todo, cluster.workers(len(todo)), url, progress)
+            graded = _grade(root, names, specs, todo, cluster.workers(len(todo)), url, progress, late)
         return graded, skipped, cluster.protections
     mode = choose_mode(no_isolation)
     pool = [Worker(slot, limits, mode) for slot in range(max(1, min(workers, len(todo))))]
-    graded = _grade(root, names, specs, todo, pool, url, progress)
+    graded = _grade(root, names, specs, todo, pool, url, progress, late)
     return graded, skipped, pool[0].protections or {}
 
 
-def _grade(root, names, specs, todo, pool, url, progress):
+def _grade(root, names, specs, todo, pool, url, progress, late):
     """Grade the (assignment, student) pairs of todo, one grading thread per worker of the pool,
-    and record each result as it comes; returns the SubmissionResults."""
+    and record each result as it comes, with its late penalty by the LatePolicy late; returns the
+    SubmissionResults."""
     jobs, done = queue.Queue(), queue.Queue()
     for pair in todo:
         jobs.put(pair)
@@ -80,7 +82,7 @@ def _grade(root, names, specs, todo, pool, url, progress):
         url = url or db_url(root)
         for name in names:
             ensure_assignment(root, name, url)
-        writer = GradebookWriter(url, LatePolicy(root))
+        writer = GradebookWriter(url, late)
         try:
             with tqdm(total=len(todo), desc="autograde", unit="submission",
                       disable=not progress) as bar:

@@ -22,9 +22,13 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import compute_checksum
 import pytest
 
+from autograder.assignment import read_assignment
+from autograder.autograded_notebook import autograded_notebook
 from autograder.cli import main
 from autograder.regions import course_markers, split
+from autograder.results import ExerciseResult, Status
 from autograder.sample_class import gates_class, replace_in, solved_release, write_class
+from autograder.submission import SubmittedNotebook
 from support import ROOT, course_copy
 from tools.jupyterlab import JupyterLab
 
@@ -136,8 +140,10 @@ def graded(tmp_path_factory):
     bad = course / "nbgrader_config.py"
     good = bad.read_text()
     bad.write_text(good + '\nc.AssignLatePenalties.plugin_class = "no_such_module.Plugin"\n')
+    before = _mtimes(course)
     seen.bad_plugin = subprocess.run(["backprop-course", "--course-dir", str(course), "autograde", A,
                                       "--force"], capture_output=True, text=True)
+    seen.bad_plugin_touched = before != _mtimes(course)
     bad.write_text(good + TEN_PERCENT_A_DAY)
     _cli(course, "autograde", A, "--force")
     seen.custom = _outputs(course, "custom")
@@ -146,6 +152,11 @@ def graded(tmp_path_factory):
     with open(course / "nbgrader.csv", newline="") as f:
         seen.nbgrader_export = {r["student_id"]: r for r in csv.DictReader(f)}
     return seen
+
+
+def _mtimes(course):
+    """When each file under autograded/ was last written."""
+    return {path: path.stat().st_mtime_ns for path in (course / "autograded").rglob("*")}
 
 
 def _hidden_lines(course):
@@ -263,3 +274,21 @@ def test_does_a_plugin_that_cannot_be_loaded_stop_autograde_saying_what_to_fix(g
     assert "no_such_module.Plugin" in graded.bad_plugin.stderr
     assert "c.AssignLatePenalties.plugin_class" in graded.bad_plugin.stderr
     assert "Traceback" not in graded.bad_plugin.stderr
+    assert not graded.bad_plugin_touched
+
+
+def test_is_a_deleted_test_cell_put_back_with_its_verdict():
+    spec = next(s for s in read_assignment(ROOT, A) if s.name == NOTEBOOK)
+    release = nbformat.read(ROOT / "release" / A / NOTEBOOK, 4)
+    release.cells = [c for c in release.cells
+                     if c.metadata.get("nbgrader", {}).get("grade_id") != "check_add_backward"]
+    verdicts = {g.grade_id: ExerciseResult(NOTEBOOK, g.exercise, 0.0, g.points, Status.TAMPERED,
+                                           f"{g.grade_id} was deleted", grade_id=g.grade_id)
+                for g in spec.graded}
+    nb = autograded_notebook(SubmittedNotebook(spec, notebook=release), verdicts)
+    last = nb["cells"][-1]
+    assert last["metadata"]["nbgrader"]["grade_id"] == "check_add_backward"
+    assert "check_add_backward was deleted" in last["outputs"][0]["data"]["text/plain"]
+    assert [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
+            if c["metadata"].get("nbgrader", {}).get("grade")] == [
+        "check_mul_backward", "check_max_backward", "check_flow_backward", "check_add_backward"]
