@@ -56,7 +56,7 @@ def plan(root: Path, assignment: str, function: str, arguments: str = "x,dout", 
     for name in (function, *names, forward):
         if not NAME.fullmatch(name):
             raise CourseError(f"{name!r} cannot be a Python name here: use lowercase letters, digits "
-                              "and underscores, starting with a letter")
+                              "and underscores, starting with a letter, at most 40 characters")
     if function in EXERCISES or any(c.grade_id == function for c in code_cells(root, assignment)):
         raise CourseError(f"an exercise {function} exists already: choose another name")
     if upstream and upstream not in names:
@@ -193,8 +193,8 @@ def _with_mutations(text, plan):
                           "MUTATIONS = {...} to add the mistakes' edits to")
     names = [f"todo-{n}" for n in range(1, 3 if plan.upstream else 4)]
     names += ["forgot-upstream"] if plan.upstream else []
-    entries = "".join(f'    ("{plan.function}", "{name}"): [("{TODO}: text in the solution",\n'
-                      f'        "the text that makes the mistake")],\n' for name in names)
+    entries = "".join(f'    ("{plan.function}", "{name}"):\n        [("{TODO}: text in the solution", '
+                      '"the text that makes the mistake")],\n' for name in names)
     lines = text.splitlines(keepends=True)
     closing = node.end_lineno - 1   # the line of the closing brace
     return "".join(lines[:closing]) + entries + "".join(lines[closing:])
@@ -207,7 +207,8 @@ _FORWARD = '''def {forward}({arguments}):
 '''
 
 _DEFINITION = '''{function} = gradient_exercise(
-    "{function}", {forward}, {arguments}, {wrt}{upstream},
+    "{function}", {forward},
+    {arguments}, {wrt}{upstream},
     # {todo}: visible inputs away from round numbers, where each mistake gives another answer
     visible=[{{{visible}}}],
     hint="{todo}: one sentence pointing at the idea in the notebook.",
