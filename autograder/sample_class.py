@@ -64,7 +64,11 @@ def with_source(nb: nbformat.NotebookNode, grade_id: str, source: str) -> nbform
 
 
 def _cell(nb, grade_id):
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    found = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+    if not found:
+        raise LookupError(f"no cell has the grade id {grade_id}: a solution cell's grade id is the name "
+                          "of the function it defines (backprop-course validate finds the cell)")
+    return found[0]
 
 
 def with_cell(nb: nbformat.NotebookNode, source: str, before: str | None = None) -> nbformat.NotebookNode:

@@ -153,3 +153,14 @@ def test_does_the_grader_send_an_unknown_test_cell_to_the_registry_and_the_insta
         read_assignment(root, "03_chain_rule")
     assert "registered in EXERCISES of course/assignments/chain_rule/exercises.py" in str(refused.value)
     assert "this course package is older than the notebook: update it" in str(refused.value)
+
+
+def test_does_the_mutation_sweep_name_a_solution_id_off_the_convention_instead_of_dying(
+        course, monkeypatch, capsys):
+    from tools.mutation_sweep import main
+    root, nb = course
+    _cell(nb, SOLUTION).metadata["nbgrader"]["grade_id"] = "cell-answer"
+    nbformat.write(nb, root / "source" / "03_chain_rule" / NOTEBOOK)
+    monkeypatch.chdir(root)
+    assert main(["--assignment", "03_chain_rule"]) == 2
+    assert "code cell 5 (grade id cell-answer) defines add_mul_backward" in capsys.readouterr().out

@@ -17,6 +17,7 @@ import tempfile
 
 from autograder import notebooks
 from autograder.autograde import autograde
+from autograder.conventions import findings
 from autograder.course_dir import assignments, find_root
 from autograder.regions import course_markers, solution_code
 from autograder.sample_class import copy_course, solved_release, with_source, write_class
@@ -118,7 +119,12 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     root = find_root(Path.cwd())
-    outcomes = sweep(root, args.assignment or assignments(root), args.workers)
+    names = assignments(root, args.assignment or ())
+    slips = [slip for name in names for slip in findings(root, name)]
+    if slips:   # a solution cell's grade id that names no function leaves no cell to mutate
+        print("Fix these first (backprop-course validate finds them too):\n  " + "\n  ".join(slips))
+        return 2
+    outcomes = sweep(root, names, args.workers)
     return 1 if report(outcomes) else 0
 
 
