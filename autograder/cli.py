@@ -166,7 +166,8 @@ def new_command(args: argparse.Namespace) -> int:
     print(f"\nnext: edit the notebook and {written[2].relative_to(root)}, then\n"
           f"  backprop-course release {folder}\n"
           f"  python3 -m pytest tests/assignments/{args.name} tests/test_checks.py "
-          "tests/test_mistake_catalogue.py")
+          "tests/test_mistake_catalogue.py\n"
+          f"and add exercises with  backprop-course new-exercise {folder} FUNCTION")
     return 0
 
 
