@@ -35,4 +35,19 @@ EQUIVALENT = {
     "ignores b, whatever it is",
     "logistic_loss: return np.mean(np.maximum(t, 0) + np.log1p(np.exp(-np.abs(t)))) -> "
     "return np.mean(np.maximum(0, t) + np.log1p(np.exp(-np.abs(t))))": "maximum is symmetric",
+    "sampled_gradient: flat = x.reshape(-1) -> flat = x.reshape(-2)":
+        "numpy reads any negative size in reshape as 'the rest': both flatten x",
+    "relative_error: sizes = np.maximum(np.abs(a) + np.abs(b), 1e-8) -> "
+    "sizes = np.maximum(1e-08, np.abs(a) + np.abs(b))": "maximum is symmetric",
+    "relative_error: gaps = np.abs(a - b) -> gaps = np.abs(b - a)": "|a - b| = |b - a|",
+    "buggy_layers: draw = np.random.default_rng(0) -> draw = np.random.default_rng(1)":
+        "any seed gives a random dout; only dout all ones (or all equal) would hide a bug",
+    "buggy_layers: if relative_error(analytic, centered_gradient(loss, inputs[k])) > 1e-6: -> "
+    "if relative_error(analytic, centered_gradient(loss, inputs[k])) >= 1e-06:":
+        "no layer's error lands on 1e-6 exactly: right ones are near 1e-10, wrong ones near 1",
+    "buggy_layers: if relative_error(analytic, centered_gradient(loss, inputs[k])) > 1e-6: -> "
+    "if relative_error(centered_gradient(loss, inputs[k]), analytic) > 1e-6:":
+        "the relative error is symmetric in its two arguments",
+    "prelu_backward: negative = X <= 0 -> negative = X < 0":
+        "they differ only at X = 0, the kink, where the slope is undefined; cases keep |X| >= 0.2",
 }

@@ -60,16 +60,21 @@ def _centered_expect(x, w, h, float32):
     return (numerical_gradient(_probe_of(w), _given_x(x, float32).astype(float), h),)
 
 
+# log10 of the step h by precision: in float64 from 1e-3 to 1e-2, where a one-sided quotient is
+# off by far more than the tolerance; in float32 from 1e-5 to 1e-4, where float32 rounding is
+_STEPS = {0.0: (-3, -2), 1.0: (-5, -4)}
+
+
+def _probe_case(rng, shape, float32):
+    """A case of probe: x and w of this shape, and a step h for the precision (see _STEPS)."""
+    return {"x": rng.uniform(-2, 2, shape), "w": rng.uniform(-2, 2, shape),
+            "h": float(10 ** rng.uniform(*_STEPS[float32])), "float32": float32}
+
+
 def _centered_cases(rng):
-    """Two cases in float64 with steps from 1e-3 to 1e-2 (where a one-sided quotient is off by
-    far more than the tolerance), one in float32 with a step from 1e-5 to 1e-4 (where float32
-    rounding is)."""
-    cases = []
-    for float32, steps in ((0.0, (-3, -2)), (0.0, (-3, -2)), (1.0, (-5, -4))):
-        shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, 4)))
-        cases.append({"x": rng.uniform(-2, 2, shape), "w": rng.uniform(-2, 2, shape),
-                      "h": float(10 ** rng.uniform(*steps)), "float32": float32})
-    return cases
+    """Two cases in float64 and one in float32, of 1 to 3 dimensions."""
+    return [_probe_case(rng, tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, 4))),
+                        float32) for float32 in (0.0, 0.0, 1.0)]
 
 
 _ONE_SIDED = ("the quotient is one-sided, (f(x + h) - f(x)) / h: its error shrinks like h, the "
@@ -110,30 +115,32 @@ def _sampled_call(functions, case):
     def counted(v):
         calls.append(1)
         return f(v)
-    estimates = functions[0](counted, case["x"], case["h"], case["entries"])
+    x = _given_x(case["x"], case["float32"])
+    estimates = functions[0](counted, x, case["h"], case["entries"])
     return estimates, float(max(0, len(calls) - 2 * len(case["entries"])))
 
 
 def _sampled(**slips):
     """(**case) -> (estimates, extra_calls): a checker with these slips on the sampled entries."""
-    def returns(x, w, h, entries):
-        return _estimates(_probe_of(w), x, h, entries, **slips), 0.0
+    def returns(x, w, h, entries, float32):
+        return _estimates(_probe_of(w), _given_x(x, float32), h, entries, **slips), 0.0
     return returns
 
 
-def _sampled_expect(x, w, h, entries):
-    return numerical_gradient(_probe_of(w), x, h).ravel()[np.asarray(entries, dtype=int)], 0.0
+def _sampled_expect(x, w, h, entries, float32):
+    gradient, = _centered_expect(x, w, h, float32)
+    return gradient.ravel()[np.asarray(entries, dtype=int)], 0.0
 
 
 def _sampled_cases(rng):
+    """Two cases in float64 and one in float32, of 2 dimensions, each sampling from one entry
+    to half of them."""
     cases = []
-    for _ in range(3):
-        shape = tuple(int(n) for n in rng.integers(2, 7, size=2))
-        size = shape[0] * shape[1]
-        cases.append({"x": rng.uniform(-2, 2, shape), "w": rng.uniform(-2, 2, shape),
-                      "h": float(10 ** rng.uniform(-3, -2)),
-                      "entries": rng.choice(size, size=int(rng.integers(1, size // 2 + 1)),
-                                            replace=False)})
+    for float32 in (0.0, 0.0, 1.0):
+        case = _probe_case(rng, tuple(int(n) for n in rng.integers(2, 7, size=2)), float32)
+        size = case["x"].size
+        case["entries"] = rng.choice(size, size=int(rng.integers(1, size // 2 + 1)), replace=False)
+        cases.append(case)
     return cases
 
 
@@ -142,17 +149,17 @@ sampled_gradient = Exercise(
     outputs=("estimates", "extra_calls"),
     visible=({"x": np.array([[0.5, -1.0, 2.0], [1.5, 0.2, -0.7]]),
               "w": np.array([[1.0, 2.0, -1.0], [0.5, -2.0, 1.0]]), "h": 1e-2,
-              "entries": np.array([4, 0])},),
+              "entries": np.array([4, 0]), "float32": 0.0},),
     draw_hidden=_sampled_cases, expect=_sampled_expect, call=_sampled_call,
-    hint="entry number i of the flattened x is x.flat[i] (or np.unravel_index(i, x.shape)): "
-         "nudge only those, two evaluations of f each, and return the estimates in the order "
-         "of entries.",
+    hint="work on a float64 copy of x, as in centered_gradient; entry number i of the flattened "
+         "x is x.flat[i] (or np.unravel_index(i, x.shape)): nudge only those, two evaluations of "
+         "f each, and return the estimates in the order of entries.",
     mistakes=(
         Mistake("every-entry", "the estimates are right, but f was evaluated for every entry and "
                 "the sample picked out afterwards: a sample is there to save those evaluations "
                 "(a real network's forward pass is slow). Nudge only the sampled entries.",
-                lambda x, w, h, entries: (_sampled_expect(x, w, h, entries)[0],
-                                          float(2 * (x.size - len(entries))))),
+                lambda x, w, h, entries, float32: (_sampled_expect(x, w, h, entries, float32)[0],
+                                                   float(2 * (x.size - len(entries))))),
         Mistake("one-sided", _ONE_SIDED, _sampled(forward=True, divisor=1.0)),
         Mistake("not-halved", _NOT_HALVED, _sampled(divisor=1.0))))
 

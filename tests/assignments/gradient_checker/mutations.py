@@ -20,7 +20,7 @@ MUTATIONS = {
          "return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-8))")],
     ("buggy_layers", "all-named"): [("> 1e-6:", ">= 0:")],
     ("buggy_layers", "none-named"): [("named.add(name)", "pass")],
-    ("buggy_layers", "ones-upstream"): [("dout = rng.standard_normal(np.shape(forward(*inputs)))",
+    ("buggy_layers", "ones-upstream"): [("dout = draw.standard_normal(np.shape(forward(*inputs)))",
                                          "dout = np.ones(np.shape(forward(*inputs)))")],
     ("buggy_layers", "first-input-only"): [("enumerate(backward(*inputs, dout))",
                                             "enumerate(backward(*inputs, dout)[:1])")],
