@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-VERSION = "0.2.0"
-CATALOGUE_DIGEST = "1a89de115151"
+VERSION = "0.3.0"
+CATALOGUE_DIGEST = "880180193b46"
 
 
 def installed() -> str:
