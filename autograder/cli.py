@@ -199,7 +199,7 @@ def demo_command(args: argparse.Namespace) -> int:
     print(f"sample class of 12 submissions written to {demo / 'submitted'}")
     step = argparse.Namespace(assignment="02_gates", assignments=["02_gates"], student=[],
                               workers=args.workers, force=False, output=str(demo / "grades.csv"),
-                              scheduler=None, no_isolation=False)
+                              scheduler=None, no_isolation=False, format="csv")
     for command in (autograde_command, feedback_command, export_command, report_command):
         command(step, demo)
     print(f"\nOpen {demo / 'reports' / '02_gates.html'} for the class report and "
