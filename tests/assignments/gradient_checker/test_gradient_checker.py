@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from assignments.gradient_checker.explorer_maths import kink
+from autograder.autograde import autograde
+from autograder.sample_class import copy_course, solved_release, with_source, write_class
 from course import CheckFailed, check
 from course.assignments.gradient_checker.exercises import BUGGY
 from course.assignments.gradient_checker.explorers import KinkExplorer
@@ -16,10 +18,13 @@ from course.assignments.gradient_checker.forward import KINDS, handed_over, line
 from course.assignments.gradient_checker.pictures import best_step, step_errors, step_sweep_picture
 from course.exercises import EXERCISES
 from course.numgrad import input_gradients, relative_error
-from support import instructor_namespace, printed_by
+from support import ROOT, instructor_namespace, printed_by
 
 NAME = "14_gradient_checker"
 HUNT = EXERCISES["buggy_layers"]
+
+
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +205,16 @@ def test_does_the_kink_explorer_build_headless_and_redraw_when_x_moves(explorer)
         times.append(time.perf_counter() - start)
     assert bytes(explorer.picture.value) != picture
     assert statistics.median(times) < 0.25   # seconds; about 0.03 s on a 2-core VM
+
+
+def test_does_a_relative_error_borrowed_from_the_course_earn_nothing_and_get_flagged(tmp_path):
+    root = copy_course(ROOT, tmp_path / "course", [NAME])
+    borrowed = with_source(solved_release(ROOT, NAME, "gradient_checker.ipynb"), "relative_error",
+                           "from course.numgrad import relative_error as theirs\n\n"
+                           "def relative_error(a, b):\n    return theirs(a, b)")
+    write_class(root, NAME, "gradient_checker.ipynb", {"borrower": borrowed})
+    (result,), _, _ = autograde(root, [NAME], workers=1, progress=False)
+    graded = {e.exercise: e for e in result.exercises}
+    assert (graded["relative_error"].status, graded["relative_error"].score) == ("tampered", 0.0)
+    assert "course.numgrad.relative_error" in graded["relative_error"].message
+    assert graded["silu_backward"].status == "passed"
