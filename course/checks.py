@@ -249,8 +249,8 @@ def verdict(exercise: Exercise, case: Mapping[str, Any], returned: object,
     outputs = exercise.outputs
     if len(outputs) == 1:
         returned = (returned,)
-    elif promised(returned, outputs):
-        return f"{where} {promised(returned, outputs)}", None
+    elif problem := promised(returned, outputs):
+        return f"{where} {problem}", None
     for k, (name, want, got) in enumerate(zip(outputs, expected, returned)):
         problem = _compare(want, got, exercise.rtol, exercise.atol, hidden)
         if problem:
@@ -414,7 +414,8 @@ _COURSE = str(Path(__file__).resolve().parent)
 
 
 def _which(exercise, case, number, hidden):
-    """Which case a check was on, in a few words: "the visible case 2 (x=3, y=-4)"."""
+    """Which case a check was on, in a few words: "visible case 2 (x=3, y=-4)" (its values only
+    when they are short)."""
     if hidden:
         return "a hidden case with random inputs"
     values = ", ".join(f"{name}={describe(value)}" for name, value in case.items())
