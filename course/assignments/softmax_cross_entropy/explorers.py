@@ -63,9 +63,9 @@ class SoftmaxExplorer(Explorer):
             colour = GREEN if k == label else BLUE
             if self.p_bars[k].get_facecolor() != to_rgba(colour):
                 self.p_bars[k].set_color(colour)
-        # every control in the title: each move changes the picture, however small the bars' change
-        self.title.set_text(f"z = ({', '.join(f'{v:.1f}' for v in z)}), T = {T:.2f}, label {label}: "
-                            f"loss {loss:.4f}; gradients add up to {abs(dz.sum()):.3f}")
+        # the sliders in the title, short (text is the slow part of a redraw): each move changes
+        # the picture, however little the bars move
+        self.title.set_text(f"z = ({', '.join(f'{v:.1f}' for v in z)}), T = {T:.2f}")
         numbers = {f"p{k}": float(p[k]) for k in range(CLASSES)}
         numbers["loss"] = loss
         numbers.update({f"dL/dz{k}": float(dz[k]) for k in range(CLASSES)})
