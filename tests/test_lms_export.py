@@ -9,6 +9,7 @@ import subprocess
 import zipfile
 
 import nbformat
+from nbgrader.api import Gradebook
 import pytest
 
 from autograder.sample_class import replace_in, solved_release, write_class
@@ -26,7 +27,8 @@ def _cli(course, *args):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Two Canvas uploads collected (user ids 12345 right, 23456 wrong) and one submission put in
-    by hand under a name, graded; returns (course, per-student totals of the plain CSV)."""
+    by hand under a name, graded, and half a point given by hand to 23456's mul_backward; returns
+    (course, each student's final score in the plain CSV)."""
     tmp = tmp_path_factory.mktemp("lms-export")
     course = course_copy(tmp / "course", A)
     solved = solved_release(ROOT, A, NOTEBOOK)
@@ -35,14 +37,16 @@ def graded(tmp_path_factory):
         archive.writestr("doejane_12345_100001_gates.ipynb", nbformat.writes(solved))
         archive.writestr("roebob_23456_100002_gates.ipynb", nbformat.writes(wrong))
     write_class(course, A, NOTEBOOK, {"ann.lee": solved})
-    for step in (["collect", str(tmp / "canvas.zip"), A], ["autograde", A],
-                 ["export", A, "-o", str(course / "grades.csv")]):
+    for step in (["collect", str(tmp / "canvas.zip"), A], ["autograde", A]):
         run = _cli(course, *step)
         assert run.returncode == 0, run.stdout + run.stderr
-    totals = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:   # a TA's point, by hand
+        gradebook.find_grade("check_mul_backward", "gates", A, "23456").manual_score = 0.5
+        gradebook.db.commit()
+    run = _cli(course, "export", A, "-o", str(course / "grades.csv"))
+    assert run.returncode == 0, run.stderr
     with open(course / "grades.csv") as grades:
-        for row in csv.DictReader(grades):
-            totals[row["student_id"]] = totals.get(row["student_id"], 0) + float(row["score"])
+        totals = {row["student_id"]: float(row["final_score"]) for row in csv.DictReader(grades)}
     return course, totals
 
 
@@ -58,7 +62,7 @@ def test_is_the_canvas_file_what_canvas_imports(graded):
     header, *rows = _rows(course / "canvas.csv")
     assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", COLUMN]
     assert {row[1]: float(row[5]) for row in rows} == {"12345": totals["12345"], "23456": totals["23456"]}
-    assert totals["12345"] > totals["23456"]
+    assert totals["12345"] == 5 and totals["23456"] % 1 == 0.5   # the manual half point counts
     assert not (course / "canvas.csv").read_bytes().startswith(b"\xef\xbb\xbf")   # no byte-order mark
     assert run.returncode == 1 and "ann.lee" in run.stderr and "NOT in the file" in run.stderr
 
