@@ -129,5 +129,7 @@ def results_json(result: SubmissionResult, notes: list[str] = ()) -> dict:
 
 
 if __name__ == "__main__":
+    from autograder.environment import own_scripts_first
+    own_scripts_first()   # run_autograder starts this Python by path; nbgrader wants alembic beside it
     answer = run(sys.argv[1], os.environ.get("GRADESCOPE_ROOT", "/autograder"))
     print(f"{answer['score']:g} point(s); results.json written")
