@@ -1,6 +1,9 @@
 """Pictures of assignment 16: the staged graph of batch normalisation, with its forks and its
-broadcasts marked, and each feature's values before and after normalisation. They draw what they
-are given; nothing here computes a gradient."""
+broadcasts marked, each feature's values before and after normalisation, and the time two
+backward passes take. Nothing here computes a gradient."""
+import functools
+import timeit
+
 import numpy as np
 
 from course.figures import BLUE, GREEN, NODE_EDGE, NODE_FACE, ORANGE, RED, Picture, drawing
@@ -67,4 +70,47 @@ def before_and_after(before, after):
         ax.set_title(title, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.grid(True, axis="x", color="0.9")
+    return fig
+
+
+def best_times(passes, sizes, repeat=5, seed=16):
+    """The best time of each backward pass on a random batch of each size, in milliseconds.
+
+    passes: dict name -> function (x, gamma, dout, eps) -> anything; sizes: list of (N, D).
+    Returns a dict name -> list of floats, one per size: the least of repeat runs of 5 calls each,
+    divided by 5 (the least is the run least disturbed by other work on the machine)."""
+    rng = np.random.default_rng(seed)
+    times = {name: [] for name in passes}
+    for n, d in sizes:
+        args = (rng.normal(size=(n, d)), rng.normal(size=d), rng.normal(size=(n, d)), 1e-5)
+        for name, backward in passes.items():
+            runs = timeit.repeat(functools.partial(backward, *args), number=5, repeat=repeat)
+            times[name].append(min(runs) / 5 * 1000)
+    return times
+
+
+def timing(passes, sizes):
+    """A Picture of best_times(passes, sizes): one group of bars per batch size, one bar per
+    pass, each labelled with its milliseconds, and how many times as long the first pass takes as
+    the second above each group. It times nothing where pictures are off (grading), and then returns None."""
+    if not drawing():
+        return None
+    times = best_times(passes, sizes)
+    fig = Picture(figsize=(7.0, 2.6))
+    ax = fig.add_axes((0.09, 0.2, 0.88, 0.62))
+    width = 0.8 / len(passes)
+    places = np.arange(len(sizes))
+    for k, (name, ms) in enumerate(times.items()):
+        bars = ax.bar(places + (k - (len(passes) - 1) / 2) * width, ms, width, label=name,
+                      color=(BLUE, ORANGE, GREEN)[k % 3])
+        ax.bar_label(bars, labels=[f"{v:.2f} ms" for v in ms], fontsize=7, padding=1)
+    first, second = list(times.values())[:2]
+    for place, a, b in zip(places, first, second):
+        ax.text(place, 4 * max(a, b), f"{a / b:.1f}× as long", ha="center", fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylim(0.5 * min(min(ms) for ms in times.values()), 12 * max(max(ms) for ms in times.values()))
+    ax.set_xticks(places, [f"N × D = {n} × {d}" for n, d in sizes])
+    ax.set_ylabel("time per call (ms)", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7, loc="upper left")
     return fig
