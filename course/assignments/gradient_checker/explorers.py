@@ -61,7 +61,7 @@ class KinkExplorer(Explorer):
         self.chord.set_data(span, relu(below) + estimate * (span - below))
         self.ends.set_data([below, above], [relu(below), relu(above)])
         self.at.set_data([x], [relu(x)])
-        straddles = "straddles the kink" if abs(x) < h else "one side of the kink"
+        straddles = "straddles the kink" if abs(x) < h else "stays on one side of the kink"
         self.title.set_text(f"x = {x:.2f}, h = {h:.3g}: the step {straddles}")
         return self.figure, {"x": x, "h": h, "estimate": estimate, "true slope": slope,
                              "relative error": relative_error(estimate, slope)}
