@@ -8,7 +8,8 @@ metadata and a checksum of the cell as written; a test cell the student deleted 
 end. A notebook that was missing or could not be read gets one that says so, with its test cells,
 so that a person can still give it points. The page formgrader makes of it runs in the grader's
 browser, so what could run there is left out: outputs other than plain text, PNG and JPEG
-pictures, cell attachments and metadata other than nbgrader's, and HTML tags in markdown."""
+pictures, cell attachments and metadata other than nbgrader's, and HTML tags and links in
+markdown (shown as text)."""
 from __future__ import annotations
 
 import json
@@ -117,7 +118,9 @@ def _as_submitted(cell, markers, solutions):
 
 
 def _markdown(source, metadata=None):
-    return {"cell_type": "markdown", "metadata": metadata or {}, "source": _TAG.sub("&lt;", source)}
+    """A markdown cell whose HTML tags and links show as text (a link could run a script)."""
+    shown = _TAG.sub("&lt;", source).replace("](", "]\\(").replace("]:", "]\\:")
+    return {"cell_type": "markdown", "metadata": metadata or {}, "source": shown}
 
 
 def _solution_meta(cell, solutions):

@@ -55,7 +55,8 @@ c.AssignLatePenalties.plugin_class = TenPercentADay
 
 def _class():
     solved = solved_release(ROOT, A, NOTEBOOK)
-    ann = nbformat.v4.new_markdown_cell("My notes <script>alert('student')</script>")
+    ann = nbformat.v4.new_markdown_cell("My notes <script>alert('student')</script> "
+                                        "[a link](javascript:grab())")
     shown = nbformat.v4.new_code_cell("show()", outputs=[nbformat.v4.new_output(
         "display_data", {"text/html": "<script>steal()</script>", "text/plain": "a plain view"})])
     solved_ann = solved_release(ROOT, A, NOTEBOOK)
@@ -216,6 +217,7 @@ def test_does_formgrader_show_a_flagged_submissions_code_and_verdicts_but_no_hid
     assert "Autograder: tampered, 1 of 1 point(s)" in cal
     assert "the test cell check_mul_backward was edited" in cal
     assert "return y * dout, x * dout" in cal
+    assert '<input class="score tabbable" id="check_mul_backward"' in graded.pages["cal"]
     hidden = _hidden_lines(graded.course)
     for student, page in graded.pages.items():
         assert "Autograder: " in _text(page), student
@@ -224,8 +226,9 @@ def test_does_formgrader_show_a_flagged_submissions_code_and_verdicts_but_no_hid
 
 def test_does_formgrader_show_a_students_markup_as_text_and_run_none_of_it(graded):
     ann = graded.pages["ann"]
-    assert "My notes <script>alert('student')</script>" in _text(ann)
-    assert "<script>alert" not in ann and "steal()" not in ann and "a plain view" in ann
+    assert "My notes <script>alert('student')</script> [a link](javascript:grab())" in _text(ann)
+    assert "<script>alert" not in ann and "href=\"javascript" not in ann
+    assert "steal()" not in ann and "a plain view" in ann
 
 
 def test_does_a_score_set_in_formgrader_win_in_csv_report_and_feedback(graded):
