@@ -21,19 +21,21 @@ pre { white-space: pre-wrap; margin: 0; font-size: .9em; }
 .passed { color: #1a7f37; } .failed { color: #b42318; }
 .NEEDS { color: #9a6700; font-weight: bold; }
 img { max-width: 100%; height: auto; }
-.cell { margin: .8rem 0; }
+h1, h2, p, li { overflow-wrap: break-word; }   /* a long file name breaks, not the page */
+.cell { margin: .8rem 0; overflow-x: auto; }   /* a wide cell scrolls, not the page */
 .cell pre.source { background: #f6f8fa; border-left: 3px solid #8c959f; padding: .5rem .7rem;
                    overflow-x: auto; white-space: pre; }
 .cell pre.output { padding: .3rem .7rem; overflow-x: auto; }
 .cell pre.stderr, .cell pre.error { background: #fff5f5; }
 .verdict { border: 1px solid #d0d7de; border-radius: 4px; padding: .4rem .7rem; margin-top: .3rem; }
 @media (max-width: 40rem) {
-  body { margin: .5rem auto; padding: 0 .4rem; }
-  table { font-size: .85em; } th, td { padding: .25rem .3rem; }
+  body { margin: .5rem auto; padding: 0 .4rem; } h1 { font-size: 1.4em; }
+  table { font-size: .85em; display: block; overflow-x: auto; } th, td { padding: .25rem .3rem; }
   pre, .cell pre.source { white-space: pre-wrap; overflow-wrap: anywhere; }
 }
 @media print {
   body { max-width: none; margin: 0; font-size: 10pt; color: #000; }
+  .cell { overflow: visible; }
   .cell pre.source, .cell pre.output { white-space: pre-wrap; overflow: visible; }
   .cell, .verdict, tr, img { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
@@ -44,6 +46,7 @@ img { max-width: 100%; height: auto; }
 def page(title: str, body: str) -> str:
     """A whole HTML document with this title and body (body is already HTML)."""
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
             f"<body><h1>{escape(title)}</h1>\n{body}\n</body></html>\n")
 
