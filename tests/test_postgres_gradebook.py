@@ -14,7 +14,7 @@ import threading
 from nbgrader.api import Gradebook
 import pytest
 
-from autograder import results
+from autograder import results, scores
 from autograder.assignment import read_assignment
 from autograder.gradebook import GradebookWriter, ensure_assignment
 from autograder.results import ExerciseResult, SubmissionResult
@@ -81,6 +81,7 @@ def test_do_two_whole_grading_runs_at_once_land_in_postgres_where_nbgrader_expor
     assert rows == expected
     assert recorded(url) == (expected, students)
     assert {(r.assignment, r.student): r.score for r in results.load_all(root)} == expected
+    assert {(r.assignment, r.student): r.score for r in scores.graded(root)} == expected
     with Gradebook(url) as gradebook:
         flagged = {s.student.id for s in gradebook.find_assignment("02_gates").submissions
                    if any(g.needs_manual_grade for nb in s.notebooks for g in nb.grades)}
