@@ -2,9 +2,10 @@
 layer normalisation, each on a batch in rows x (N, D) with gamma (D,), the gradient dout (N, D)
 arriving at the output, and eps.
 
-Expected gradients are centered differences of the given forward passes. The step on x is taken
-relative to the smallest spread the layer divides by, so that a feature of tiny variance, or inputs
-of size 1e5, are differentiated as accurately as inputs of size 1.
+Expected gradients are centered differences of the given forward passes. The layer's output does
+not change when a column (a row, for layer normalisation) of x is shifted, so x is differentiated
+about that column's mean, with a step relative to the spread the layer divides it by: a feature of
+tiny variance, or inputs of size 1e5, are differentiated as accurately as inputs of size 1.
 """
 import numpy as np
 
@@ -21,14 +22,15 @@ def _expect(forward, axis):
     """(x, gamma, dout, eps) -> (dx, dgamma, dbeta) of sum(dout * forward(x, gamma, beta, eps)),
     by centered differences (beta: zeros; the gradients do not depend on it)."""
     def expect(x, gamma, dout, eps):
-        spread = float(np.min(np.sqrt(np.var(x, axis=axis) + eps)))
+        centre = np.mean(x, axis=axis, keepdims=True)
+        spread = np.sqrt(np.var(x, axis=axis, keepdims=True) + eps)
 
-        def loss(u):   # x measured in units of spread: the step is spread times the usual one
+        def loss(u):   # the layer ignores a shift along axis: x about its centre, in spreads
             return float(np.sum(dout * forward(spread * u, gamma, np.zeros_like(gamma), eps)))
         dgamma, dbeta = input_gradients(lambda gamma, beta: forward(x, gamma, beta, eps),
                                         {"gamma": gamma, "beta": np.zeros_like(gamma)},
                                         ("gamma", "beta"), dout)
-        return numerical_gradient(loss, x / spread) / spread, dgamma, dbeta
+        return numerical_gradient(loss, (x - centre) / spread) / spread, dgamma, dbeta
     return expect
 
 
