@@ -51,7 +51,7 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
         raise ValueError(f"no submission of {', '.join(names)} from {', '.join(unknown)} "
                          f"under submitted/")
     chosen = [(name, s) for name in names for s in (students or everyone[name]) if s in everyone[name]]
-    todo = [pair for pair in chosen if force or not _up_to_date(root, *pair)]
+    todo = [pair for pair in chosen if force or not _up_to_date(root, *pair, specs[pair[0]])]
     skipped = [pair for pair in chosen if pair not in todo]
     if not todo:
         return [], skipped, {}
@@ -143,10 +143,14 @@ def _grader_failed(assignment, student, specs, error):
     return result
 
 
-def _up_to_date(root, assignment, student):
+def _up_to_date(root, assignment, student, specs):
+    """Whether the submission's saved result is of the files there now, and formgrader has its
+    autograded notebooks (a result saved before they were written is graded again)."""
     saved = results.load(root, assignment, student)
     folder = Path(root) / "submitted" / student / assignment
-    return saved is not None and saved.fingerprint == fingerprint(folder)
+    graded = results.path_for(root, assignment, student).parent
+    return (saved is not None and saved.fingerprint == fingerprint(folder)
+            and all((graded / spec.name).is_file() for spec in specs))
 
 
 def _timestamp(root, assignment, student):

@@ -295,3 +295,10 @@ def test_is_a_deleted_test_cell_put_back_with_its_verdict():
     assert [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
             if c["metadata"].get("nbgrader", {}).get("grade")] == [
         "check_mul_backward", "check_max_backward", "check_flow_backward", "check_add_backward"]
+
+
+def test_is_a_submission_graded_before_autograded_notebooks_existed_graded_again(graded, capsys):
+    (graded.course / "autograded" / "ann" / A / NOTEBOOK).unlink()
+    _cli(graded.course, "autograde", A)
+    assert "1 submission(s) graded, 4 already up to date" in capsys.readouterr().out
+    assert _autograded(graded, "ann").cells
