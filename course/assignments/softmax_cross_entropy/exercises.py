@@ -256,8 +256,9 @@ softmax_cross_entropy_backward = Exercise(
              {"Z": np.array([[1000.0, 998.0, -1000.0], [0.0, 0.0, 0.0]]), "y": np.array([2, 0])}),
     draw_hidden=_logit_cases,
     expect=lambda Z, y: (_cross_entropy_gradient(Z, y),),
-    hint="the gradient of -log p_label with respect to the logits is the row's probabilities "
-         "with 1 taken away at the label only; the batch's loss is a mean over its rows.",
+    hint="differentiate one example's loss, its log-sum-exp minus the label's logit, with respect "
+         "to each of its logits (the derivative of a log-sum-exp is a softmax); then mind that the "
+         "batch's loss is the mean over its rows.",
     mistakes=(
         Mistake("not-divided-by-N", "every entry is N times too large: the loss is the mean over "
                 "the N rows of the batch, so each row's gradient carries the factor 1/N.",
