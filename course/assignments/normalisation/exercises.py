@@ -106,10 +106,20 @@ FORGOT_VARIANCE = _mistake("forgot-variance-path", f"the variance was treated as
 NO_EPS = _mistake("var-without-eps", "eps was left out: the layer divides by sqrt(var + eps), "
                   "which differs from sqrt(var) where a feature barely varies.", eps=0.0)
 
-batchnorm_backward_staged = gradient_exercise(
-    "batchnorm_backward_staged", batchnorm_forward, ARGUMENTS, WRT, upstream="dout",
-    expect=_expect(batchnorm_forward, 0), visible=(_FOUR, _THREE),
-    draw_hidden=lambda rng: _cases(rng, "rows"),
+
+
+def _backward_exercise(name, forward, axis, visible, hint, mistakes):
+    """A backward exercise (x, gamma, dout, eps) -> (dx, dgamma, dbeta) of a forward pass that
+    normalises along axis (0: over the batch, 1: over the features), with forgot-upstream added
+    to its mistakes."""
+    return gradient_exercise(name, forward, ARGUMENTS, WRT, upstream="dout",
+                             expect=_expect(forward, axis), visible=visible, hint=hint,
+                             draw_hidden=lambda rng: _cases(rng, ("rows", "columns")[axis]),
+                             mistakes=mistakes)
+
+
+batchnorm_backward_staged = _backward_exercise(
+    "batchnorm_backward_staged", batchnorm_forward, 0, visible=(_FOUR, _THREE),
     hint="walk the graph backward one stage at a time: where a value feeds two stages its "
          "gradient is the sum of both, and where a per-feature value (D,) was broadcast over the "
          "rows its gradient is a sum over the rows.",
@@ -120,10 +130,8 @@ batchnorm_backward_staged = gradient_exercise(
         _mistake("not-summed-over-batch", f"dgamma and dbeta have one row per example: {_SUMMED}.",
                  summed=False)))
 
-batchnorm_backward = gradient_exercise(
-    "batchnorm_backward", batchnorm_forward, ARGUMENTS, WRT, upstream="dout",
-    expect=_expect(batchnorm_forward, 0), visible=(_THREE, _FOUR),
-    draw_hidden=lambda rng: _cases(rng, "rows"),
+batchnorm_backward = _backward_exercise(
+    "batchnorm_backward", batchnorm_forward, 0, visible=(_THREE, _FOUR),
     hint="collect the staged pass's terms per feature: the gradient arriving at x-hat, less its "
          "mean over the batch (the path through the mean), less x-hat times the batch's mean of "
          "that gradient times x-hat (the path through the variance), all times s; gamma is "
@@ -135,13 +143,11 @@ batchnorm_backward = gradient_exercise(
                  "values, a division by N (numpy's var does this unless ddof=1).", ddof=1),
         NO_EPS))
 
-layernorm_backward = gradient_exercise(
-    "layernorm_backward", layernorm_forward, ARGUMENTS, WRT, upstream="dout",
-    expect=_expect(layernorm_forward, 1),
+layernorm_backward = _backward_exercise(
+    "layernorm_backward", layernorm_forward, 1,
     visible=({**_FOUR, "x": np.array([[1.0, -2.0, 0.5], [0.5, 0.52, 0.47], [3.0, 0.5, -1.5],
                                        [2.0, -1.0, 0.51]])},   # its second row barely varies
              {**_THREE, "x": np.array([[0.2, 4.0], [-1.3, 2.5], [0.9, 0.95]])}),
-    draw_hidden=lambda rng: _cases(rng, "columns"),
     hint="the same three paths as in batch normalisation, with every mean and sum taken over the "
          "features of a row; gamma differs from feature to feature, so it belongs inside those "
          "sums, while dgamma and dbeta are still sums over the batch.",
