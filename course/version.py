@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-VERSION = "0.3.0"
-CATALOGUE_DIGEST = "880180193b46"
+VERSION = "0.4.0"
+CATALOGUE_DIGEST = "b169fe3c791a"
 
 
 def installed() -> str:
