@@ -121,8 +121,11 @@ def test_do_the_instructors_solutions_pass_on_many_hidden_draws(instructor, name
         check(name, instructor[name], hidden=True, rng=np.random.default_rng(seed))
 
 
-@pytest.mark.parametrize("name, worked", [("softmax", np.array([0.8756006, 0.11849965, 0.00589975])),
-                                          ("cross_entropy", 0.13284523372757556)])
+@pytest.mark.parametrize("name, worked", [
+    ("softmax", np.array([0.8756006, 0.11849965, 0.00589975])),
+    ("cross_entropy", 0.13284523372757556),
+    ("softmax_cross_entropy_backward", np.array([[-0.1243994, 0.11849965, 0.00589975]])),
+    ("logistic_loss", 0.471422227580434)])
 def test_does_a_hard_coded_worked_answer_fail_the_visible_check(name, worked):
     with pytest.raises(CheckFailed):
         check(name, lambda *args: worked)
