@@ -122,9 +122,10 @@ def _as_computed(logits, labels, shift=True, scale=None, subtract=None, sign=1.0
     probabilities minus subtract (default: one-hot labels), times sign."""
     n = len(labels)
     with np.errstate(all="ignore"):
-        exps = np.exp(logits - (np.max(logits, axis=1)[:, None] if shift else 0.0))
-        P = exps / exps.sum(axis=1)[:, None]
-        losses = np.log(exps.sum(axis=1)) - np.log(exps[np.arange(n), labels])
+        moved = logits - (np.max(logits, axis=1)[:, None] if shift else 0.0)
+        log_total = np.log(np.sum(np.exp(moved), axis=1))[:, None]
+        losses = log_total[:, 0] - moved[np.arange(n), labels]
+        P = np.exp(moved - log_total)
     Y = np.eye(logits.shape[1])[labels] if subtract is None else subtract
     factor = 1 / n if scale is None else scale
     return float(factor * np.sum(losses)), sign * factor * (P - Y)
