@@ -50,4 +50,6 @@ EQUIVALENT = {
         "the relative error is symmetric in its two arguments",
     "prelu_backward: negative = X <= 0 -> negative = X < 0":
         "they differ only at X = 0, the kink, where the slope is undefined; cases keep |X| >= 0.2",
+    "relu_backward_rows: return dout * (X > 0) -> return dout * (X >= 0)":
+        "they differ only at X = 0, ReLU's kink, which no case holds (the notebook says so)",
 }
