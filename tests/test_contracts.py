@@ -111,8 +111,9 @@ def _zero_dict(name):
 def _hard_coded(name, k=0):
     """A solution that always returns its answer on visible case k (the first: a worked answer)."""
     _, answer = _raw(name, EXERCISES[name].visible[k])
-    return (lambda solution: lambda *arguments: copy.deepcopy(answer)), \
-        "returned a wrong|should be a node index"   # (an order: the worked graph's node numbers)
+    return (lambda solution: lambda *arguments: copy.deepcopy(answer)), (
+        "returned a wrong"   # or, for an order or names, a node or name the case does not have:
+        "|every entry should be a node index|which is not a key of the layers")
 
 
 VARIANTS = {"changes an argument": _changes_an_argument, "list for a tuple": _list_for_tuple,

@@ -21,7 +21,7 @@ from course.assignments.autograd.forward import (
     measured_gradients,
     random_graph,
 )
-from course.checks import Exercise, Mistake, describe, floats
+from course.checks import ContractBroken, Exercise, Mistake, describe, floats
 from course.exercises.kit import forgot_upstream
 from course.numgrad import input_gradients
 
@@ -107,16 +107,16 @@ def order_report(graph, root, order):
 
     times_listed: floats (n,), how often order lists each node; inputs_first: floats, one per
     wire into a node the root depends on (row by row, slot a first), 1.0 when order first lists
-    the wire's source before its reader, else 0.0. Raises ValueError when an entry of order is
-    not a node index."""
+    the wire's source before its reader, else 0.0. Raises ContractBroken when an entry of order
+    is not a node index."""
     graph = np.asarray(graph).astype(int)
     listed = floats(order)
     if listed is None or listed.ndim != 1:
-        raise ValueError("backward_order should return a list of node indices, not "
-                         f"{describe(order)}")
+        raise ContractBroken("backward_order should return a list of node indices, not "
+                             f"{describe(order)}")
     if not np.all((listed == np.round(listed)) & (listed >= 0) & (listed < len(graph))):
-        raise ValueError(f"backward_order returned {describe(listed)}: every entry should be a "
-                         f"node index, an integer from 0 to {len(graph) - 1}")
+        raise ContractBroken(f"backward_order returned {describe(listed)}: every entry should be "
+                             f"a node index, an integer from 0 to {len(graph) - 1}")
     listed = listed.astype(int).tolist()
     first = {node: listed.index(node) for node in set(listed)}
     reader, source = _wires(graph, root)
@@ -176,8 +176,9 @@ _VISIBLE = ((FORK, "r"), (NEURON, "o"), (QUOTIENT, "h"))   # each graph with its
 
 
 def _int_call(functions, case, *names):
-    """Call the student's function with the graph and root as ints, data as floats."""
-    convert = {"graph": lambda g: np.asarray(g).astype(int), "root": int,
+    """Call the student's function with the graph and root as ints, data as floats (an int graph
+    and float data are passed as they are, so a change made to them in place shows)."""
+    convert = {"graph": lambda g: np.asarray(g, dtype=int), "root": int,
                "data": lambda v: np.asarray(v, dtype=float)}
     return functions[0](*(convert[name](case[name]) for name in names))
 
@@ -196,7 +197,7 @@ backward_order = Exercise(
     draw_hidden=lambda rng: [dict(zip(("graph", "root"), random_graph(rng)[::2]))
                              for _ in range(4)],
     expect=_order_expect,
-    call=lambda functions, case: order_report(case["graph"], case["root"],
+    call=lambda functions, case: order_report(np.array(case["graph"]), case["root"],   # as given
                                               _int_call(functions, case, "graph", "root")),
     hint="a node may only be listed once everything it reads is listed: search from the root, "
          "and remember which nodes you have placed.",

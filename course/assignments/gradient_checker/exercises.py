@@ -11,7 +11,7 @@ from course.assignments.gradient_checker.forward import (
     silu_forward,
     softplus_forward,
 )
-from course.checks import Exercise, Mistake
+from course.checks import ContractBroken, Exercise, Mistake, kind_of
 from course.exercises.kit import gradient_exercise, gradients_of, random_cases
 from course.functions import sigmoid
 from course.numgrad import numerical_gradient
@@ -149,7 +149,10 @@ sampled_gradient = Exercise(
     outputs=("estimates", "extra_calls"),
     visible=({"x": np.array([[0.5, -1.0, 2.0], [1.5, 0.2, -0.7]]),
               "w": np.array([[1.0, 2.0, -1.0], [0.5, -2.0, 1.0]]), "h": 1e-2,
-              "entries": np.array([4, 0]), "float32": 0.0},),
+              "entries": np.array([4, 0]), "float32": 0.0},
+             {"x": np.array([[1.0, -0.5], [2.0, 0.3], [-1.2, 0.8]]),
+              "w": np.array([[0.5, 1.0], [-1.5, 2.0], [1.0, -0.5]]), "h": 1e-3,
+              "entries": np.array([5, 1, 2]), "float32": 0.0}),
     draw_hidden=_sampled_cases, expect=_sampled_expect, call=_sampled_call,
     hint="work on a float64 copy of x, as in centered_gradient; entry number i of the flattened "
          "x is x.flat[i] (or np.unravel_index(i, x.shape)): nudge only those, two evaluations of "
@@ -228,18 +231,18 @@ def _marks(kinds, flagged):
 
 def _hunt_call(functions, case):
     """Which layers of a line-up the student's buggy_layers names: 1.0 per named layer, in the
-    line-up's order. Raises TypeError or ValueError, saying what to return, when the answer is
-    not a collection of the line-up's names."""
+    line-up's order. Raises ContractBroken, saying what to return, when the answer is not a
+    collection of the line-up's names."""
     layers = line_up(case["kinds"], case["seed"])
     returned = functions[0](layers)
     if not isinstance(returned, (set, frozenset, list, tuple)) or not all(
             isinstance(name, str) for name in returned):
-        raise TypeError(f"buggy_layers returned a {type(returned).__name__}: return a set of "
-                        "layer names (strings), the keys of layers, such as {'silu'}")
+        raise ContractBroken(f"buggy_layers returned {kind_of(returned)}: return a set of "
+                             "layer names (strings), the keys of layers, such as {'silu'}")
     strangers = set(returned) - set(layers)
     if strangers:
-        raise ValueError(f"buggy_layers named {sorted(strangers)[0]!r}, which is not a key of "
-                         "the layers it was given: name layers by their keys in layers")
+        raise ContractBroken(f"buggy_layers named {sorted(strangers)[0]!r}, which is not a key "
+                             "of the layers it was given: name layers by their keys in layers")
     return np.array([name in returned for name in layers], dtype=float)
 
 
@@ -302,7 +305,8 @@ def _elementwise_exercise(name, forward, **definition):
 
 silu_backward = _elementwise_exercise(
     "silu_backward", silu_forward,
-    visible=[{"x": np.array([[1.0, -2.0], [0.5, 3.0]]), "dout": np.array([[1.0, 0.5], [-2.0, 1.0]])}],
+    visible=[{"x": np.array([[1.0, -2.0], [0.5, 3.0]]), "dout": np.array([[1.0, 0.5], [-2.0, 1.0]])},
+             {"x": np.array([[-0.5, 1.5, 0.0]]), "dout": np.array([[2.0, -1.0, 1.0]])}],
     hint="x reaches the output twice, as the factor x and inside sigmoid(x): each path brings a "
          "gradient, and at a fork they add up (the product rule).",
     mistakes=(
@@ -318,7 +322,8 @@ silu_backward = _elementwise_exercise(
 
 softplus_backward = _elementwise_exercise(
     "softplus_backward", softplus_forward,
-    visible=[{"x": np.array([[0.0, 2.0, -1.0]]), "dout": np.array([[2.0, -1.0, 0.5]])}],
+    visible=[{"x": np.array([[0.0, 2.0, -1.0]]), "dout": np.array([[2.0, -1.0, 0.5]])},
+             {"x": np.array([[1.5, -0.5], [-2.0, 0.5]]), "dout": np.array([[-1.0, 2.0], [0.5, 3.0]])}],
     hint="the handed-over slope is right; the chain rule asks for one more factor, the same in "
          "every layer's backward pass.",
     mistakes=(
@@ -342,7 +347,9 @@ prelu_backward = gradient_exercise(
     "prelu_backward", prelu_forward, ("X", "alpha", "dout"), ("X", "alpha"), upstream="dout",
     expect=_PRELU_GRADIENTS,
     visible=[{"X": np.array([[1.0, -2.0, 0.5], [-1.0, 3.0, -0.5]]), "alpha": np.array([0.1, 0.2, 0.3]),
-              "dout": np.array([[1.0, 2.0, -1.0], [0.5, -1.0, 2.0]])}],
+              "dout": np.array([[1.0, 2.0, -1.0], [0.5, -1.0, 2.0]])},
+             {"X": np.array([[-1.5, 2.0], [-0.5, -1.0], [1.0, -2.0]]), "alpha": np.array([0.25, 0.5]),
+              "dout": np.array([[2.0, -1.0], [1.0, 0.5], [-1.0, 1.5]])}],
     draw_hidden=lambda rng: _batch_cases(rng, ("X", "dout", "alpha"), away_from_zero=True),
     hint="below zero the output is alpha X, so there X passes alpha dout and alpha collects "
          "X dout; above zero alpha plays no part. alpha[j] is shared by every row.",

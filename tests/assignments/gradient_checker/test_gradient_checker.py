@@ -130,9 +130,9 @@ def test_do_line_ups_hide_the_kind_behind_the_name_and_the_function():
 
 
 @pytest.mark.parametrize("answer, error, says", [
-    (3, TypeError, "buggy_layers returned a int: return a set of layer names"),
-    ({0, 1}, TypeError, "return a set of layer names"),
-    ({"silu"}, ValueError, "named 'silu', which is not a key of the layers it was given"),
+    (3, CheckFailed, "buggy_layers returned a number: return a set of layer names"),
+    ({0, 1}, CheckFailed, "return a set of layer names"),
+    ({"silu"}, CheckFailed, "named 'silu', which is not a key of the layers it was given"),
 ])
 def test_does_an_answer_that_is_not_a_set_of_the_layers_names_say_what_to_return(answer, error, says):
     with pytest.raises(error, match=says):
