@@ -11,6 +11,7 @@ import copy
 import numpy as np
 import pytest
 
+from autograder.grading import _Run
 from course import CheckFailed, check
 from course.exercises import EXERCISES
 from support import instructor_functions
@@ -149,3 +150,21 @@ def test_does_every_exercise_meet_the_variants_that_apply_to_it():
     assert sorted(variants) == sorted(INSTRUCTOR)
     assert {"staged_forward", "sigmoid_network_forward", "network_backward"} <= {
         name for name, found in variants.items() if "empty dict" in found}
+
+
+@pytest.mark.parametrize("name, broken, mistake", [
+    ("sgd_step", lambda W, dW, learning_rate: W.__isub__(learning_rate * dW), "changed-in-place"),
+    ("staged_forward", lambda x, y: x * y, None),
+])
+def test_does_the_grader_give_a_contract_broken_in_the_sandbox_the_notebooks_words(name, broken, mistake):
+    """The sandbox sends back only the exception's class name and message; the grader's verdict
+    on them is what check says in the notebook."""
+    exercise, case = EXERCISES[name], EXERCISES[name].visible[0]
+    with pytest.raises(CheckFailed) as said:
+        check(name, broken)
+    with pytest.raises(CheckFailed) as raised:
+        exercise.run([broken], case)
+    error = {"type": type(raised.value).__name__, "message": str(raised.value)}
+    status, message, found = _Run._raised(exercise, case, error, hidden=False)
+    assert (status, message) == ("failed", str(said.value))
+    assert (found.name if found else None) == mistake
