@@ -22,6 +22,8 @@ from autograder.submission import fingerprint
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+BATCH = 100   # results recorded in one gradebook transaction, at most
+
 
 def submitted_students(root: Path | str, assignment: str) -> list[str]:
     """Students with a folder submitted/<student>/<assignment>/, sorted."""
@@ -86,16 +88,16 @@ def _grade(root, names, specs, todo, pool, url, progress, late):
         try:
             with tqdm(total=len(todo), desc="autograde", unit="submission",
                       disable=not progress) as bar:
-                for _ in todo:
-                    result = done.get()
-                    result.penalty = writer.record(result, _timestamp(root, result.assignment,
-                                                                      result.student))
-                    results.copy_stamps(root / "submitted" / result.student / result.assignment,
-                                        results.path_for(root, result.assignment, result.student).parent)
-                    results.save(root, result)   # after the gradebook: the mark of a finished one
-                    graded.append(result)
+                for batch in _batches(done, len(todo)):
+                    penalties = writer.record([(result, _timestamp(root, result.assignment,
+                                                                   result.student))
+                                               for result in batch])
+                    for result, penalty in zip(batch, penalties):
+                        result.penalty = penalty
+                        _save(root, result)   # after the gradebook: the mark of a finished one
+                        graded.append(result)
                     bar.set_postfix_str(f"{result.assignment} {result.student}")
-                    bar.update()
+                    bar.update(len(batch))
         finally:
             writer.close()
     finally:
@@ -105,6 +107,28 @@ def _grade(root, names, specs, todo, pool, url, progress, late):
         for thread in threads:
             thread.join(timeout=30)
     return graded
+
+
+def _batches(done, count):
+    """The count results put on done, in lists: each holds the first result to come and those
+    already waiting behind it, BATCH at most, so that a busy moment costs one gradebook
+    transaction for many results and a quiet one records each result as soon as it comes."""
+    while count:
+        batch = [done.get()]
+        while len(batch) < min(BATCH, count):
+            try:
+                batch.append(done.get_nowait())
+            except queue.Empty:
+                break
+        count -= len(batch)
+        yield batch
+
+
+def _save(root, result):
+    """The result's file, with the stamps of the files it graded beside it."""
+    results.copy_stamps(root / "submitted" / result.student / result.assignment,
+                        results.path_for(root, result.assignment, result.student).parent)
+    results.save(root, result)
 
 
 def _drain(jobs):

@@ -18,6 +18,7 @@ from autograder.nbgrader_log import failure
 from autograder.results import NEEDS_A_PERSON
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from nbgrader.api import Gradebook
@@ -119,31 +120,42 @@ class GradebookWriter:
     """An open gradebook that records SubmissionResults as nbgrader's autograde would: a student,
     a submission with its timestamp, each test cell's auto_score (flagged for manual grading when
     its status needs a person) and each notebook's late penalty by the LatePolicy. A manual score
-    a person set is never touched, nor its flag: it keeps winning over the automatic one."""
+    a person set is never touched, nor its flag: it keeps winning over the automatic one.
+
+    Results are written in batches, one transaction each; what a batch needs (the assignment's
+    cells, its submissions and the students) is read once per run, not per submission."""
 
     def __init__(self, url: str, late: LatePolicy | None = None) -> None:
         self.gradebook = open_gradebook(url)
+        self.gradebook.db().expire_on_commit = False   # what was read stays valid between batches
         self.late = late
+        self._forget()
 
-    def record(self, result: SubmissionResult, timestamp: datetime | None = None) -> float:
-        """Write one result; returns its late penalty (points, 0 for none). Another grader creating
-        the same student at the same moment makes one of the two fail; that one rolls back and
-        writes again."""
+    def _forget(self):
+        self._assignments, self._submissions, self._students = {}, {}, None
+
+    def record(self, batch: Sequence[tuple[SubmissionResult, datetime | None]]) -> list[float]:
+        """Write (result, submission timestamp) pairs in one transaction; returns each one's late
+        penalty (points, 0 for none). Another grader creating the same student or submission at
+        the same moment makes the transaction fail; it is rolled back, everything read again,
+        and the batch written again."""
         from nbgrader.api import InvalidEntry
+        from sqlalchemy.orm.exc import FlushError
         for attempt in range(TRIES):
             try:
-                return self._write(result, timestamp)
-            except (DBAPIError, InvalidEntry):
+                penalties = [self._write(result, timestamp) for result, timestamp in batch]
+                self.gradebook.db.commit()
+                return penalties
+            except (DBAPIError, InvalidEntry, FlushError):
                 self.gradebook.db.rollback()
+                self._forget()
                 if attempt == TRIES - 1:
                     raise
                 _pause(attempt)
 
     def _write(self, result, timestamp):
-        gb = self.gradebook
-        gb.update_or_create_student(result.student)
-        submission = gb.update_or_create_submission(result.assignment, result.student,
-                                                    timestamp=timestamp)
+        submission = self._submission(result.assignment, result.student)
+        submission.timestamp = timestamp
         by_cell = {(e.notebook.removesuffix(".ipynb"), e.grade_id): e for e in result.exercises}
         for notebook in submission.notebooks:
             for grade in notebook.grades:
@@ -155,8 +167,51 @@ class GradebookWriter:
             score = sum(grade_score(g.auto_score, g.manual_score, g.extra_credit) for g in notebook.grades)
             notebook.late_submission_penalty = self.late and self.late.penalty(
                 result.student, score, submission.total_seconds_late)
-        gb.db.commit()
         return sum(n.late_submission_penalty or 0.0 for n in submission.notebooks)
+
+    def _submission(self, assignment, student):
+        """The student's SubmittedAssignment of the assignment: the one read, or a new one made as
+        nbgrader's add_submission makes it (a notebook per notebook of the assignment, a grade per
+        graded cell, a comment per solution or task cell), with the student if new too."""
+        from nbgrader.api import Comment, Grade, Student, SubmittedAssignment, SubmittedNotebook
+        submissions = self._submissions_of(assignment)
+        if student not in submissions:
+            if student not in self._known_students():
+                self._students[student] = Student(id=student)
+            submission = SubmittedAssignment(assignment=self._assignments[assignment],
+                                             student=self._students[student])
+            for notebook in submission.assignment.notebooks:
+                submitted = SubmittedNotebook(notebook=notebook, assignment=submission)
+                for cell in notebook.grade_cells + notebook.task_cells:
+                    Grade(cell=cell, notebook=submitted)
+                for cell in notebook.solution_cells + notebook.task_cells:
+                    Comment(cell=cell, notebook=submitted)
+            self.gradebook.db.add(submission)
+            submissions[student] = submission
+        return submissions[student]
+
+    def _submissions_of(self, name):
+        """student id -> SubmittedAssignment of the assignment, read at once with their notebooks
+        and grades (and the assignment with its cells)."""
+        from nbgrader.api import Assignment, Grade, Notebook, SubmittedAssignment, SubmittedNotebook
+        from sqlalchemy.orm import selectinload
+        if name not in self._submissions:
+            db = self.gradebook.db
+            self._assignments[name] = db.query(Assignment).filter(Assignment.name == name).options(
+                selectinload(Assignment.notebooks).selectinload(Notebook._base_cells)).one()
+            query = db.query(SubmittedAssignment).filter(
+                SubmittedAssignment.assignment_id == self._assignments[name].id).options(
+                selectinload(SubmittedAssignment.notebooks).selectinload(SubmittedNotebook.grades)
+                .selectinload(Grade.cell),
+                selectinload(SubmittedAssignment.notebooks).selectinload(SubmittedNotebook.notebook))
+            self._submissions[name] = {s.student_id: s for s in query}
+        return self._submissions[name]
+
+    def _known_students(self):
+        from nbgrader.api import Student
+        if self._students is None:
+            self._students = {s.id: s for s in self.gradebook.db.query(Student)}
+        return self._students
 
     def close(self) -> None:
         self.gradebook.close()

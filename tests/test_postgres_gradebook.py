@@ -108,7 +108,7 @@ def test_do_graders_creating_the_same_students_at_the_same_moment_lose_nothing(s
                                        grade_id=g.grade_id)
                     for g in spec.graded])
                 in_step.wait(timeout=60)
-                writer.record(result)
+                writer.record([(result, None)])
         finally:
             writer.close()
 
