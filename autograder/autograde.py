@@ -7,13 +7,8 @@ import queue
 import threading
 from typing import TYPE_CHECKING
 
-from tqdm import tqdm
-
 from autograder import results
 from autograder.assignment import read_assignment
-from autograder.gradebook import GradebookWriter, db_url, ensure_assignment
-from autograder.grading import grade_submission
-from autograder.late_policy import LatePolicy
 from autograder.pool import Worker
 from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.sandbox import Limits, choose_mode
@@ -43,10 +38,12 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
     result records the mode it was graded in). Returns (graded, skipped, protections):
     the new SubmissionResults, the (assignment, student) pairs left alone because their result is
     up to date, and the sandbox protections the workers reported.
+
+    Only what is needed to start the workers is imported before they start: they warm up (a
+    second) while the rest of the grader is imported and the gradebook is opened.
     """
     root = Path(root)
     specs = {name: read_assignment(root, name) for name in names}
-    late = LatePolicy(root)   # a plugin that cannot be loaded stops the run before it grades
     everyone = {name: submitted_students(root, name) for name in names}
     unknown = sorted(set(students) - set().union(*everyone.values()))
     if unknown:
@@ -54,28 +51,46 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
                          f"under submitted/")
     chosen = [(name, s) for name in names for s in (students or everyone[name]) if s in everyone[name]]
     todo = [pair for pair in chosen if force or not _up_to_date(root, *pair, specs[pair[0]])]
-    skipped = [pair for pair in chosen if pair not in todo]
+    skipped = sorted(set(chosen) - set(todo), key=chosen.index) if len(todo) < len(chosen) else []
     if not todo:
         return [], skipped, {}
     if scheduler:
         from autograder.dask_pool import DaskCluster
+        late = _late_policy(root)
         with DaskCluster(scheduler, limits, "none" if no_isolation else "auto") as cluster:
             graded = _grade(root, names, specs, todo, cluster.workers(len(todo)), url, progress, late)
         return graded, skipped, cluster.protections
     mode = choose_mode(no_isolation)
-    pool = [Worker(slot, limits, mode) for slot in range(max(1, min(workers, len(todo))))]
+    pool = [Worker(slot, limits, mode).launch() for slot in range(max(1, min(workers, len(todo))))]
+    try:
+        late = _late_policy(root)
+    except BaseException:
+        for worker in pool:
+            worker.stop()
+        raise
     graded = _grade(root, names, specs, todo, pool, url, progress, late)
     return graded, skipped, pool[0].protections or {}
+
+
+def _late_policy(root):
+    """The course's LatePolicy: a plugin that cannot be loaded stops the run before it grades."""
+    from autograder.late_policy import LatePolicy
+    return LatePolicy(root)
 
 
 def _grade(root, names, specs, todo, pool, url, progress, late):
     """Grade the (assignment, student) pairs of todo, one grading thread per worker of the pool,
     and record each result as it comes, with its late penalty by the LatePolicy late; returns the
     SubmissionResults."""
+    from tqdm import tqdm
+
+    from autograder.gradebook import GradebookWriter, db_url, ensure_assignment
+    from autograder.grading import grade_submission
     jobs, done = queue.Queue(), queue.Queue()
     for pair in todo:
         jobs.put(pair)
-    threads = [threading.Thread(target=_serve, args=(root, specs, w, jobs, done), daemon=True)
+    threads = [threading.Thread(target=_serve, args=(grade_submission, root, specs, w, jobs, done),
+                                daemon=True)
                for w in pool]
     for thread in threads:   # workers warm up while the gradebook is prepared
         thread.start()
@@ -140,9 +155,9 @@ def _drain(jobs):
         pass
 
 
-def _serve(root, specs, worker, jobs, done):
+def _serve(grade_submission, root, specs, worker, jobs, done):
     """A grading thread: take (assignment, student) pairs from jobs until None, put their
-    results on done. specs: assignment -> its NotebookSpecs."""
+    results (made by grade_submission) on done. specs: assignment -> its NotebookSpecs."""
     try:
         worker.start()
         broken = None

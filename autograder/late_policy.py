@@ -19,11 +19,10 @@ class LatePolicy:
     """The course's late-submission plugin, loaded once: penalty(student, score, seconds_late)."""
 
     def __init__(self, root: Path | str) -> None:
-        from nbgrader.preprocessors import AssignLatePenalties
         with _importable(root):
             try:
-                assigner = AssignLatePenalties(config=nbgrader_config(root))
-                assigner.init_plugin()
+                assigner = _assigner()(config=nbgrader_config(root))
+                assigner.plugin_inst = assigner.plugin_class(parent=assigner)
             except Exception as error:  # an unknown class, or one that fails to start
                 raise CourseError(f"the late-submission plugin in nbgrader_config.py cannot be loaded "
                                   f"({type(error).__name__}: {error}): set "
@@ -51,6 +50,20 @@ class LatePolicy:
             raise CourseError(f"the late-submission plugin {self.name} gave {student} a penalty "
                               "that is not a number: it must return points, or None")
         return min(max(given, 0.0), score)
+
+
+def _assigner():
+    """A class named and configured as nbgrader's AssignLatePenalties preprocessor, with its
+    plugin_class setting (the same trait: a LateSubmissionPlugin by default, any BasePlugin
+    subclass by name or class), without the preprocessor's imports (nbconvert: 0.4 s)."""
+    from nbgrader.plugins import BasePlugin, LateSubmissionPlugin
+    from traitlets import Type
+    from traitlets.config import Configurable
+
+    class AssignLatePenalties(Configurable):
+        plugin_class = Type(LateSubmissionPlugin, klass=BasePlugin).tag(config=True)
+
+    return AssignLatePenalties
 
 
 @contextmanager

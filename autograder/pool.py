@@ -39,15 +39,21 @@ class Worker:
         self.process = None
         self.protections = None
 
-    def start(self) -> Worker:
-        """Start the worker process and wait until it has warmed up; raises IsolationUnavailable
-        when its machine gives no isolation."""
+    def launch(self) -> Worker:
+        """Start the worker process, without waiting for it to warm up (start waits)."""
         environment = {name: os.environ[name] for name in _KEPT if name in os.environ}
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-c", _BOOT, json.dumps(import_path()),
              json.dumps(asdict(self.limits)), self.mode],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd="/",
             env={**environment, "PATH": os.defpath})
+        return self
+
+    def start(self) -> Worker:
+        """Start the worker process (unless launched) and wait until it has warmed up; raises
+        IsolationUnavailable when its machine gives no isolation."""
+        if self.process is None or self.process.poll() is not None:
+            self.launch()
         ready = self._next().get("ready")
         if not isinstance(ready, dict):
             raise RuntimeError("a grading worker did not start: run `backprop-course autograde "

@@ -4,6 +4,7 @@ They run here, in the grading process: trusted code from source/, never a studen
 """
 from __future__ import annotations
 
+import ast
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,14 +18,28 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=None)
 def instructor_namespace(root: Path | str, assignment: str) -> dict[str, object]:
     """The instructor's functions of an assignment: its first code cell (the imports) and every
-    solution cell of its source notebooks, run in one namespace (a dict name -> object)."""
+    solution cell of its source notebooks, run in one namespace (a dict name -> object). Of the
+    first cell's imports, only those binding a name the solutions use are run: pictures and
+    explorers (matplotlib, ipywidgets: about a second) are not needed to compute answers."""
     namespace = {}
     for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
         cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-        solutions = [c for c in cells if c.metadata.get("nbgrader", {}).get("solution")]
-        for cell in cells[:1] + solutions:
-            exec(compile(cell.source, str(path), "exec"), namespace)
+        solutions = [ast.parse(c.source) for c in cells
+                     if c.metadata.get("nbgrader", {}).get("solution")]
+        used = {node.id for tree in solutions for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        for tree in [_without_unused_imports(ast.parse(cells[0].source), used), *solutions]:
+            exec(compile(tree, str(path), "exec"), namespace)
     return namespace
+
+
+def _without_unused_imports(tree: ast.Module, used: set[str]) -> ast.Module:
+    """The module tree without its top-level imports that bind none of the names used."""
+    def needed(statement):
+        if not isinstance(statement, (ast.Import, ast.ImportFrom)):
+            return True
+        return any((alias.asname or alias.name).split(".")[0] in used for alias in statement.names)
+    tree.body = [statement for statement in tree.body if needed(statement)]
+    return tree
 
 
 def exact_outputs(root: Path | str, assignment: str, exercise: Exercise,
