@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-VERSION = "0.4.0"
-CATALOGUE_DIGEST = "b169fe3c791a"
+VERSION = "0.5.0"
+CATALOGUE_DIGEST = "8e45d5c9fe96"
 
 
 def installed() -> str:
