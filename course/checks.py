@@ -96,10 +96,9 @@ class Exercise:
             returned = self.call(functions, given)
         else:
             returned = functions[0](*(given[a] for a in self.arguments))
-        changed = [name for name, value in case.items() if not _unchanged(given[name], value)]
+        changed = [name for name, value in case.items() if not unchanged(given[name], value)]
         if changed:
-            raise ArgumentChanged(f"{self.name} changed its argument {changed[0]} in place: return "
-                                  "new arrays and leave the arguments as they were.")
+            raise argument_changed(self.name, changed[0])
         return returned
 
     def as_outputs(self, returned: object) -> tuple:
@@ -112,12 +111,22 @@ class Exercise:
         return tuple(self.expect(**copy.deepcopy(case)))
 
 
-def _unchanged(now, before):
-    """Whether a case value after a call is still what it was before (type, shape and numbers)."""
+def unchanged(now: object, before: object) -> bool:
+    """Whether a value passed to a function is after the call what a copy made before it is
+    (type, shape and numbers; a dict entry by entry)."""
     if isinstance(before, np.ndarray):
         return (isinstance(now, np.ndarray) and now.shape == before.shape
                 and now.dtype == before.dtype and bool(np.array_equal(now, before, equal_nan=True)))
+    if isinstance(before, dict):
+        return (isinstance(now, dict) and now.keys() == before.keys()
+                and all(unchanged(now[key], value) for key, value in before.items()))
     return type(now) is type(before) and bool(now == before)
+
+
+def argument_changed(function: str, argument: str) -> ArgumentChanged:
+    """The error of a function that changed one of its arguments in place."""
+    return ArgumentChanged(f"{function} changed its argument {argument} in place: return new "
+                           "arrays and leave the arguments as they were.")
 
 
 # The name and generic diagnosis of an argument changed in place; an exercise may catalogue its

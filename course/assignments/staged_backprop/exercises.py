@@ -1,8 +1,10 @@
 """Assignment 05: staged backprop on f = (x + sigma(y)) / (sigma(x) + (x + y)^2)."""
+import copy
+
 import numpy as np
 
 from course.assignments.staged_backprop.forward import STAGED, staged
-from course.checks import Exercise, Mistake, cache_outputs, with_cache
+from course.checks import Exercise, Mistake, argument_changed, cache_outputs, unchanged, with_cache
 from course.exercises.kit import gradient_exercise, random_cases
 from course.functions import sigmoid
 from course.numgrad import input_gradients
@@ -20,10 +22,15 @@ def _stages(x, y, forced=lambda right: {}):
 
 
 def _backward_call(functions, case):
-    """staged_backward on the cache of the student's staged_forward, once that is whole."""
+    """staged_backward on the cache of the student's staged_forward, once that is whole; raises
+    ArgumentChanged when staged_backward changes the cache."""
     returned = functions[0](case["x"], case["y"])
     with_cache("staged_forward", returned, "f", CACHED)
-    return functions[1](returned[1])
+    cache, kept = returned[1], copy.deepcopy(returned[1])
+    gradients = functions[1](cache)
+    if not unchanged(cache, kept):
+        raise argument_changed("staged_backward", "cache")
+    return gradients
 
 
 def _through(x, y, stage):
