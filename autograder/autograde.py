@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 import queue
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from autograder import results
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 BATCH = 100   # results recorded in one gradebook transaction, at most
+GATHER = 0.2   # seconds a batch waits for more results after its first
 
 
 def submitted_students(root: Path | str, assignment: str) -> list[str]:
@@ -126,13 +128,14 @@ def _grade(root, names, specs, todo, pool, url, progress, late):
 
 def _batches(done, count):
     """The count results put on done, in lists: each holds the first result to come and those
-    already waiting behind it, BATCH at most, so that a busy moment costs one gradebook
-    transaction for many results and a quiet one records each result as soon as it comes."""
+    that come within GATHER seconds after it, BATCH at most, so that the gradebook is written in
+    one transaction for many results instead of one per result."""
     while count:
         batch = [done.get()]
-        while len(batch) < min(BATCH, count):
+        until = time.monotonic() + GATHER
+        while len(batch) < min(BATCH, count) and (left := until - time.monotonic()) > 0:
             try:
-                batch.append(done.get_nowait())
+                batch.append(done.get(timeout=left))
             except queue.Empty:
                 break
         count -= len(batch)
