@@ -1,23 +1,37 @@
 """Grade N synthetic submissions with this pipeline and with plain `nbgrader autograde`, in one run.
 
-Prints seconds per submission for both, their ratio, and whether the honest submissions (correct,
-partly wrong, blank) got the same per-exercise scores. Each pipeline works in its own copy of the
-course directory; both are timed as the commands a grader types, start-up included.
+Prints, for `backprop-course autograde` over the whole class in one command: its wall seconds; the
+start-up (wall seconds of grading one submission with `--student ID --force`); what skipping an
+unchanged submission costs (wall seconds of a run with nothing to grade over the class, minus one
+over one submission, per submission); and what one submission costs the coordinator (CPU seconds
+of the command's own process) and the workers (CPU seconds of its child processes, the sandboxes
+included), each from the whole run minus the one-submission run, per submission. Then plain
+nbgrader's seconds per submission, the throughput ratio, and whether the honest submissions
+(correct, partly wrong, blank) got the same per-exercise scores. Each pipeline works in its own
+copy of the course directory; both are timed as the commands a grader types, start-up included.
 
-    python benchmarks/grading_speed.py [--submissions 100] [--workers 2]
-        [--as-user NAME --user-python PATH]
+The CPU seconds come from a small launcher that runs autograder.cli.main() in the command's
+process and, once it has returned and every worker it started has ended, writes
+resource.getrusage's RUSAGE_SELF (the coordinator) and RUSAGE_CHILDREN (the workers and, through
+them, the sandboxes).
+
+    python benchmarks/grading_speed.py [--submissions 100] [--assignments 01_derivative | all]
+        [--workers 2] [--as-user NAME --user-python PATH]
 
 Run as root, it grades in the sandbox's root mode; with --as-user it also times the same command
 as that ordinary account (the sandbox's user-namespace mode), with PATH an interpreter where the
 account has the course installed (e.g. ~NAME/venv/bin/python), and prints the ratio of the two.
 """
 import argparse
+import functools
+import json
 import os
 from pathlib import Path
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import numpy as np
@@ -35,64 +49,83 @@ def {name}(*args):
     out = _{name}(*args)
     return tuple(o * 1.5 for o in out) if isinstance(out, tuple) else out * 1.5
 """
+BROKEN = b'{"cells": [{"cell_type": "code", "source": "def '
+LAUNCHER = """
+import json, os, resource, sys
+from autograder.cli import main
+code = main(sys.argv[2:])
+while True:   # the workers end once their input is closed: wait for them, so their CPU counts
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+with open(sys.argv[1], "w") as out:
+    json.dump([own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime], out)
+sys.exit(code)
+"""
 
 
-def synthetic(rng, assignment, notebook):
-    """(kind, content) of one submission: correct 60%, partly wrong 25%, blank 10%, broken 5%."""
-    solved = solved_release(ROOT, assignment, notebook)
-    draw = rng.random()
-    if draw < 0.60:
-        return "correct", solved
-    if draw < 0.85:
-        names = [c.metadata["nbgrader"]["grade_id"] for c in solved.cells
-                 if c.metadata.get("nbgrader", {}).get("solution")]
-        name = names[rng.integers(len(names))]
-        return "partly wrong", with_cell(solved, WRONG_BY_HALF.format(name=name), before=f"check_{name}")
-    if draw < 0.95:
-        return "blank", notebooks.read(ROOT / "release" / assignment / notebook)
-    return "broken", b'{"cells": [{"cell_type": "code", "source": "def '
-
-
-def make_class(folder, n, seed):
-    """Write n submissions spread over the course's assignments; returns student -> (kind, assignment)."""
+@functools.cache
+def variants(assignment):
+    """(notebook name, {kind: [file contents, bytes]}) of an assignment's synthetic submissions:
+    correct, partly wrong (one per exercise), blank and broken; made once per assignment."""
     import nbformat
+    notebook = next((ROOT / "source" / assignment).glob("*.ipynb")).name
+    solved = solved_release(ROOT, assignment, notebook)
+    names = [c.metadata["nbgrader"]["grade_id"] for c in solved.cells
+             if c.metadata.get("nbgrader", {}).get("solution")]
+    wrong = [with_cell(solved, WRONG_BY_HALF.format(name=n), before=f"check_{n}") for n in names]
+    blank = notebooks.read(ROOT / "release" / assignment / notebook)
+    written = {"correct": [solved], "partly wrong": wrong, "blank": [blank]}
+    kinds = {kind: [nbformat.writes(nb).encode() for nb in nbs] for kind, nbs in written.items()}
+    return notebook, {**kinds, "broken": [BROKEN]}
+
+
+def synthetic(rng, assignment):
+    """(notebook name, kind, content) of one submission: correct 60%, partly wrong 25%, blank 10%,
+    broken 5%."""
+    notebook, kinds = variants(assignment)
+    draw = rng.random()
+    kind = next(k for k, below in (("correct", 0.60), ("partly wrong", 0.85), ("blank", 0.95),
+                                   ("broken", 1.0)) if draw < below)
+    return notebook, kind, kinds[kind][rng.integers(len(kinds[kind]))]
+
+
+def make_class(folder, n, seed, names):
+    """Write n submissions spread over the named assignments; returns student -> (kind, assignment)."""
     rng = np.random.default_rng(seed)
-    names = assignments(ROOT)
     made = {}
     for i in range(n):
         assignment = names[i % len(names)]
-        notebook = next((ROOT / "source" / assignment).glob("*.ipynb")).name
-        kind, content = synthetic(rng, assignment, notebook)
+        notebook, kind, content = synthetic(rng, assignment)
         student = f"student{i:04d}"
         path = folder / "submitted" / student / assignment / notebook
         path.parent.mkdir(parents=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            nbformat.write(content, path)
+        path.write_bytes(content)
         made[student] = (kind, assignment)
     return made
 
 
-def course_copy(folder):
-    """A copy of the course at folder, its assignments in nbgrader's gradebook."""
-    copy_course(ROOT, folder)
-    for assignment in assignments(ROOT):   # not timed: both pipelines need the gradebook entries
+def course_copy(folder, names):
+    """A copy of the course at folder with the named assignments, in nbgrader's gradebook."""
+    copy_course(ROOT, folder, names)
+    for assignment in names:   # not timed: both pipelines need the gradebook entries
         subprocess.run(["nbgrader", "generate_assignment", assignment, "--force"], cwd=folder,
                        check=True, capture_output=True)
         shutil.rmtree(folder / "release" / assignment)
         shutil.copytree(ROOT / "release" / assignment, folder / "release" / assignment)
 
 
-def as_user(user, python, folder, names, workers):
-    """Seconds for the one-command autograde run as an ordinary account, in its own copy of folder."""
+def as_user(user, python, folder, arguments):
+    """Seconds for `autograde *arguments` run as an ordinary account, in its own copy of folder."""
     import pwd
     copy = Path(tempfile.mkdtemp(prefix="grading-bench-user-")) / "course"
     shutil.copytree(folder, copy)
     account = pwd.getpwnam(user)
     for path in [copy.parent, copy, *copy.rglob("*")]:
         os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
-    command = f"cd {copy} && {python} -m autograder.cli autograde {' '.join(names)} {' '.join(workers)}"
+    command = f"cd {copy} && {python} -m autograder.cli autograde {' '.join(arguments)}"
     try:
         return timed(["su", user, "-s", "/bin/sh", "-c", command], copy)
     finally:
@@ -100,9 +133,36 @@ def as_user(user, python, folder, names, workers):
 
 
 def timed(command, cwd):
+    """Wall seconds of a command."""
     started = time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+def measured(arguments, cwd, watch=None):
+    """(wall s, the command's own CPU s, its children's CPU s) of `backprop-course autograde
+    *arguments` at cwd, run through LAUNCHER; watch(pid), if given, runs in a thread meanwhile
+    and is waited for (it should return once the pid has ended)."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as figures:
+        started = time.perf_counter()
+        command = subprocess.Popen([sys.executable, "-c", LAUNCHER, figures.name, "autograde",
+                                    *arguments], cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)
+        watcher = threading.Thread(target=watch or (lambda pid: None), args=(command.pid,))
+        watcher.start()
+        _, errors = command.communicate()
+        wall = time.perf_counter() - started
+        watcher.join()
+        if command.returncode:
+            raise RuntimeError(f"autograde {' '.join(arguments)} failed: {errors}")
+        own, children = json.loads(Path(figures.name).read_text())
+    return wall, own, children
+
+
+def per_submission(whole, one, n):
+    """(coordinator CPU s, workers' CPU s) per submission: a run over n submissions minus a run
+    over one, each a (wall, own CPU, children CPU) of measured(), over n - 1."""
+    return (whole[1] - one[1]) / (n - 1), (whole[2] - one[2]) / (n - 1)
 
 
 def nbgrader_scores(folder):
@@ -121,46 +181,53 @@ def nbgrader_scores(folder):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100)
+    parser.add_argument("--assignments", nargs="+", default=["01_derivative"], metavar="NAME",
+                        help="the assignments the class submits, or all (default: 01_derivative)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--as-user", metavar="NAME", help="also time the command as this account")
     parser.add_argument("--user-python", metavar="PATH", help="the account's Python with the course")
     args = parser.parse_args()
+    n = args.submissions
+    names = assignments(ROOT) if args.assignments == ["all"] else args.assignments
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as scratch:
         ours, theirs = Path(scratch, "ours"), Path(scratch, "nbgrader")
-        course_copy(ours)
-        course_copy(theirs)
-        made = make_class(ours / "_class", args.submissions, args.seed)
+        course_copy(ours, names)
+        course_copy(theirs, names)
+        made = make_class(ours / "_class", n, args.seed, names)
         for folder in (ours, theirs):
             shutil.copytree(ours / "_class" / "submitted", folder / "submitted")
-        names = sorted({a for _, a in made.values()})
-        print(f"{args.submissions} submissions over {len(names)} assignments: " + ", ".join(
+        print(f"{n} submissions over {len(names)} assignment(s): " + ", ".join(
             f"{sum(k == kind for k, _ in made.values())} {kind}"
             for kind in ("correct", "partly wrong", "blank", "broken")))
-        workers = ["--workers", str(args.workers)]
+        grade, first = [*names, "--workers", str(args.workers)], ["--student", min(made)]
         if args.as_user:
-            user_seconds = as_user(args.as_user, args.user_python, ours, names, workers)
-        our_seconds = timed(["backprop-course", "autograde", *names, *workers], ours)
+            user_seconds = as_user(args.as_user, args.user_python, ours, grade)
+        whole = measured(grade, ours)
         mode = "root" if os.geteuid() == 0 else "user namespaces"
-        print(f"backprop-course autograde, one command ({mode}): {our_seconds:7.1f} s, "
-              f"{our_seconds / args.submissions:.3f} s per submission")
+        print(f"backprop-course autograde, one command ({mode}): {whole[0]:7.1f} s, "
+              f"{whole[0] / n:.4f} s per submission")
         if args.as_user:
             print(f"the same as {args.as_user} (user namespaces): {user_seconds:7.1f} s, "
-                  f"{user_seconds / args.submissions:.3f} s per submission; "
-                  f"{user_seconds / our_seconds:.2f} x the time of {mode}")
-        one_each = sum(timed(["backprop-course", "autograde", a, "--force", *workers], ours)
-                       for a in names)
-        print(f"backprop-course autograde, one per assignment: {one_each:7.1f} s, "
-              f"{one_each / args.submissions:.3f} s per submission")
+                  f"{user_seconds / n:.4f} s per submission; "
+                  f"{user_seconds / whole[0]:.2f} x the time of {mode}")
+        skip_all, skip_one = measured(grade, ours), measured([*grade, *first], ours)
+        one = measured([*grade, *first, "--force"], ours)
+        coordinator, workers = per_submission(whole, one, n)
+        print(f"start-up (one submission, --student ID --force): {one[0]:.2f} s wall, "
+              f"{one[1]:.2f} CPU s in the command's own process")
+        print(f"skipping an unchanged submission: {(skip_all[0] - skip_one[0]) / (n - 1) * 1000:.2f} ms "
+              f"(({skip_all[0]:.2f} s for all {n} - {skip_one[0]:.2f} s for one) / {n - 1})")
+        print(f"one submission costs the coordinator {coordinator * 1000:.1f} CPU ms and the "
+              f"workers {workers * 1000:.1f} CPU ms (whole run minus the one-submission run, / {n - 1})")
         nbgrader_seconds = 0.0
         for a in names:
             started = time.perf_counter()
             subprocess.run(["nbgrader", "autograde", a], cwd=theirs, capture_output=True)
             nbgrader_seconds += time.perf_counter() - started
         print(f"plain nbgrader autograde, one per assignment: {nbgrader_seconds:7.1f} s, "
-              f"{nbgrader_seconds / args.submissions:.3f} s per submission")
-        print(f"throughput: {nbgrader_seconds / our_seconds:.1f} x nbgrader with one command, "
-              f"{nbgrader_seconds / one_each:.1f} x with one command per assignment")
+              f"{nbgrader_seconds / n:.3f} s per submission")
+        print(f"throughput: {nbgrader_seconds / whole[0]:.1f} x nbgrader's")
         theirs_scores = nbgrader_scores(theirs)
         mismatches = []
         for assignment in names:
