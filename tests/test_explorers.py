@@ -8,6 +8,7 @@ import pytest
 
 from course.assignments.chain_rule.forward import ADD_MUL
 from course.assignments.conv_pool.explorers import ConvExplorer, PoolExplorer
+from course.assignments.depth.explorers import DepthExplorer
 from course.assignments.derivative.explorers import DerivativeExplorer
 from course.assignments.gates.explorers import InputScaleExplorer
 from course.assignments.input_gradients.explorers import AdversarialExplorer, AscentExplorer
@@ -84,6 +85,7 @@ EVERY_EXPLORER = {
     "pool": PoolExplorer,
     "softmax": lambda: SoftmaxExplorer(*(instructor_namespace("13_softmax_cross_entropy")[name]
                                          for name in ("softmax", "cross_entropy"))),
+    "depth": DepthExplorer,
 }
 
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from course import CheckFailed, check
+from course.assignments.depth.explorers import DepthExplorer
 from course.assignments.depth.forward import (
     ACTIVATIONS,
     SCALES,
@@ -18,6 +19,8 @@ from course.assignments.depth.pictures import activations_and_inits, with_and_wi
 from course.exercises import EXERCISES
 from course.numgrad import numerical_gradient
 from support import instructor_namespace, not_printed, pictures_shown
+
+from .explorer_maths import depth_explorer
 
 NAME = "18_depth"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -181,6 +184,15 @@ def test_do_the_pictures_tell_the_story_the_notebook_tells():
     assert bytes(activations_and_inits(depth=4)._repr_png_()).startswith(PNG_MAGIC)
     picture = with_and_without_skips(reference_residual_backward, depth=4)
     assert len(picture.axes[0].get_lines()) == 4
+
+
+@pytest.mark.parametrize("depth, scale, activation", [(20, 1.0, "tanh"), (33, 1.45, "relu"),
+                                                     (5, 2.35, "sigmoid")])
+def test_does_the_explorer_show_what_the_jacobian_products_give(depth, scale, activation):
+    explorer = DepthExplorer(depth, scale, activation)
+    want = depth_explorer({"depth": str(depth), "scale × 1/√64": f"{scale:.2f}",
+                           "activation": activation})
+    assert explorer.numbers == pytest.approx(want, rel=1e-9)
 
 
 def test_does_the_notebook_print_its_worked_numbers(validated, instructor):
