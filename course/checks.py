@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import types
 from typing import TYPE_CHECKING
+import warnings
 
 import numpy as np
 
@@ -400,6 +401,7 @@ def check(exercise: Exercise | str, *functions: Callable[..., Any], hidden: bool
     if isinstance(exercise, str) and exercise not in EXERCISES:   # a stale install, or unregistered
         from course.version import unknown_exercise
         raise LookupError(unknown_exercise(exercise)) from None
+    _warn_if_stale()
     exercise = EXERCISES[exercise] if isinstance(exercise, str) else exercise
     cases = exercise.draw_hidden(rng or np.random.default_rng()) if hidden else exercise.visible
     for number, case in enumerate(cases, 1):
@@ -417,6 +419,14 @@ def check(exercise: Exercise | str, *functions: Callable[..., Any], hidden: bool
             raise CheckFailed(message)
     kind = "hidden random" if hidden else "visible"
     print(f"{exercise.name}: passed {len(cases)} {kind} check{'s' * (len(cases) != 1)}.")
+
+
+def _warn_if_stale():
+    """Warn (once per notebook) when the notebook is newer than the course package here."""
+    from course.version import StaleCourseWarning, stale_notebook_note
+    note = stale_notebook_note()
+    if note:
+        warnings.warn(note, StaleCourseWarning, stacklevel=3)
 
 
 _COURSE = str(Path(__file__).resolve().parent)

@@ -8,7 +8,10 @@ beside them, so a stale install says so instead of failing on a name it does not
 """
 from __future__ import annotations
 
+from functools import lru_cache
 import hashlib
+import json
+import os
 from pathlib import Path
 
 VERSION = "0.5.0"
@@ -42,3 +45,34 @@ def unknown_exercise(name: str) -> str:
             "in the course folder), then restart the kernel. If you wrote this exercise, register "
             "it in EXERCISES of course/assignments/<assignment>/exercises.py "
             "(`backprop-course validate` says where).")
+
+
+class StaleCourseWarning(UserWarning):
+    """The notebook was released with a newer course version than the package installed."""
+
+
+def stale_notebook_note() -> str | None:
+    """What to do when the notebook this kernel runs for was released with a newer course than
+    the package installed here; None otherwise, or where the notebook is not known (Jupyter
+    Server gives its kernels the notebook's path as JPY_SESSION_NAME; nbconvert does not)."""
+    recorded = _released_with(os.environ.get("JPY_SESSION_NAME", ""))
+    if recorded is None or as_numbers(recorded) <= as_numbers(VERSION):
+        return None
+    return (f"this notebook was released with course version {recorded}, but the course package "
+            f"installed here is {VERSION}, so its checks may not be this notebook's: update it as "
+            "your course says (pip install -U backprop-course, or pip install -e . in the course "
+            "folder), then restart the kernel.")
+
+
+@lru_cache(maxsize=8)
+def _released_with(path: str) -> str | None:
+    """The course version recorded in the metadata of the notebook at path (see
+    autograder.versions.stamp), or None."""
+    if not path.endswith(".ipynb"):
+        return None
+    try:
+        with open(path, encoding="utf-8") as file:
+            version = json.load(file)["metadata"]["backprop_course"]["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return version if isinstance(version, str) and as_numbers(version) else None

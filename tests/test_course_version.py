@@ -1,11 +1,13 @@
 """Does the course version mean something? Is it raised whenever the exercises change, and do
 `check` and the grader say when an install is older than what it is asked to check or grade?"""
+import warnings
+
 import nbformat
 import pytest
 
 from autograder.versions import KEY, stale_release_notes, stale_workers, stamp
 from course import check
-from course.version import CATALOGUE_DIGEST, VERSION, catalogue_digest
+from course.version import CATALOGUE_DIGEST, VERSION, StaleCourseWarning, catalogue_digest
 from support import course_copy
 
 
@@ -23,6 +25,25 @@ def test_does_check_call_an_unknown_exercise_a_stale_install_and_say_how_to_upda
     assert "has no exercise 'tanh_gate_backward'" in said
     assert "older than this notebook: update it" in said and "restart the kernel" in said
     assert "register it in EXERCISES of course/assignments/<assignment>/exercises.py" in said
+
+
+@pytest.mark.parametrize("recorded, stale", [("99.0.0", True), (VERSION, False), ("0.1.0", False),
+                                              (None, False)])
+def test_does_check_warn_when_the_notebook_in_jupyter_is_newer_than_the_package(
+        tmp_path, monkeypatch, recorded, stale):
+    notebook = nbformat.v4.new_notebook(metadata={KEY: {"version": recorded}} if recorded else {})
+    path = tmp_path / "chain_rule.ipynb"
+    nbformat.write(notebook, path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))   # what Jupyter Server gives its kernels
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check("add_backward", lambda x, y, dout: (dout, dout))
+    said = [str(w.message) for w in caught if issubclass(w.category, StaleCourseWarning)]
+    assert bool(said) == stale
+    if stale:
+        assert said[0].startswith(f"this notebook was released with course version 99.0.0, but the "
+                                  f"course package installed here is {VERSION}")
+        assert "restart the kernel" in said[0]
 
 
 @pytest.fixture
