@@ -66,8 +66,10 @@ conv1d_backward = gradient_exercise(
         Mistake("padding-kept", "dx kept the gradient on the padding zeros: they are constants, "
                 "not inputs, so cut their entries off (dx has the shape of x).",
                 _cut(lambda dp, n: dp))),
-    visible=[{"x": np.array([1.0, 2.0, 3.0, 4.0, 5.0]), "w": np.array([1.0, 0.0, -1.0]),
-              "dout": np.ones(5)},
+    # the first kernel is neither symmetric nor antisymmetric: read back to front it is neither
+    # w nor -w, so a flipped kernel cannot pass for a right or a negated gradient
+    visible=[{"x": np.array([1.0, 2.0, 3.0, 4.0, 5.0]), "w": np.array([2.0, 0.5, -1.5]),
+              "dout": np.array([1.0, -2.0, 0.5, 3.0, -1.5])},
              {"x": np.array([2.0, -1.0, 0.5, 3.0]), "w": np.array([1.0, 2.0]),
               "dout": np.array([1.0, 0.0, 0.0, -2.0])},
              {"x": np.array([1.0, -2.0, 0.0, 4.0, 1.0, 3.0]), "w": np.array([0.5, -1.0, 2.0, 1.0]),

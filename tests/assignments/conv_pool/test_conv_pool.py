@@ -137,6 +137,20 @@ def test_does_the_pool_check_catch_wrong_ties_and_overwritten_overlaps(wrong, ad
             check("maxpool1d_backward", wrong, hidden=True, rng=np.random.default_rng(seed))
 
 
+def test_is_a_flipped_kernel_named_as_such_and_not_as_a_wrong_sign_on_the_first_visible_case():
+    case = EXERCISES["conv1d_backward"].visible[0]
+    assert not np.allclose(case["w"][::-1], case["w"]) and not np.allclose(case["w"][::-1], -case["w"])
+
+    def flipped(x, w, dout):   # the kernel read back to front in both sums
+        dx, dw = _conv_backward(x, w[::-1], dout, padding(len(w))[0])
+        return dx, dw[::-1]
+
+    with pytest.raises(CheckFailed, match="Mistake: the kernel was used back to front") as failed:
+        check("conv1d_backward", flipped)
+    assert "w=[2. , 0.5, -1.5]" in str(failed.value)   # the first case already names it
+    assert "wrong sign" not in str(failed.value)
+
+
 def test_do_hidden_conv_cases_cover_even_and_odd_kernels_and_the_ends():
     for seed in range(20):
         cases = EXERCISES["conv1d_backward"].draw_hidden(np.random.default_rng(seed))
