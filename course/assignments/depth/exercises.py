@@ -42,7 +42,9 @@ def _init_exercise(name, variance, hint, mistakes):
         draw_hidden=_init_cases, call=_call_with_generator,
         expect=lambda fan_in, fan_out, seed: (_draws(fan_in, fan_out, seed,
                                                      variance(fan_in, fan_out)),),
-        hint=hint, mistakes=tuple(Mistake(n, d, returns(v)) for n, d, v in mistakes))
+        hint=f"{hint} Draw all the weights in one call of rng.normal, so that they are the very "
+             "numbers the check draws from the same seed.",
+        mistakes=tuple(Mistake(n, d, returns(v)) for n, d, v in mistakes))
 
 
 _STD = ("rng.normal's second argument is the standard deviation, the square root of the variance: "
