@@ -93,9 +93,13 @@ def test_do_the_example_graphs_give_the_worked_numbers(name, output, gradients):
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
-def test_are_the_example_rows_in_an_order_that_cannot_be_run_top_down(name):
-    graph = EXAMPLES[name].graph
-    assert any(source > i for source, i in wires(graph))
+def test_does_every_example_read_only_lower_rows_so_that_going_down_them_backpropagates(name):
+    graph = EXAMPLES[name].graph   # what the notebook says of its circuits
+    assert all(source > i for source, i in wires(graph))
+
+
+def test_does_a_visible_graph_have_a_node_reading_a_row_above_it_as_the_notebook_warns():
+    assert any(source < i for source, i in wires(FORK.graph))
 
 
 def test_does_evaluate_ignore_the_given_values_of_gates_and_keep_its_argument():

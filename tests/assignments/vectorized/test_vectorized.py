@@ -25,6 +25,7 @@ WORKED_NUMBERS = [
     "W.T @ dD: (10, 5) @ (5, 3) -> (10, 3), the shape of X",
     "dW (5, 10), relative error",
     "dX (10, 3), relative error",
+    "W @ dD.T runs too: shape (3, 4), dX transposed: True",   # a wrong product need not fail
 ]
 
 
