@@ -71,7 +71,9 @@ def autograde_command(args: argparse.Namespace, root: Path | None = None) -> int
         print("\n" + summary_table(graded))
     print(f"\n{len(graded)} submission(s) graded"
           + (f", {len(skipped)} already up to date (--force grades them again)" if skipped else "")
-          + ". Scores are in the gradebook.")
+          + ". Scores are in the gradebook"
+          + (" (the table shows automatic scores; a score a person set in formgrader wins in "
+             "export, report and feedback)." if graded else "."))
     return 0
 
 
