@@ -5,6 +5,7 @@ a hidden test or a hidden input, and does it stay readable at a phone's width an
 The class: for every assignment, the instructor's source notebooks as nbgrader ran them (solutions,
 hidden tests, outputs and pictures all in them: the worst a student could hand in), and for 02_gates
 a submission right on the visible check but wrong on the hidden ones."""
+from concurrent.futures import ThreadPoolExecutor
 import html
 import re
 
@@ -152,9 +153,18 @@ WIDE = """() => [...document.querySelectorAll("body *")]
 
 
 def test_is_the_page_readable_at_a_phones_width_and_in_print(graded_class, tmp_path):
-    from tools.jupyterlab import chromium
     course, pages, _ = graded_class
     page = course / "feedback" / SOURCE / "08_two_layer_network" / "two_layer_network.html"
+    # in a thread of its own: Playwright's sync API refuses a thread where an earlier test (Dask,
+    # a Jupyter server's client) left an asyncio loop marked running
+    with ThreadPoolExecutor(1) as thread:
+        pdf = thread.submit(_phone_and_print, page, tmp_path).result()
+    assert pdf.startswith(b"%PDF")
+
+
+def _phone_and_print(page, tmp_path):
+    """Open the page at a phone's width and as printed on A4; returns the printed PDF's bytes."""
+    from tools.jupyterlab import chromium
     with chromium() as browser:
         phone = browser.new_page(viewport={"width": 360, "height": 740})
         phone.goto(page.as_uri())
@@ -165,5 +175,4 @@ def test_is_the_page_readable_at_a_phones_width_and_in_print(graded_class, tmp_p
         paper.emulate_media(media="print")
         paper.goto(page.as_uri())
         assert paper.evaluate("document.documentElement.scrollWidth") <= 700, paper.evaluate(WIDE)
-        pdf = paper.pdf(path=str(tmp_path / "feedback.pdf"), format="A4")
-    assert pdf.startswith(b"%PDF")
+        return paper.pdf(path=str(tmp_path / "feedback.pdf"), format="A4")
