@@ -14,8 +14,8 @@ import json
 import os
 from pathlib import Path
 
-VERSION = "0.5.0"
-CATALOGUE_DIGEST = "8e45d5c9fe96"
+VERSION = "0.5.1"
+CATALOGUE_DIGEST = "b06d2c19b9d2"
 
 
 def installed() -> str:

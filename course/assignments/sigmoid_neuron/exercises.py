@@ -2,8 +2,8 @@
 import numpy as np
 
 from course.assignments.sigmoid_neuron.forward import neuron
-from course.checks import Mistake
-from course.exercises.kit import SIGMOID_SLOPE_MISTAKES, gradient_exercise, random_cases
+from course.checks import Exercise, Mistake
+from course.exercises.kit import forgot_upstream, gradient_exercise, gradients_of, random_cases
 from course.functions import sigmoid
 
 
@@ -71,11 +71,39 @@ scale_backward = gradient_exercise(
         Mistake("forgot-local", "dout was passed through unchanged: it must be multiplied by the "
                 "gate's local gradient, a.", lambda x, a, dout: (dout,))))
 
-sigmoid_backward = gradient_exercise(
-    "sigmoid_backward", sigmoid, ("x", "dout"), ("x",), upstream="dout",
-    visible=[{"x": 1.0, "dout": 1.0}, {"x": -2.0, "dout": 0.5}],
-    hint="sigma'(x) = sigma(x) (1 - sigma(x)); multiply it by dout.",
-    mistakes=SIGMOID_SLOPE_MISTAKES)
+_SIGMOID_GRADIENT = gradients_of(sigmoid, ("x",), "dout")
+
+
+def _sigmoid_gradient(out, dout):
+    """(dx,) of the sigmoid gate whose output is out: centered differences of sigma at the input
+    that gives out, x = log(out / (1 - out)), times dout."""
+    return _SIGMOID_GRADIENT(x=float(np.log(out / (1 - out))), dout=dout)
+
+
+def _output_cases(rng):
+    """Random cases: a gate output strictly between 0 and 1, away from the flat ends."""
+    return [{"out": float(rng.uniform(0.05, 0.95)), "dout": float(rng.uniform(-3, 3))}
+            for _ in range(3)]
+
+
+_SLOPE = "the local gradient is out (1 - out), out being sigma(x)"
+sigmoid_backward = Exercise(
+    name="sigmoid_backward", arguments=("out", "dout"), outputs=("dx",),
+    expect=_sigmoid_gradient,
+    visible=({"out": 0.8, "dout": 2.0}, {"out": 0.3, "dout": -0.5}),
+    draw_hidden=_output_cases,
+    hint="the sigmoid's slope is a function of its output alone, and out is that output.",
+    mistakes=(
+        Mistake("sigmoid-applied-again", "out is already sigma(x): taking the sigmoid of it again "
+                f"measures the slope at the wrong point; {_SLOPE}.",
+                lambda out, dout: (sigmoid(out) * (1 - sigmoid(out)) * dout,)),
+        Mistake("sigma-not-derivative", f"out is the gate's output, not its slope: {_SLOPE}.",
+                lambda out, dout: (out * dout,)),
+        Mistake("sigma-squared", f"out^2 is not the slope: {_SLOPE}.",
+                lambda out, dout: (out**2 * dout,)),
+        Mistake("one-minus-sigma", f"1 - out is half of it: {_SLOPE}.",
+                lambda out, dout: ((1 - out) * dout,)),
+        forgot_upstream(_sigmoid_gradient, "dout")))
 
 neuron_backward = gradient_exercise(
     "neuron_backward", neuron, ("w", "x"), ("x", "w"),
