@@ -1,7 +1,17 @@
 """Are the numerical gradients accurate, and does relative error tell agreement from a bug?"""
+import re
+
+import nbformat
 import numpy as np
 
-from course.numgrad import centered_difference, input_gradients, numerical_gradient, relative_error
+from course.numgrad import (
+    GRADIENT_CHECK,
+    centered_difference,
+    input_gradients,
+    numerical_gradient,
+    relative_error,
+)
+from support import ROOT
 
 
 def test_is_the_centered_difference_accurate_on_smooth_functions():
@@ -35,3 +45,24 @@ def test_does_relative_error_separate_agreement_from_a_bug():
     assert relative_error(1.0, 1.0 + 1e-9) < 1e-8
     assert relative_error([1.0, 2.0], [1.0, 2.5]) > 0.1
     assert relative_error(0.0, 0.0) == 0.0
+
+
+def _power(bound):
+    """1e-06 -> '$10^{-6}$', as the notebooks write it."""
+    return f"$10^{{{round(np.log10(bound))}}}$"
+
+
+def test_does_every_notebook_that_judges_a_relative_error_quote_the_one_table():
+    bounds = [bound for bound, _ in GRADIENT_CHECK]
+    assert bounds == sorted(bounds) and bounds[-1] == np.inf
+    agree, bug = f"{_power(bounds[0])} or below", f"above {_power(bounds[-2])}"
+    prose = {f"{path.parent.name}[{i}]": re.sub(r"\s+", " ", cell.source)
+             for path in sorted((ROOT / "source").glob("*/*.ipynb"))
+             for i, cell in enumerate(nbformat.read(path, as_version=4).cells)
+             if cell.cell_type == "markdown"}
+    judging = {where: text for where, text in prose.items()
+               if "relative error" in text and re.search(r"\bagree", text)}
+    assert len(judging) >= 5
+    assert [where for where, text in judging.items() if "GRADIENT_CHECK" not in text
+            or agree not in text or ("a bug" in text and bug not in text)] == []
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from course.figures import BLUE, ORANGE, RED, Picture
-from course.numgrad import centered_difference
+from course.numgrad import GRADIENT_CHECK, centered_difference
 
 STEPS = np.logspace(-13, -0.5, 51)
 POINT = 1.0   # where the derivative of sin is estimated; its true value is cos(1)
@@ -31,13 +31,16 @@ def step_errors(steps: np.ndarray = STEPS) -> dict[str, np.ndarray]:
 
 def step_sweep_picture(steps: np.ndarray = STEPS) -> Picture:
     """The relative error of each estimate of step_errors against h, on log-log axes, with the
-    gradient check's threshold 1e-6 drawn across. Returns a Figure that shows itself."""
+    the bound of agreement of GRADIENT_CHECK (1e-6) drawn across. Returns a Figure that shows
+    itself."""
     figure = Picture(figsize=(7.0, 3.8))
     ax = figure.add_axes((0.11, 0.14, 0.86, 0.78))
     for (name, errors), color in zip(step_errors(steps).items(), (BLUE, ORANGE, RED)):
         ax.loglog(steps, errors, "o-", ms=3, lw=1.2, color=color, label=name)
-    ax.axhline(1e-6, color="0.4", lw=0.8, ls="--")
-    ax.text(steps[-1], 1.6e-6, "threshold 1e-6", fontsize=8, color="0.3", ha="right")
+    agree = GRADIENT_CHECK[0][0]
+    ax.axhline(agree, color="0.4", lw=0.8, ls="--")
+    ax.text(steps[-1], 1.6 * agree, f"threshold 1e{round(np.log10(agree))}", fontsize=8,
+            color="0.3", ha="right")
     ax.set_xlabel("step h")
     ax.set_ylabel("relative error of d/dx sin(x) at x = 1")
     ax.set_ylim(1e-13, 10)
