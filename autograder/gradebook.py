@@ -145,6 +145,7 @@ class GradebookWriter:
             try:
                 penalties = [self._write(result, timestamp) for result, timestamp in batch]
                 self.gradebook.db.commit()
+                self._let_go([result for result, _ in batch])
                 return penalties
             except (DBAPIError, InvalidEntry, FlushError):
                 self.gradebook.db.rollback()
@@ -168,6 +169,26 @@ class GradebookWriter:
             notebook.late_submission_penalty = self.late and self.late.penalty(
                 result.student, score, submission.total_seconds_late)
         return sum(n.late_submission_penalty or 0.0 for n in submission.notebooks)
+
+    def _let_go(self, written):
+        """Drop the written submissions (of the results written) from the session and the
+        cache, so that memory does not grow with the class (a run writes each submission once)."""
+        db = self.gradebook.db
+        for result in written:
+            submission = self._submissions[result.assignment].pop(result.student)
+            for notebook in submission.notebooks:
+                for row in (*notebook.grades, *notebook.comments, notebook):
+                    db.expunge(row)
+            db.expunge(submission)
+        # what the read rows keep of the new ones (their collections, never loaded here)
+        for assignment in self._assignments.values():
+            db.expire(assignment, ["submissions"])
+            for notebook in assignment.notebooks:
+                db.expire(notebook, ["submissions"])
+                for cell in notebook._base_cells:
+                    db.expire(cell, ["grades", "comments"])
+        for student in (self._students or {}).keys() & {result.student for result in written}:
+            db.expire(self._students[student], ["submissions"])
 
     def _submission(self, assignment, student):
         """The student's SubmittedAssignment of the assignment: the one read, or a new one made as
