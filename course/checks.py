@@ -68,7 +68,9 @@ class Exercise:
     uses: the student functions the check calls, in order (default: just `name`);
     call: (functions, case) -> what to judge (default: the first function on the case's values);
     mistakes: the catalogue of common Mistakes, recognised when a wrong answer matches one (the
-    first that matches wins, so narrow ones, wrong on few cases such as ties, come first).
+    first that matches wins, so narrow ones, wrong on few cases such as ties, come first);
+    shows_answer: False for a question answered from an explorer, whose wrong answers are told
+    only that they are wrong, never the expected value nor how it relates to theirs.
     """
     name: str
     arguments: tuple
@@ -82,6 +84,7 @@ class Exercise:
     rtol: float = 1e-5
     atol: float = 1e-7
     mistakes: tuple = ()
+    shows_answer: bool = True
 
     @property
     def functions(self) -> tuple[str, ...]:
@@ -262,12 +265,12 @@ def verdict(exercise: Exercise, case: Mapping[str, Any], returned: object,
     elif problem := promised(returned, outputs):
         return f"{where} {problem}", None
     for k, (name, want, got) in enumerate(zip(outputs, expected, returned)):
-        problem = _compare(want, got, exercise.rtol, exercise.atol, hidden)
+        problem = _compare(want, got, exercise.rtol, exercise.atol, hidden, exercise.shows_answer)
         if problem:
             mistake = diagnose(exercise, case, returned, expected)
             if mistake:
                 return f"{where} returned a wrong {name}: {problem}\nMistake: {mistake.diagnosis}", mistake
-            pattern = resemblance(exercise, k, returned, expected)
+            pattern = resemblance(exercise, k, returned, expected) if exercise.shows_answer else None
             looks = f"Looks like: {pattern.diagnosis}\n" if pattern else ""
             return f"{where} returned a wrong {name}: {problem}\n{looks}Hint: {exercise.hint}", pattern
     return None, None
@@ -363,7 +366,7 @@ def _shapes(exercise, case):
     return f" ({', '.join(shapes)})" if shapes else ""
 
 
-def _compare(want, got, rtol, atol, hidden):
+def _compare(want, got, rtol, atol, hidden, shows_answer):
     want = np.asarray(want, dtype=float)
     if got is None:
         return "it is None (did you forget a return?)"
@@ -379,6 +382,8 @@ def _compare(want, got, rtol, atol, hidden):
         return "it contains nan or inf"
     if np.allclose(got, want, rtol=rtol, atol=atol):
         return None
+    if not shows_answer:
+        return "that is not what the explorer shows"
     if hidden:
         return "its values are off by a relative error of %.2g" % _rel(want, got)
     return f"expected {describe(want)}, got {describe(got)}"

@@ -14,8 +14,8 @@ import json
 import os
 from pathlib import Path
 
-VERSION = "0.5.1"
-CATALOGUE_DIGEST = "b06d2c19b9d2"
+VERSION = "0.5.2"
+CATALOGUE_DIGEST = "113b6e748c56"
 
 
 def installed() -> str:

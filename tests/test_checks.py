@@ -30,6 +30,16 @@ def test_does_a_wrong_gradient_name_the_output_with_expected_and_got():
     assert "Hint:" in message and "Mistake:" not in message
 
 
+@pytest.mark.parametrize("given, said", [(10.0, "Hint:"), (5.0, "Mistake: at x = 5")])
+def test_is_a_wrong_answer_to_a_question_told_without_the_answer(given, said):
+    """-2 times the answer (uncatalogued) and minus it (catalogued): neither message says -5."""
+    with pytest.raises(CheckFailed) as failure:
+        check("chain_rule_question_1", lambda: given)
+    message = str(failure.value)
+    assert "returned a wrong answer: that is not what the explorer shows" in message
+    assert said in message and "-5" not in message and "Looks like" not in message
+
+
 def test_does_a_catalogued_mistake_get_its_diagnosis_instead_of_the_hint():
     with pytest.raises(CheckFailed) as failure:
         check("mul_backward", lambda x, y, dout: (x * dout, y * dout))

@@ -3,8 +3,9 @@
 For every exercise, variants of the instructor's solution break one promise each, keeping the
 values right where they can: one changes an array argument in place, one returns a list where a
 tuple is promised, one returns a value too few (a dict: a key too few), one an empty or all-zero
-dict (a cache, the gradients by name), one always the answer of one visible case. Each must fail
-the visible check with a message that names what is broken.
+dict (a cache, the gradients by name), one always the answer of one visible case; a question
+read off an explorer (no arguments, one answer) is answered in words. Each must fail the visible
+check with a message that names what is broken.
 """
 import copy
 
@@ -17,6 +18,8 @@ from course.exercises import EXERCISES
 from support import instructor_functions
 
 INSTRUCTOR = instructor_functions()
+# Questions read off an explorer: no arguments, one answer, which is meant to be written down.
+QUESTIONS = {name for name in INSTRUCTOR if not EXERCISES[name].arguments}
 
 
 def _raw(name, case):
@@ -111,15 +114,25 @@ def _zero_dict(name):
 
 def _hard_coded(name, k=0):
     """A solution that always returns its answer on visible case k (the first: a worked answer)."""
+    if name in QUESTIONS:
+        return None
     _, answer = _raw(name, EXERCISES[name].visible[k])
     return (lambda solution: lambda *arguments: copy.deepcopy(answer)), (
         "returned a wrong"   # or, for an order or names, a node or name the case does not have:
         "|every entry should be a node index|which is not a key of the layers")
 
 
+def _number_in_words(name):
+    """A question's answer written as text around the number the explorer shows."""
+    if name not in QUESTIONS:
+        return None
+    return (lambda solution: lambda: f"about {solution()}"), "expected a number"
+
+
 VARIANTS = {"changes an argument": _changes_an_argument, "list for a tuple": _list_for_tuple,
             "one value too few": _one_too_few, "empty dict": _empty_dict,
-            "zero dict": _zero_dict, "hard-coded visible answer": _hard_coded}
+            "zero dict": _zero_dict, "hard-coded visible answer": _hard_coded,
+            "number in words": _number_in_words}
 CASES = [(name, variant) for name in sorted(INSTRUCTOR) for variant in VARIANTS
          if VARIANTS[variant](name) is not None]
 
@@ -131,7 +144,7 @@ def test_does_a_contract_breaking_variant_fail_the_visible_check_naming_the_brok
         check(name, *_replacing(name, make))
 
 
-@pytest.mark.parametrize("name", sorted(INSTRUCTOR))
+@pytest.mark.parametrize("name", sorted(set(INSTRUCTOR) - QUESTIONS))
 def test_does_any_one_hard_coded_visible_answer_fail_the_visible_check(name):
     """Not only the worked answer: the answer of any single visible case, always returned."""
     for k in range(len(EXERCISES[name].visible)):
@@ -142,11 +155,13 @@ def test_does_any_one_hard_coded_visible_answer_fail_the_visible_check(name):
 
 def test_does_every_exercise_meet_the_variants_that_apply_to_it():
     """Every exercise is hard-coded and changed in place where it takes an array; every tuple
-    and every dict is broken."""
+    and every dict is broken; every question is answered in words."""
     variants = {}
     for name, variant in CASES:
         variants.setdefault(name, set()).add(variant)
-    assert all("hard-coded visible answer" in found for found in variants.values())
+    assert all("hard-coded visible answer" in found for name, found in variants.items()
+               if name not in QUESTIONS)
+    assert all("number in words" in variants[name] for name in QUESTIONS)
     assert sorted(variants) == sorted(INSTRUCTOR)
     assert {"staged_forward", "sigmoid_network_forward", "network_backward"} <= {
         name for name, found in variants.items() if "empty dict" in found}

@@ -62,6 +62,19 @@ def gradient_exercise(name: str, forward: Callable[..., float | np.ndarray], arg
                     visible=tuple(visible), hint=hint, mistakes=tuple(mistakes), **options)
 
 
+
+def number_question(name: str, answer: float, tolerance: float, hint: str,
+                    wrong: Iterable[tuple[str, float, str]]) -> Exercise:
+    """A question whose answer, a number, the student finds by moving an explorer's sliders: their
+    function takes no arguments and returns it. Right within tolerance (the slider's reading);
+    a wrong answer is told so without the answer. hint: where in the explorer to look;
+    wrong: (mistake name, the wrong answer it gives, diagnosis) for each plausible wrong answer."""
+    return Exercise(name=name, arguments=(), outputs=("answer",), visible=({},),
+                    draw_hidden=lambda rng: [{}], expect=lambda: (answer,), hint=hint, rtol=0.0,
+                    atol=tolerance, shows_answer=False,
+                    mistakes=tuple(Mistake(mistake, diagnosis, lambda given=given: (given,))
+                                   for mistake, given, diagnosis in wrong))
+
 def transposed(expect: Callable[..., Iterable[float | np.ndarray]],
                *positions: int) -> Callable[..., tuple[float | np.ndarray, ...]]:
     """(**case) -> expect's outputs with those at the given positions transposed: what a backward

@@ -3,7 +3,13 @@ import numpy as np
 
 from course.assignments.sigmoid_neuron.forward import neuron
 from course.checks import Exercise, Mistake
-from course.exercises.kit import forgot_upstream, gradient_exercise, gradients_of, random_cases
+from course.exercises.kit import (
+    forgot_upstream,
+    gradient_exercise,
+    gradients_of,
+    number_question,
+    random_cases,
+)
 from course.functions import sigmoid
 
 
@@ -122,5 +128,14 @@ neuron_backward = gradient_exercise(
         Mistake("no-bias-gradient", "dw[2] is 0: the bias w2 is added into dot, so its gradient "
                 "is d dot times 1.", lambda w, x: _neuron_gradients(w, x, bias=0.0))))
 
+sigmoid_neuron_question_1 = number_question(
+    "sigmoid_neuron_question_1", -1.0, 0.05,
+    hint="in the sigmoid explorer, watch the number after 'slope' in the title (the lower curve) "
+         "and look on both sides of the peak for 0.1966.",
+    wrong=(("sigma-read", -1.4, "near there it is σ(x), the upper curve, that reads about 0.1966; "
+            "the question is about its slope, the lower curve and the number after 'slope'."),
+           ("same-x", 1.0, "1 is the worked example's own input; the slope curve reaches 0.1966 "
+            "at one other x: move the slider across the peak.")))
+
 EXERCISES = (inv_backward, addc_backward, exp_backward, scale_backward, sigmoid_backward,
-             neuron_backward)
+             sigmoid_neuron_question_1, neuron_backward)

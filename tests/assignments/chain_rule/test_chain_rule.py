@@ -1,5 +1,6 @@
 """Assignment 03: does f = (x + y) z reproduce the worked numbers of seeds/NOTES.md?"""
 from course.assignments.chain_rule.forward import ADD_MUL
+from course.exercises import EXERCISES
 from support import not_printed, rounded
 
 NAME = "03_chain_rule"
@@ -17,3 +18,13 @@ def test_does_the_add_mul_circuit_reproduce_the_worked_numbers():
     grads = ADD_MUL.node_gradients(ADD_MUL_AT)
     assert rounded(values, ["q", "f"]) == [3, -12]
     assert rounded(grads, ["z", "q", "x", "y"]) == [3, -4, -4, -4]
+
+
+def test_does_the_explorer_show_df_dz_zero_at_the_questions_answer_and_at_no_wrong_answer():
+    """chain_rule_question_1: move x alone from the worked example until df/dz reads 0."""
+    question = EXERCISES["chain_rule_question_1"]
+    dz = lambda x: ADD_MUL.node_gradients({**ADD_MUL_AT, "x": x})["z"]   # noqa: E731
+    (answer,) = question.expected({})
+    assert ADD_MUL_AT["x"] - 5 <= answer <= ADD_MUL_AT["x"] + 5   # the explorer's x slider reaches it
+    assert abs(dz(answer)) < 1e-6
+    assert all(abs(dz(*mistake.returns())) >= 1 for mistake in question.mistakes)

@@ -25,4 +25,6 @@ MUTATIONS = {
                                          ("[x[0] * ddot, x[1] * ddot, 1.0 * ddot]",
                                           "[w[0] * ddot, w[1] * ddot, 1.0 * ddot]")],
     ("neuron_backward", "no-bias-gradient"): [("1.0 * ddot])", "0.0])")],
+    ("sigmoid_neuron_question_1", "sigma-read"): [("return -1.0", "return -1.4")],
+    ("sigmoid_neuron_question_1", "same-x"): [("return -1.0", "return 1.0")],
 }

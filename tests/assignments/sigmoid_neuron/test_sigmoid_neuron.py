@@ -6,6 +6,7 @@ import pytest
 from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
 from course.assignments.sigmoid_neuron.forward import NEURON, NEURON_SIGMOID
 from course.circuits import CircuitExplorer
+from course.exercises import EXERCISES
 from support import not_printed, rounded
 
 NAME = "04_sigmoid_neuron"
@@ -44,3 +45,18 @@ def test_does_the_sigmoid_explorer_show_the_slope_sigma_times_one_minus_sigma(x)
     assert explorer.numbers["σ(x)"] == pytest.approx(sigma)
     assert explorer.numbers["slope"] == pytest.approx(sigma * (1 - sigma), abs=1e-9)
     assert explorer.numbers["slope"] <= 0.25
+
+
+def test_does_the_sigmoid_explorer_show_the_worked_slope_at_the_questions_answer_only():
+    """sigmoid_neuron_question_1: the other x where the slope reads 0.1966, sigma'(1)."""
+    question, explorer = EXERCISES["sigmoid_neuron_question_1"], SigmoidExplorer()
+    slider = explorer.controls["x"]
+
+    def slope_at(x):
+        slider.value = x
+        assert slider.value == pytest.approx(x)   # the slider reaches it
+        return round(explorer.numbers["slope"], 4)
+    (answer,) = question.expected({})
+    assert answer != 1 and slope_at(answer) == 0.1966
+    wrong = [x for mistake in question.mistakes for x in mistake.returns()]
+    assert [x for x in wrong if slope_at(x) == 0.1966] == [1.0]   # only the x the question names
