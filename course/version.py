@@ -14,8 +14,8 @@ import json
 import os
 from pathlib import Path
 
-VERSION = "0.5.2"
-CATALOGUE_DIGEST = "113b6e748c56"
+VERSION = "0.5.3"
+CATALOGUE_DIGEST = "be6fea1a3d1c"
 
 
 def installed() -> str:

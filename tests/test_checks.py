@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from course import CheckFailed, check, todo
-from course.checks import diagnose
+from course.checks import ContractBroken, diagnose
 from course.exercises import EXERCISES
 from support import instructor_functions
 
@@ -38,6 +38,12 @@ def test_is_a_wrong_answer_to_a_question_told_without_the_answer(given, said):
     message = str(failure.value)
     assert "returned a wrong answer: that is not what the explorer shows" in message
     assert said in message and "-5" not in message and "Looks like" not in message
+
+
+def test_is_a_choice_taken_whatever_its_case_and_surrounding_spaces_and_a_stranger_refused():
+    check("layers_question_1", lambda: "  Sigmoid\n")
+    with pytest.raises(ContractBroken, match="returned 'relu': return one of 'tanh', 'sigmoid', 'same'"):
+        check("layers_question_1", lambda: "relu")
 
 
 def test_does_a_catalogued_mistake_get_its_diagnosis_instead_of_the_hint():

@@ -122,17 +122,17 @@ def _hard_coded(name, k=0):
         "|every entry should be a node index|which is not a key of the layers")
 
 
-def _number_in_words(name):
-    """A question's answer written as text around the number the explorer shows."""
+def _answer_in_words(name):
+    """A question's answer written in a sentence: no number, and none of the choices."""
     if name not in QUESTIONS:
         return None
-    return (lambda solution: lambda: f"about {solution()}"), "expected a number"
+    return (lambda solution: lambda: f"I think {solution()}"), "expected a number|return one of"
 
 
 VARIANTS = {"changes an argument": _changes_an_argument, "list for a tuple": _list_for_tuple,
             "one value too few": _one_too_few, "empty dict": _empty_dict,
             "zero dict": _zero_dict, "hard-coded visible answer": _hard_coded,
-            "number in words": _number_in_words}
+            "answer in words": _answer_in_words}
 CASES = [(name, variant) for name in sorted(INSTRUCTOR) for variant in VARIANTS
          if VARIANTS[variant](name) is not None]
 
@@ -161,7 +161,7 @@ def test_does_every_exercise_meet_the_variants_that_apply_to_it():
         variants.setdefault(name, set()).add(variant)
     assert all("hard-coded visible answer" in found for name, found in variants.items()
                if name not in QUESTIONS)
-    assert all("number in words" in variants[name] for name in QUESTIONS)
+    assert all("answer in words" in variants[name] for name in QUESTIONS)
     assert sorted(variants) == sorted(INSTRUCTOR)
     assert {"staged_forward", "sigmoid_network_forward", "network_backward"} <= {
         name for name, found in variants.items() if "empty dict" in found}

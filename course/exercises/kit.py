@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from course.checks import Exercise, Mistake
+from course.checks import ContractBroken, Exercise, Mistake, kind_of
 from course.functions import sigmoid
 from course.numgrad import input_gradients
 
@@ -63,16 +63,48 @@ def gradient_exercise(name: str, forward: Callable[..., float | np.ndarray], arg
 
 
 
+
 def number_question(name: str, answer: float, tolerance: float, hint: str,
                     wrong: Iterable[tuple[str, float, str]]) -> Exercise:
     """A question whose answer, a number, the student finds by moving an explorer's sliders: their
-    function takes no arguments and returns it. Right within tolerance (the slider's reading);
-    a wrong answer is told so without the answer. hint: where in the explorer to look;
-    wrong: (mistake name, the wrong answer it gives, diagnosis) for each plausible wrong answer."""
+    function takes no arguments and returns it. Right within tolerance (the slider's reading).
+    hint: where in the explorer to look; wrong: (mistake name, the wrong answer it gives,
+    diagnosis) for each plausible wrong answer."""
+    return _question(name, float, answer, hint, wrong, atol=tolerance)
+
+
+def choice_question(name: str, choices: Sequence[str], answer: str, hint: str,
+                    wrong: Iterable[tuple[str, str, str]]) -> Exercise:
+    """A multiple-choice question about what an explorer shows: the student's function takes no
+    arguments and returns one of choices (lowercase strings; case and surrounding spaces in the
+    answer do not matter), judged as a mark per choice, 1.0 at the one picked. hint and wrong:
+    as for number_question, with wrong choices."""
+    choices = tuple(choices)
+
+    def picked(functions, case):
+        returned = functions[0]()
+        choice = returned.strip().lower() if isinstance(returned, str) else None
+        if choice not in choices:
+            said = repr(returned) if isinstance(returned, str) else kind_of(returned)
+            raise ContractBroken(f"{name} returned {said}: return one of "
+                                 f"{', '.join(map(repr, choices))}, a string")
+        return _marks(choices, choice)
+    return _question(name, lambda choice: _marks(choices, choice), answer, hint, wrong, atol=0.0,
+                     call=picked)
+
+
+def _marks(choices, choice):
+    return np.array([c == choice for c in choices], dtype=float)
+
+
+def _question(name, judged, answer, hint, wrong, **options):
+    """The Exercise of a question read off an explorer: one case with no inputs, whose right and
+    catalogued wrong answers are judged as judged(answer); a wrong answer is told only that it is
+    wrong (shows_answer=False)."""
     return Exercise(name=name, arguments=(), outputs=("answer",), visible=({},),
-                    draw_hidden=lambda rng: [{}], expect=lambda: (answer,), hint=hint, rtol=0.0,
-                    atol=tolerance, shows_answer=False,
-                    mistakes=tuple(Mistake(mistake, diagnosis, lambda given=given: (given,))
+                    draw_hidden=lambda rng: [{}], expect=lambda: (judged(answer),), hint=hint,
+                    rtol=0.0, shows_answer=False, **options,
+                    mistakes=tuple(Mistake(mistake, diagnosis, lambda given=given: (judged(given),))
                                    for mistake, given, diagnosis in wrong))
 
 def transposed(expect: Callable[..., Iterable[float | np.ndarray]],

@@ -15,6 +15,7 @@ from course.checks import Exercise, Mistake, keyed
 from course.exercises.kit import (
     LOSS_SIGN,
     SIGMOID_SLOPE_MISTAKES,
+    choice_question,
     gradient_exercise,
     gradients_of,
     random_cases,
@@ -255,5 +256,14 @@ network_backward = Exercise(
                 "at its input (its backward pass).",
                 lambda **case: _network_gradients(**case, unit_slopes=True))))
 
-EXERCISES = (linear_backward, tanh_backward, relu_backward, sigmoid_layer_backward,
+layers_question_1 = choice_question(
+    "layers_question_1", ("tanh", "sigmoid", "same"), "sigmoid",
+    hint="in the explorer, pick tanh, set x to 2 and read h'(x); then pick the sigmoid at the "
+         "same x and compare.",
+    wrong=(("tanh-larger-everywhere", "tanh", "tanh passes 1 at x = 0, four times the sigmoid's "
+            "1/4, but that is at 0: read h'(x) for both layers at x = 2 itself."),
+           ("saturate-alike", "same", "both saturate, but not equally fast: read h'(x) for both "
+            "layers at x = 2 and compare the numbers.")))
+
+EXERCISES = (linear_backward, tanh_backward, relu_backward, sigmoid_layer_backward, layers_question_1,
              euclidean_loss_backward, network_backward)

@@ -27,4 +27,6 @@ MUTATIONS = {
                                                 "dout = np.ones_like(caches[-1][0])")],
     ("network_backward", "skipped-nonlinearities"): [("dout = pointwise[layer[0]](*cache, dout)",
                                                       "pass")],
+    ("layers_question_1", "tanh-larger-everywhere"): [('return "sigmoid"', 'return "tanh"')],
+    ("layers_question_1", "saturate-alike"): [('return "sigmoid"', 'return "same"')],
 }

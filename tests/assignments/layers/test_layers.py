@@ -209,3 +209,15 @@ def test_is_a_pointwise_update_quick_enough_for_a_slider(explorer):
         explorer.controls["x"].value = x
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.25  # seconds; about 0.04 s on a 2-core VM
+
+
+def test_does_the_pointwise_explorer_show_the_questions_choice_passing_more_at_2(explorer):
+    """layers_question_1: at x = 2, which of tanh and the sigmoid shows the larger h'(x)."""
+    shown = {}
+    for kind in ("tanh", "sigmoid"):
+        explorer.controls["kind"].value = kind
+        explorer.controls["x"].value = 2.0
+        shown[kind] = explorer.numbers["h'(x)"]
+    (marks,) = EXERCISES["layers_question_1"].expected({})
+    assert marks.tolist() == [0.0, 1.0, 0.0]   # ("tanh", "sigmoid", "same")
+    assert shown["sigmoid"] > shown["tanh"] + 0.03   # 0.1050 against 0.0707: not a close call
