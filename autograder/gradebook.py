@@ -52,11 +52,14 @@ def db_url(root: Path | str) -> str:
 
 
 def ensure_assignment(root: Path | str, assignment: str, url: str) -> None:
-    """Make sure the gradebook knows the assignment's notebooks and cells, as nbgrader's
-    generate_assignment records them (run here with its release written to a scratch folder)."""
-    wanted = {p.stem for p in (Path(root) / "source" / assignment).glob("*.ipynb")}
+    """Make sure the gradebook knows the assignment's notebooks and every one of their nbgrader
+    cells, as nbgrader's generate_assignment records them (run here with its release written to
+    a scratch folder). Another grader recording it at the same moment commits a notebook before
+    its cells, so a notebook counts as known only with all its cells."""
+    wanted = _nbgrader_cells(root, assignment)
     for attempt in range(TRIES):   # another grader may be recording it at the same time
-        if wanted <= _known_notebooks(url, assignment):
+        known = _known_cells(url, assignment)
+        if all(cells <= known.get(name, set()) for name, cells in wanted.items()):
             return
         result = _generate_assignment(root, assignment, url)
         if result["success"]:
@@ -65,14 +68,24 @@ def ensure_assignment(root: Path | str, assignment: str, url: str) -> None:
     raise CourseError(f"nbgrader could not record {assignment} in the gradebook: {failure(result)}")
 
 
-def _known_notebooks(url, assignment):
+def _nbgrader_cells(root, assignment):
+    """notebook name -> grade ids of its nbgrader cells (graded, solution or task), from source/."""
+    from autograder import notebooks
+    return {path.stem: {cell.metadata["nbgrader"]["grade_id"] for cell in notebooks.read(path).cells
+                        if cell.metadata.get("nbgrader", {}).get("grade_id")}
+            for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb"))}
+
+
+def _known_cells(url, assignment):
+    """notebook name -> names of its cells, as the gradebook holds them now."""
     from nbgrader.api import MissingEntry
 
     with open_gradebook(url) as gradebook:
         try:
-            return {nb.name for nb in gradebook.find_assignment(assignment).notebooks}
+            return {nb.name: {cell.name for cell in nb._base_cells}
+                    for nb in gradebook.find_assignment(assignment).notebooks}
         except MissingEntry:
-            return set()
+            return {}
 
 
 def _generate_assignment(root, assignment, url):
