@@ -53,7 +53,8 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
                          f"under submitted/")
     chosen = [(name, s) for name in names for s in (students or everyone[name]) if s in everyone[name]]
     todo = [pair for pair in chosen if force or not _up_to_date(root, *pair, specs[pair[0]])]
-    skipped = sorted(set(chosen) - set(todo), key=chosen.index) if len(todo) < len(chosen) else []
+    to_grade = set(todo)
+    skipped = [pair for pair in chosen if pair not in to_grade]
     if not todo:
         return [], skipped, {}
     if scheduler:
