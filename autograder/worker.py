@@ -133,7 +133,10 @@ def main(limits: sandbox.Limits, mode: str) -> None:
     skip_pictures()
     calls = answer_machinery.purge()
     ready = {"ready": {"mode": mode, "protections": sandbox.protections(mode)}}
-    sandbox.write_all(out, (json.dumps(ready) + "\n").encode())
-    for job in jobs(sys.stdin.fileno()):
-        sandbox.run_job(job, limits, mode, out, calls)
-        sweep()
+    try:
+        sandbox.write_all(out, (json.dumps(ready) + "\n").encode())
+        for job in jobs(sys.stdin.fileno()):
+            sandbox.run_job(job, limits, mode, out, calls)
+            sweep()
+    except BrokenPipeError:
+        pass   # the grader stopped listening (it ended early): nothing is left to report to
