@@ -115,7 +115,7 @@ def _export_to_lms(root: Path, args: argparse.Namespace) -> int:
     from autograder.lms_export import export_lms
     if not args.assignment:
         raise CourseError(f"--format {args.format} exports one assignment: name it, e.g. "
-                          f"backprop-course export 02_gates --format {args.format}")
+                          f"backprop-course export 03_gates --format {args.format}")
     rows, unmatched = export_lms(root, args.assignment, args.format, args.output, args.canvas_column)
     if args.output != "-":
         print(f"{rows} student(s) written to {args.output} for {args.format}'s grade import")
@@ -196,15 +196,15 @@ def demo_command(args: argparse.Namespace) -> int:
     demo = Path(args.dir).resolve()
     if demo.exists():
         shutil.rmtree(demo)
-    copy_course(root, demo, ["02_gates"])
-    write_class(demo, "02_gates", "gates.ipynb", gates_class(root))
+    copy_course(root, demo, ["03_gates"])
+    write_class(demo, "03_gates", "gates.ipynb", gates_class(root))
     print(f"sample class of 12 submissions written to {demo / 'submitted'}")
-    step = argparse.Namespace(assignment="02_gates", assignments=["02_gates"], student=[],
+    step = argparse.Namespace(assignment="03_gates", assignments=["03_gates"], student=[],
                               workers=args.workers, force=False, output=str(demo / "grades.csv"),
                               scheduler=None, no_isolation=False, format="csv")
     for command in (autograde_command, feedback_command, export_command, report_command):
         command(step, demo)
-    print(f"\nOpen {demo / 'reports' / '02_gates.html'} for the class report and "
+    print(f"\nOpen {demo / 'reports' / '03_gates.html'} for the class report and "
           f"{demo / 'feedback'} for what each student sees.")
     return 0
 

@@ -34,7 +34,7 @@ from autograder.submission import MAX_NOTEBOOK_BYTES
 # Names, user names and file names in them may hold "_", so each pattern matches every way of
 # reading a name, and a name that reads as more than one student id is skipped (_other_reading).
 PATTERNS = {
-    # doejane_12345_678901_gates.ipynb, doejane_LATE_12345_678902_gates-1.ipynb: Canvas user id,
+    # doejane_12345_678901_gates.ipynb, doejane_LATE_12345_678903_gates-1.ipynb: Canvas user id,
     # then the id of the uploaded file (it grows with each upload)
     "canvas": r"(?:.*/)?[^/]+?_(?P<late>(?i:late)_)?(?P<student_id>[0-9]+)_(?P<attempt>[0-9]+)_"
               r"(?P<file_id>[^/]+)$",

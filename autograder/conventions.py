@@ -49,7 +49,7 @@ class Cell:
 
 
 def package_name(assignment: str) -> str:
-    """The course package folder of an assignment folder: 02_gates -> gates."""
+    """The course package folder of an assignment folder: 03_gates -> gates."""
     return assignment.split("_", 1)[-1]
 
 

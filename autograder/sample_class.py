@@ -84,9 +84,9 @@ def with_cell(nb: nbformat.NotebookNode, source: str, before: str | None = None)
 
 def gates_class(root: Path | str) -> dict[str, nbformat.NotebookNode | bytes | None]:
     """student id -> notebook (or bytes for a broken file, None for nothing submitted), for
-    02_gates: one submission per status and common mistake."""
-    solved = solved_release(root, "02_gates", "gates.ipynb")
-    blank = notebooks.read(Path(root) / "release" / "02_gates" / "gates.ipynb")
+    03_gates: one submission per status and common mistake."""
+    solved = solved_release(root, "03_gates", "gates.ipynb")
+    blank = notebooks.read(Path(root) / "release" / "03_gates" / "gates.ipynb")
     tampered = replace_in(solved, "check_mul_backward", 'check("mul_backward", mul_backward)',
                           'print("mul_backward: passed 1 visible check.")')
     return {

@@ -6,7 +6,7 @@ Starts JupyterLab on a throwaway copy of the course and drives it with headless 
 slider of every explorer (one warm-up press, then --presses timed ones per slider) and prints
 the median and 90th percentile per explorer against the 100 ms target.
 
-    python benchmarks/slider_latency.py [--presses 10] [--notebook 03_chain_rule ...]
+    python benchmarks/slider_latency.py [--presses 10] [--notebook 02_chain_rule ...]
 """
 import argparse
 import json

@@ -22,17 +22,17 @@ SOLUTION, TEST = "add_mul_backward", "check_add_mul_backward"
 
 @pytest.fixture
 def course(tmp_path):
-    """(root, notebook): a course copy of 03_chain_rule with its mutations file, to break."""
-    course_copy(tmp_path, "03_chain_rule")
+    """(root, notebook): a course copy of 02_chain_rule with its mutations file, to break."""
+    course_copy(tmp_path, "02_chain_rule")
     shutil.copytree(ROOT / "tests" / "assignments" / "chain_rule", tmp_path / "tests" / "assignments"
                     / "chain_rule", ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path, nbformat.read(tmp_path / "source" / "03_chain_rule" / NOTEBOOK, as_version=4)
+    return tmp_path, nbformat.read(tmp_path / "source" / "02_chain_rule" / NOTEBOOK, as_version=4)
 
 
 def _slip(root, nb):
     """Save the broken notebook; return what the check finds, one string."""
-    nbformat.write(nb, root / "source" / "03_chain_rule" / NOTEBOOK)
-    return "\n".join(findings(root, "03_chain_rule"))
+    nbformat.write(nb, root / "source" / "02_chain_rule" / NOTEBOOK)
+    return "\n".join(findings(root, "02_chain_rule"))
 
 
 def _cell(nb, grade_id):
@@ -40,7 +40,7 @@ def _cell(nb, grade_id):
 
 
 def test_does_the_untouched_copy_have_no_finding(course):
-    assert findings(course[0], "03_chain_rule") == []
+    assert findings(course[0], "02_chain_rule") == []
 
 
 @pytest.mark.parametrize("cell, new_id, said", [
@@ -120,7 +120,7 @@ def test_is_a_mistakes_tuple_without_its_comma_sent_to_its_line(tmp_path):
     shutil.copytree(ROOT / "course", tmp_path / "course", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "autograder", tmp_path / "autograder",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    course_copy(tmp_path / "root", "03_chain_rule")
+    course_copy(tmp_path / "root", "02_chain_rule")
     path = tmp_path / "course" / "assignments" / "chain_rule" / "exercises.py"
     text = path.read_text()
     start = text.index("mistakes=(") + len("mistakes=(")
@@ -128,7 +128,7 @@ def test_is_a_mistakes_tuple_without_its_comma_sent_to_its_line(tmp_path):
                     + "\nEXERCISES = (add_mul_backward,)\n")
     run = subprocess.run(
         [sys.executable, "-c", "from autograder.conventions import findings; "
-         "print(*findings('root', '03_chain_rule'), sep='\\n')"],
+         "print(*findings('root', '02_chain_rule'), sep='\\n')"],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)}, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert f"{path}:6: TypeError: add_mul_backward: mistakes= must be a tuple" in run.stdout
@@ -138,9 +138,9 @@ def test_is_a_mistakes_tuple_without_its_comma_sent_to_its_line(tmp_path):
 def test_does_validate_print_the_slips_and_fail(course):
     root, nb = course
     _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "cell-8a1f4c2e"
-    nbformat.write(nb, root / "source" / "03_chain_rule" / NOTEBOOK)
+    nbformat.write(nb, root / "source" / "02_chain_rule" / NOTEBOOK)
     run = subprocess.run([sys.executable, "-m", "autograder.cli", "--course-dir", str(root), "validate",
-                          "03_chain_rule"], capture_output=True, text=True, timeout=600)
+                          "02_chain_rule"], capture_output=True, text=True, timeout=600)
     assert run.returncode == 1
     assert "- chain_rule.ipynb code cell 6 (grade id cell-8a1f4c2e) is a test cell" in run.stdout
 
@@ -148,9 +148,9 @@ def test_does_validate_print_the_slips_and_fail(course):
 def test_does_the_grader_send_an_unknown_test_cell_to_the_registry_and_the_install(course):
     root, nb = course
     _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "check_tanh_gate_backward"
-    nbformat.write(nb, root / "source" / "03_chain_rule" / NOTEBOOK)
+    nbformat.write(nb, root / "source" / "02_chain_rule" / NOTEBOOK)
     with pytest.raises(CourseError) as refused:
-        read_assignment(root, "03_chain_rule")
+        read_assignment(root, "02_chain_rule")
     assert "registered in EXERCISES of course/assignments/chain_rule/exercises.py" in str(refused.value)
     assert "this course package is older than the notebook: update it" in str(refused.value)
 
@@ -160,7 +160,7 @@ def test_does_the_mutation_sweep_name_a_solution_id_off_the_convention_instead_o
     from tools.mutation_sweep import main
     root, nb = course
     _cell(nb, SOLUTION).metadata["nbgrader"]["grade_id"] = "cell-answer"
-    nbformat.write(nb, root / "source" / "03_chain_rule" / NOTEBOOK)
+    nbformat.write(nb, root / "source" / "02_chain_rule" / NOTEBOOK)
     monkeypatch.chdir(root)
-    assert main(["--assignment", "03_chain_rule"]) == 2
+    assert main(["--assignment", "02_chain_rule"]) == 2
     assert "code cell 5 (grade id cell-answer) defines add_mul_backward" in capsys.readouterr().out

@@ -48,9 +48,9 @@ def test_does_check_warn_when_the_notebook_in_jupyter_is_newer_than_the_package(
 
 @pytest.fixture
 def released(tmp_path):
-    """(course root, the release notebook of 03_chain_rule) in a throwaway course."""
-    course_copy(tmp_path, "03_chain_rule")
-    return tmp_path, tmp_path / "release" / "03_chain_rule" / "chain_rule.ipynb"
+    """(course root, the release notebook of 02_chain_rule) in a throwaway course."""
+    course_copy(tmp_path, "02_chain_rule")
+    return tmp_path, tmp_path / "release" / "02_chain_rule" / "chain_rule.ipynb"
 
 
 def test_does_the_grader_warn_when_a_release_is_newer_than_its_course_package(released):
@@ -58,8 +58,8 @@ def test_does_the_grader_warn_when_a_release_is_newer_than_its_course_package(re
     nb = nbformat.read(path, as_version=4)
     nb.metadata[KEY] = {"version": "99.0.0"}
     nbformat.write(nb, path)
-    notes = stale_release_notes(root, ["03_chain_rule"])
-    assert notes == [f"release/03_chain_rule was built with course 99.0.0, but this grader's course "
+    notes = stale_release_notes(root, ["02_chain_rule"])
+    assert notes == [f"release/02_chain_rule was built with course 99.0.0, but this grader's course "
                      f"package is {VERSION}: its exercises may differ; update it (pip install -U "
                      "backprop-course, or pip install -e . in the course folder) before grading."]
 
@@ -68,7 +68,7 @@ def test_is_a_release_stamped_with_this_version_not_stale(released):
     root, path = released
     stamp(path.parent)
     assert nbformat.read(path, as_version=4).metadata[KEY] == {"version": VERSION}
-    assert stale_release_notes(root, ["03_chain_rule"]) == []
+    assert stale_release_notes(root, ["02_chain_rule"]) == []
 
 
 def test_are_dask_workers_with_another_course_version_named():

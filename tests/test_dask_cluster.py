@@ -37,16 +37,16 @@ def cluster():
 
 
 def gates_course(root, submissions):
-    """A course directory at root with 02_gates and these submissions (student -> notebook)."""
-    course_copy(root, "02_gates")
-    write_class(root, "02_gates", "gates.ipynb", submissions)
+    """A course directory at root with 03_gates and these submissions (student -> notebook)."""
+    course_copy(root, "03_gates")
+    write_class(root, "03_gates", "gates.ipynb", submissions)
     return root
 
 
 def graded(root):
     """student -> [(exercise, score, status, message)] of every saved result, and its notes."""
     return {r.student: ([(e.exercise, e.score, e.status, e.message) for e in r.exercises], r.notes)
-            for r in results.load_all(root, "02_gates")}
+            for r in results.load_all(root, "03_gates")}
 
 
 def test_does_the_cluster_give_exactly_the_scores_of_local_grading(cluster, tmp_path):
@@ -55,8 +55,8 @@ def test_does_the_cluster_give_exactly_the_scores_of_local_grading(cluster, tmp_
     sample = gates_class(ROOT)
     here = gates_course(tmp_path / "here", sample)
     there = gates_course(tmp_path / "there", sample)
-    autograde(here, ["02_gates"], workers=2, limits=LIMITS, progress=False)
-    autograde(there, ["02_gates"], limits=LIMITS, progress=False, scheduler=address)
+    autograde(here, ["03_gates"], workers=2, limits=LIMITS, progress=False)
+    autograde(there, ["03_gates"], limits=LIMITS, progress=False, scheduler=address)
     assert graded(there) == graded(here)
     assert len(graded(there)) == len(sample)
     for pid in client.run(os.getpid).values():   # the untrusted runs happened on the Dask workers
@@ -87,12 +87,12 @@ def test_does_a_dask_worker_killed_mid_run_lose_no_submission_and_grade_none_twi
     """`backprop-course autograde --scheduler` grades a class while one of the two Dask workers is
     killed in the middle of a grading task; Dask runs its tasks again on the other."""
     address, client = cluster
-    solved = solved_release(ROOT, "02_gates", "gates.ipynb")
+    solved = solved_release(ROOT, "03_gates", "gates.ipynb")
     wrong = replace_in(solved, "mul_backward", "return y * dout, x * dout", "return x * dout, y * dout")
     expected = {f"student{i:02d}": 5.0 if i % 2 else 2.0 for i in range(16)}
     root = gates_course(tmp_path / "course", {s: with_cell(solved if score == 5 else wrong, SLOW)
                                               for s, score in expected.items()})
-    grading = subprocess.Popen(["backprop-course", "autograde", "02_gates", "--scheduler", address],
+    grading = subprocess.Popen(["backprop-course", "autograde", "03_gates", "--scheduler", address],
                                cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     victim, started = _busy_worker(client)
     left_behind = psutil.Process(victim).children(recursive=True)
@@ -105,12 +105,12 @@ def test_does_a_dask_worker_killed_mid_run_lose_no_submission_and_grade_none_twi
     assert f"sandbox of the Dask workers at {address}:" in output
     for protection in ("no network", "private read-only root", "unprivileged user"):
         assert f"{protection} on" in output   # the Dask workers sandbox as local grading does
-    saved = results.load_all(root, "02_gates")
+    saved = results.load_all(root, "03_gates")
     assert {r.student: r.score for r in saved} == expected
     for result in saved:
         assert {e.status for e in result.exercises} <= {"passed", "failed"}, result
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        submissions = gradebook.find_assignment("02_gates").submissions
+        submissions = gradebook.find_assignment("03_gates").submissions
         assert sorted(s.student.id for s in submissions) == sorted(expected)
         assert {s.student.id: s.score for s in submissions} == expected
     gone, alive = psutil.wait_procs(left_behind, timeout=30)

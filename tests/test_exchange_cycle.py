@@ -1,7 +1,7 @@
 """The course run through nbgrader's exchange on one machine: does a whole cycle work with nbgrader's
 own commands and ours, from release to the feedback each student fetches, lateness included?
 
-The instructor releases 02_gates to an exchange folder; alice, bob and carol (each with a home and a
+The instructor releases 03_gates to an exchange folder; alice, bob and carol (each with a home and a
 work folder of their own; one OS user plays them all, so nbgrader's --student names them, where a hub
 would use each one's user name) fetch it and submit;
 alice submits twice, carol after the due date. The instructor collects, grades with `backprop-course
@@ -25,7 +25,7 @@ from support import ROOT, course_copy
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 
-A, NOTEBOOK, PAGE = "02_gates", "gates.ipynb", "gates.html"
+A, NOTEBOOK, PAGE = "03_gates", "gates.ipynb", "gates.html"
 STUDENTS = ("alice", "bob", "carol")
 SCORES = {"alice": 5, "bob": 2, "carol": 5}   # alice's second submission is the one collected
 

@@ -3,7 +3,7 @@ with alt text) with each verdict in place under its test cell and the summary ta
 a hidden test or a hidden input, and does it stay readable at a phone's width and in print?
 
 The class: for every assignment, the instructor's source notebooks as nbgrader ran them (solutions,
-hidden tests, outputs and pictures all in them: the worst a student could hand in), and for 02_gates
+hidden tests, outputs and pictures all in them: the worst a student could hand in), and for 03_gates
 a submission right on the visible check but wrong on the hidden ones."""
 from concurrent.futures import ThreadPoolExecutor
 import html
@@ -39,8 +39,8 @@ def graded_class(validated, tmp_path_factory):
         folder.mkdir(parents=True)
         for path in ran.glob("*.ipynb"):
             (folder / path.name).write_bytes(path.read_bytes())
-    write_class(course, "02_gates", "gates.ipynb", {VISIBLE_ONLY: replace_in(
-        solved_release(ROOT, "02_gates", "gates.ipynb"), "mul_backward", *RIGHT_ON_VISIBLE_ONLY)})
+    write_class(course, "03_gates", "gates.ipynb", {VISIBLE_ONLY: replace_in(
+        solved_release(ROOT, "03_gates", "gates.ipynb"), "mul_backward", *RIGHT_ON_VISIBLE_ONLY)})
     drawn = {}
     real_cases = grading._cases
 
@@ -105,7 +105,7 @@ def _numbers(value):
 def test_does_no_page_show_an_input_of_a_hidden_check(graded_class):
     course, pages, drawn = graded_class
     assert drawn and "mul_backward" in drawn
-    visible_only = pages[("02_gates", VISIBLE_ONLY)]
+    visible_only = pages[("03_gates", VISIBLE_ONLY)]
     assert "On a hidden test with random inputs" in visible_only   # the hidden checks did fail
     secret = {f"{x:.6g}" for case in drawn.values() for x in _numbers(case)
               if len(f"{abs(x):.6g}".replace(".", "").lstrip("0")) >= 4}   # not a round number
@@ -119,12 +119,12 @@ def test_does_no_page_show_an_input_of_a_hidden_check(graded_class):
 
 def test_does_the_page_show_the_students_work_with_each_verdict_in_place(graded_class):
     course, pages, _ = graded_class
-    page = pages[("02_gates", VISIBLE_ONLY)]
+    page = pages[("03_gates", VISIBLE_ONLY)]
     summary, _, work = page.partition("Your notebook")
     assert "<table>" in summary and "mul_backward" in summary
     assert RIGHT_ON_VISIBLE_ONLY[1] in html.unescape(work)   # their code
     assert "<h1" in work or "<h2" in work             # their markdown, rendered
-    visible = [cell for cell in notebooks.read(ROOT / "release" / "02_gates" / "gates.ipynb").cells
+    visible = [cell for cell in notebooks.read(ROOT / "release" / "03_gates" / "gates.ipynb").cells
                if cell.metadata.get("nbgrader", {}).get("grade")]
     at = 0
     for cell in visible:
@@ -134,7 +134,7 @@ def test_does_the_page_show_the_students_work_with_each_verdict_in_place(graded_
         assert work.find("<div class='cell", test, verdict) == -1, f"{grade_id}'s verdict is not under it"
         at = verdict
     assert "failed" in work[work.index("id='verdict-check_mul_backward'"):][:400]
-    source = pages[("02_gates", SOURCE)]
+    source = pages[("03_gates", SOURCE)]
     assert re.search(r"<img [^>]*alt='Picture drawn by cell \d+", source)
 
 

@@ -12,7 +12,7 @@ from autograder.sample_class import replace_in, solved_release, with_cell
 from support import ROOT
 
 HONEST = {  # (assignment, notebook) -> student -> how the notebook is made
-    ("02_gates", "gates.ipynb"): {
+    ("03_gates", "gates.ipynb"): {
         "correct": lambda nb: nb,
         "mul-not-swapped": lambda nb: replace_in(nb, "mul_backward", "return y * dout, x * dout",
                                                  "return x * dout, y * dout"),

@@ -71,19 +71,19 @@ def test_does_the_summary_table_show_who_needs_a_person(demo):
 
 
 def test_does_feedback_show_each_exercise_without_hidden_tests(demo):
-    pages = sorted((demo[0] / "feedback").glob("*/02_gates/gates.html"))
+    pages = sorted((demo[0] / "feedback").glob("*/03_gates/gates.html"))
     assert len(pages) == 12
     for page in pages:
         text = page.read_text()
         assert "hidden=True" not in text and "HIDDEN TESTS" not in text
         for exercise in ("mul_backward", "add_backward", "max_backward", "flow_backward"):
             assert exercise in text
-    wrong = (demo[0] / "feedback" / "sample-04-max-tie-to-y" / "02_gates" / "gates.html").read_text()
+    wrong = (demo[0] / "feedback" / "sample-04-max-tie-to-y" / "03_gates" / "gates.html").read_text()
     assert "4 of 5" in wrong and "sends it to x: compare with &gt;=, not &gt;" in wrong
 
 
 def test_does_the_report_show_histogram_pass_rates_mistakes_and_who_needs_a_person(demo):
-    text = (demo[0] / "reports" / "02_gates.html").read_text()
+    text = (demo[0] / "reports" / "03_gates.html").read_text()
     assert text.count("data:image/png;base64,") == 2
     assert "Pass rate per exercise" in text and "Most frequent mistakes" in text
     assert "Mistake: dx and dy are not swapped" in text
@@ -101,7 +101,7 @@ def test_does_nbgrader_export_read_the_scores_we_wrote(demo):
 
 
 def test_does_a_second_run_skip_what_is_already_graded(demo):
-    run = subprocess.run(["backprop-course", "autograde", "02_gates"], cwd=demo[0],
+    run = subprocess.run(["backprop-course", "autograde", "03_gates"], cwd=demo[0],
                          capture_output=True, text=True)
     assert run.returncode == 0
     assert "0 submission(s) graded, 12 already up to date" in run.stdout

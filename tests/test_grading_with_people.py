@@ -4,7 +4,7 @@ the verdicts but no hidden test, and set a score that then wins in the CSV, the 
 feedback, even after `autograde --force`? Does nbgrader's late-submission policy apply: none before
 the due date, nbgrader's "zero" after it, and a custom plugin (10% of the score per day started)?
 
-One class of 02_gates, due 2025-03-02 00:00 UTC: ann right and on time (with HTML and a script in
+One class of 03_gates, due 2025-03-02 00:00 UTC: ann right and on time (with HTML and a script in
 her notebook), ben with one mistake two days and an hour late, cal with an edited test cell, dee
 who submitted the instructor's source notebook (hidden tests and all), eve with a corrupted file.
 """
@@ -34,7 +34,7 @@ from tools.jupyterlab import JupyterLab
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 
-A, NOTEBOOK = "02_gates", "gates.ipynb"
+A, NOTEBOOK = "03_gates", "gates.ipynb"
 DUE = datetime(2025, 3, 2)
 SUBMITTED = {"ann": "2025-03-01 12:00:00 UTC", "ben": "2025-03-04 01:00:00 UTC",
              "cal": "2025-03-01 13:00:00 UTC", "dee": "2025-03-01 14:00:00 UTC",

@@ -2,7 +2,7 @@
 and a message a person can act on, keep the others' grades right, and always finish?
 
 Every case is a student of one throwaway course (built by tests/support/hostile.py from the course's own
-02_gates notebooks). The batch is graded once for the whole module: first a run that "was killed"
+03_gates notebooks). The batch is graded once for the whole module: first a run that "was killed"
 after a few students, then the run that finishes the class, then a rerun that has nothing to do;
 last, two runs at once grade a few students again.
 """

@@ -21,7 +21,7 @@ from autograder.gradebook import lateness
 from autograder.sample_class import replace_in, solved_release
 from support import ROOT, course_copy
 
-A, NOTEBOOK = "02_gates", "gates.ipynb"
+A, NOTEBOOK = "03_gates", "gates.ipynb"
 SOLVED = nbformat.writes(solved_release(ROOT, A, NOTEBOOK)).encode()
 WRONG = nbformat.writes(replace_in(solved_release(ROOT, A, NOTEBOOK), "mul_backward",
                                    "return y * dout, x * dout", "return x * dout, y * dout")).encode()
@@ -29,7 +29,7 @@ EARLY, LATE = (2024, 3, 9, 12, 0, 0), (2024, 3, 1, 12, 0, 0)   # entry dates tha
 
 CANVAS = [  # (entry name, data, zip date), then why each hostile one is skipped
     ("doejane_12345_100001_gates.ipynb", WRONG, EARLY),
-    ("doejane_12345_100002_gates-1.ipynb", SOLVED, LATE),   # her re-upload, renamed by Canvas
+    ("doejane_12345_100003_gates-1.ipynb", SOLVED, LATE),   # her re-upload, renamed by Canvas
     ("roebob_23456_100003_gates.ipynb", WRONG, EARLY),
     ("smithcarol_LATE_34567_100004_my gates copy.ipynb", SOLVED, EARLY),
 ]
@@ -108,7 +108,7 @@ def test_does_each_student_get_exactly_their_newest_notebook_in_submitted(graded
     for student in SCORES:
         assert (course / "submitted" / student / A / NOTEBOOK).read_bytes() in (SOLVED, WRONG)
     assert (course / "submitted" / "12345" / A / NOTEBOOK).read_bytes() == SOLVED
-    assert "'doejane_12345_100001_gates.ipynb': doejane_12345_100002_gates-1.ipynb is newer" in said["canvas"]
+    assert "'doejane_12345_100001_gates.ipynb': doejane_12345_100003_gates-1.ipynb is newer" in said["canvas"]
     assert "gates.ipynb was uploaded as my gates copy.ipynb" in said["canvas"]
     assert "the LMS marked it late" in said["canvas"]
     assert "read 12 entries as canvas names" in said["canvas"]
@@ -294,7 +294,7 @@ def test_is_a_moodle_name_with_the_marker_twice_skipped_and_reported(tmp_path):
 
 def test_is_a_canvas_name_that_also_reads_as_another_students_id_skipped_and_reported(tmp_path):
     honest = [("victim_99999_100001_gates.ipynb", SOLVED),
-              ("doejane_12345_100002_gates.ipynb", SOLVED)]
+              ("doejane_12345_100003_gates.ipynb", SOLVED)]
     hostile = {  # the display name "evil_99999_1", a file named "99999_100005_gates.ipynb", ...
         "evil_99999_1_12345_100003_gates.ipynb": ("'99999'", "'1'"),
         "doejane_12345_100004_99999_100005_gates.ipynb": ("'12345'", "'100004'"),
@@ -333,7 +333,7 @@ def test_is_a_name_that_a_given_regex_reads_two_ways_skipped_and_reported(tmp_pa
       "Gates_BOB_attempt_2024-03-02-10-00-00_gates.ipynb": "'BOB' may be 'Bob'"},
      ("Gates_cy_attempt_2024-03-02-10-00-00_gates.ipynb", "cy")),
     ([("doe_501_100001_gates.ipynb", SOLVED)],
-     {"doe_0501_100002_gates.ipynb": "'0501' may be '501'",
+     {"doe_0501_100003_gates.ipynb": "'0501' may be '501'",
       "roe_007_100003_gates.ipynb": "'007' may be '7'",
       "roe_7_100004_gates.ipynb": "'7' may be '007'"},
      ("al_502_100005_gates.ipynb", "502")),
@@ -352,7 +352,7 @@ def test_are_ids_alike_but_for_case_or_leading_zeros_skipped_as_maybe_one_studen
       "Gates_an\u200bn_attempt_2024-03-02-10-00-00_gates.ipynb"],          # a zero-width space
      ("Gates_cy_attempt_2024-03-02-10-00-00_gates.ipynb", "cy")),
     ([("doejane_12345_100001_gates.ipynb", SOLVED)],
-     ["doejane_\uff11\uff12\uff13\uff14\uff15_100002_gates.ipynb",         # fullwidth digits
+     ["doejane_\uff11\uff12\uff13\uff14\uff15_100003_gates.ipynb",         # fullwidth digits
       "doejane_\u0661\u0662\u0663\u0664\u0665_100003_gates.ipynb"],        # Arabic-Indic digits
      ("al_502_100005_gates.ipynb", "502")),
 ])

@@ -15,7 +15,7 @@ import pytest
 from autograder.sample_class import replace_in, solved_release, write_class
 from support import ROOT, course_copy
 
-A, NOTEBOOK = "02_gates", "gates.ipynb"
+A, NOTEBOOK = "03_gates", "gates.ipynb"
 COLUMN = "Gates backward (4711)"
 
 
@@ -35,7 +35,7 @@ def graded(tmp_path_factory):
     wrong = replace_in(solved, "mul_backward", "return y * dout, x * dout", "return x * dout, y * dout")
     with zipfile.ZipFile(tmp / "canvas.zip", "w") as archive:
         archive.writestr("doejane_12345_100001_gates.ipynb", nbformat.writes(solved))
-        archive.writestr("roebob_23456_100002_gates.ipynb", nbformat.writes(wrong))
+        archive.writestr("roebob_23456_100003_gates.ipynb", nbformat.writes(wrong))
     write_class(course, A, NOTEBOOK, {"ann.lee": solved})
     for step in (["collect", str(tmp / "canvas.zip"), A], ["autograde", A]):
         run = _cli(course, *step)

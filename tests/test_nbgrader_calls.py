@@ -13,7 +13,7 @@ import pytest
 from autograder.sample_class import solved_release, write_class
 from support import ROOT, course_copy
 
-A, NOTEBOOK = "02_gates", "gates.ipynb"
+A, NOTEBOOK = "03_gates", "gates.ipynb"
 SCRIPT = Path(sysconfig.get_path("scripts")) / "backprop-course"
 BARE_PATH = "/usr/bin:/bin"   # no alembic, no jupyter, no nbgrader there
 WRAPPER = "Please see the"    # nbgrader's wrapper error, which names no cause

@@ -38,7 +38,7 @@ def course(root, names, url):
     return root
 
 
-NAMES = {"01_derivative": "derivative.ipynb", "02_gates": "gates.ipynb"}
+NAMES = {"01_derivative": "derivative.ipynb", "03_gates": "gates.ipynb"}
 GATES = {"sample-01-correct": 5, "sample-02-blank": 0, "sample-03-mul-not-swapped": 2,
          "sample-10-corrupted": 0, "sample-11-nothing-submitted": 0}   # scores of 5
 
@@ -56,7 +56,7 @@ def test_do_two_whole_grading_runs_at_once_land_in_postgres_where_nbgrader_expor
     half of the class: both create its tables and record the same two assignments at once."""
     url = throwaway_postgres.new_database(server, "two_graders")
     root = course(tmp_path / "course", NAMES, url)
-    write_class(root, "02_gates", "gates.ipynb",
+    write_class(root, "03_gates", "gates.ipynb",
                 {s: nb for s, nb in gates_class(ROOT).items() if s in GATES})
     write_class(root, "01_derivative", "derivative.ipynb",
                 {s: solved_release(ROOT, "01_derivative", "derivative.ipynb") for s in GATES})
@@ -73,7 +73,7 @@ def test_do_two_whole_grading_runs_at_once_land_in_postgres_where_nbgrader_expor
                             capture_output=True, text=True, timeout=300)
     assert export.returncode == 0, export.stdout + export.stderr
 
-    expected = {**{("02_gates", s): float(score) for s, score in GATES.items()},
+    expected = {**{("03_gates", s): float(score) for s, score in GATES.items()},
                 **{("01_derivative", s): 2.0 for s in GATES}}
     with open(root / "grades.csv", newline="") as exported:
         rows = {(row["assignment"], row["student_id"]): float(row["raw_score"])
@@ -83,7 +83,7 @@ def test_do_two_whole_grading_runs_at_once_land_in_postgres_where_nbgrader_expor
     assert {(r.assignment, r.student): r.score for r in results.load_all(root)} == expected
     assert {(r.assignment, r.student): r.score for r in scores.graded(root)} == expected
     with Gradebook(url) as gradebook:
-        flagged = {s.student.id for s in gradebook.find_assignment("02_gates").submissions
+        flagged = {s.student.id for s in gradebook.find_assignment("03_gates").submissions
                    if any(g.needs_manual_grade for nb in s.notebooks for g in nb.grades)}
     assert flagged == {"sample-10-corrupted", "sample-11-nothing-submitted"}
 

@@ -76,8 +76,8 @@ def test_does_the_course_package_hold_no_solution_line():
 @pytest.fixture
 def broken_course(tmp_path):
     """A copy of the course with one assignment, the chain-rule one, ready to be broken."""
-    course_copy(tmp_path, "03_chain_rule")
-    path = tmp_path / "source" / "03_chain_rule" / "chain_rule.ipynb"
+    course_copy(tmp_path, "02_chain_rule")
+    path = tmp_path / "source" / "02_chain_rule" / "chain_rule.ipynb"
     return tmp_path, path, nbformat.read(path, as_version=4)
 
 
@@ -88,7 +88,7 @@ def test_does_validation_catch_a_solution_left_in_a_plain_cell(broken_course):
             del cell.metadata["nbgrader"]
             cell.source = "\n".join(line for line in cell.source.splitlines() if "###" not in line)
     nbformat.write(nb, path)
-    check = build_and_check(root, "03_chain_rule")
+    check = build_and_check(root, "02_chain_rule")
     assert not check.ok
     assert check.untouched_score == check.max_score
     assert any(f"untouched release earns {check.max_score:g}," in problem for problem in check.problems)
@@ -98,7 +98,7 @@ def test_does_validation_catch_a_source_that_raises(broken_course):
     root, path, nb = broken_course
     nb.cells[1].source += "\nundefined_name"
     nbformat.write(nb, path)
-    check = build_and_check(root, "03_chain_rule")
+    check = build_and_check(root, "02_chain_rule")
     assert any("chain_rule.ipynb: the source raises NameError in code cell 1:" in problem
                for problem in check.problems)
     assert any("the untouched release raises NameError" in problem for problem in check.problems)

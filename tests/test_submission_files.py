@@ -18,14 +18,14 @@ from autograder.autograde import _timestamp
 from autograder.submission import fingerprint, match_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-A, NOTEBOOK = "02_gates", "gates.ipynb"
+A, NOTEBOOK = "03_gates", "gates.ipynb"
 HONEST_STAMP = b"2024-05-01 12:00:00.000000 UTC"
 TEN_GIB = 10 * 2**30
 
 
 @pytest.fixture
 def root(tmp_path):
-    """A course root whose alice and bob each submitted 02_gates (the release's notebook)."""
+    """A course root whose alice and bob each submitted 03_gates (the release's notebook)."""
     for student in ("alice", "bob"):
         folder = tmp_path / "submitted" / student / A
         folder.mkdir(parents=True)

@@ -2,7 +2,7 @@
 tests (tests/browser/) and the slider benchmark (benchmarks/slider_latency.py).
 
     with JupyterLab(course_root) as lab, chromium() as browser:
-        with lab.run(browser, "source/03_chain_rule/chain_rule.ipynb") as notebook:
+        with lab.run(browser, "source/02_chain_rule/chain_rule.ipynb") as notebook:
             notebook.explorers()[0].press("z")
 
 The server listens on 127.0.0.1 with a token, from fresh settings, workspace, config and runtime

@@ -6,7 +6,7 @@ changed, and one `autograde` run grades the class. A mutant is killed when its s
 point. Prints the mutation score per exercise and every survivor, each marked as explained in
 tools/equivalent_mutants.py or not. Exit status 1 when an unexplained survivor is left.
 
-    python -m tools.mutation_sweep [--assignment 02_gates ...] [--workers 2]
+    python -m tools.mutation_sweep [--assignment 03_gates ...] [--workers 2]
 """
 import argparse
 from collections import defaultdict

@@ -1,5 +1,5 @@
 """One package per assignment, named as its folder in source/ without the number
-(source/02_gates -> course.assignments.gates). Each holds what belongs to that assignment alone:
+(source/03_gates -> course.assignments.gates). Each holds what belongs to that assignment alone:
 
     forward.py     its forward functions and data (and circuits)
     pictures.py    its pictures (matplotlib Figures that show themselves)

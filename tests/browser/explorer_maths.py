@@ -18,7 +18,7 @@ from support import ROOT
 EXPECTED, MENUS = {}, {}
 for _path in sorted((ROOT / "source").glob("*/*.ipynb")):
     _notebook = _path.relative_to(ROOT / "source").as_posix()
-    _name = _path.parent.name.partition("_")[2]  # 02_gates -> gates
+    _name = _path.parent.name.partition("_")[2]  # 03_gates -> gates
     if not (ROOT / "tests" / "assignments" / _name / "explorer_maths.py").exists():
         EXPECTED[_notebook] = []  # an assignment without explorers
         continue

@@ -12,7 +12,7 @@ from autograder.sample_class import gates_class, solved_release, write_class
 from support import ARTIFACTS, ROOT, course_copy
 from tools.jupyterlab import WINDOW, JupyterLab
 
-A, NOTEBOOK = "02_gates", "gates.ipynb"
+A, NOTEBOOK = "03_gates", "gates.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -65,5 +65,5 @@ def test_does_a_score_typed_in_formgrader_reach_the_gradebook_and_the_csv(formgr
     out = formgrader.course / "grades.csv"
     assert main(["--course-dir", str(formgrader.course), "export", A, "-o", str(out)]) == 0
     row = next(line for line in out.read_text().splitlines()
-               if line.startswith("cal,02_gates,gates.ipynb,mul_backward,"))
+               if line.startswith("cal,03_gates,gates.ipynb,mul_backward,"))
     assert row.endswith(",yes,0,4")   # manual; no penalty; 4 of 5 once mul_backward's point is gone

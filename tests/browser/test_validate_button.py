@@ -9,7 +9,7 @@ import pytest
 from autograder.sample_class import solutions
 from support import ARTIFACTS, ROOT
 
-ASSIGNMENT, NOTEBOOK = "02_gates", "gates.ipynb"
+ASSIGNMENT, NOTEBOOK = "03_gates", "gates.ipynb"
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Bad and hostile submissions of 02_gates, built from the course's own notebooks.
+"""Bad and hostile submissions of 03_gates, built from the course's own notebooks.
 
 `cases(root, marker)` maps a student name to a builder of that student's submission; `course`
 makes a throwaway course directory holding them all. Each builder starts from the release (what
@@ -22,7 +22,7 @@ from autograder import sample_class
 from autograder.sample_class import copy_course
 
 ROOT = Path(__file__).resolve().parents[2]
-ASSIGNMENT = "02_gates"
+ASSIGNMENT = "03_gates"
 NOTEBOOK = "gates.ipynb"
 POINTS = {"mul_backward": 1.0, "add_backward": 1.0, "max_backward": 1.0, "flow_backward": 2.0}
 GATES = ("mul_backward", "add_backward", "max_backward")   # flow_backward calls all three
@@ -580,7 +580,7 @@ def write_submission(folder, built):
 
 
 def course(root, marker):
-    """A course directory at root holding every case under submitted/<case>/02_gates/."""
+    """A course directory at root holding every case under submitted/<case>/03_gates/."""
     copy_course(ROOT, root)
     for name, build in cases(root, marker).items():
         write_submission(root / "submitted" / name / ASSIGNMENT, build())

@@ -1,1 +1,1 @@
-"""Assignment 03, the chain rule: backprop through f = (x + y) z."""
+"""Assignment 02, the chain rule: backprop through f = (x + y) z."""

@@ -1,4 +1,4 @@
-"""Assignment 03: the chain rule on f = (x + y) z."""
+"""Assignment 02: the chain rule on f = (x + y) z."""
 from course.assignments.chain_rule.forward import add_mul
 from course.checks import Mistake
 from course.exercises.kit import gradient_exercise, number_question

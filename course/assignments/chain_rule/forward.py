@@ -1,4 +1,4 @@
-"""Forward pass of assignment 03: f = (x + y) z, as a function and as a circuit."""
+"""Forward pass of assignment 02: f = (x + y) z, as a function and as a circuit."""
 from course.circuits import Circuit, Gate
 
 

@@ -1,2 +1,2 @@
-"""Assignment 02, gates: the backward passes of the add, multiply and max gates and of
+"""Assignment 03, gates: the backward passes of the add, multiply and max gates and of
 f = 2 (x y + max(z, w)); weight gradients that grow with the input's scale."""

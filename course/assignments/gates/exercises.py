@@ -1,4 +1,4 @@
-"""Assignment 02: the add, multiply and max gates, and the circuit f = 2 (x y + max(z, w))."""
+"""Assignment 03: the add, multiply and max gates, and the circuit f = 2 (x y + max(z, w))."""
 from course.assignments.gates.forward import flow_patterns
 from course.checks import Mistake
 from course.exercises.kit import gradient_exercise, random_cases

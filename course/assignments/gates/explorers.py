@@ -1,4 +1,4 @@
-"""The explorer of assignment 02: weight gradients grow with the input's scale."""
+"""The explorer of assignment 03: weight gradients grow with the input's scale."""
 import numpy as np
 
 from course.blitting import animate, frames

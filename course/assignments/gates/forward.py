@@ -1,4 +1,4 @@
-"""Forward pass of assignment 02: f = 2 (x y + max(z, w)), as a function and as a circuit."""
+"""Forward pass of assignment 03: f = 2 (x y + max(z, w)), as a function and as a circuit."""
 from course.circuits import Circuit, Gate
 
 

@@ -1,1 +1,1 @@
-"""Tests of assignment 03, the chain rule (course/assignments/chain_rule/)."""
+"""Tests of assignment 02, the chain rule (course/assignments/chain_rule/)."""

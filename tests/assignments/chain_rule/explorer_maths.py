@@ -1,4 +1,4 @@
-"""What the explorers of assignment 03 (the chain rule) must show, worked out from the
+"""What the explorers of assignment 02 (the chain rule) must show, worked out from the
 maths on its own, never by calling the explorer's code: one rule per explorer, top to bottom
 (see tests/browser/explorer_maths.py)."""
 from support.maths import shown

@@ -1,9 +1,9 @@
-"""Assignment 03: does f = (x + y) z reproduce the worked numbers of seeds/NOTES.md?"""
+"""Assignment 02: does f = (x + y) z reproduce the worked numbers of seeds/NOTES.md?"""
 from course.assignments.chain_rule.forward import ADD_MUL
 from course.exercises import EXERCISES
 from support import not_printed, rounded
 
-NAME = "03_chain_rule"
+NAME = "02_chain_rule"
 ADD_MUL_AT = dict(x=-2, y=5, z=-4)
 # What the executed source notebook must print, taken from shared/seeds/NOTES.md.
 WORKED_NUMBERS = ["q = 3, f = -12", "df/dz = 3, df/dq = -4, df/dx = -4, df/dy = -4"]

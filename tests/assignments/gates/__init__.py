@@ -1,1 +1,1 @@
-"""Tests of assignment 02, gates (course/assignments/gates/)."""
+"""Tests of assignment 03, gates (course/assignments/gates/)."""

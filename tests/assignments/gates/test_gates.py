@@ -1,4 +1,4 @@
-"""Assignment 02: does the circuit f = 2 (x y + max(z, w)) show add distributing, max routing and
+"""Assignment 03: does the circuit f = 2 (x y + max(z, w)) show add distributing, max routing and
 multiply swapping, with the worked numbers of seeds/NOTES.md, and do weight gradients grow with
 the input's scale?"""
 import pytest
@@ -7,7 +7,7 @@ from course.assignments.gates.explorers import InputScaleExplorer
 from course.assignments.gates.forward import FLOW_PATTERNS
 from support import not_printed, rounded
 
-NAME = "02_gates"
+NAME = "03_gates"
 FLOW_AT = dict(x=3, y=-4, z=2, w=-1)
 # What the executed source notebook must print, taken from shared/seeds/NOTES.md.
 WORKED_NUMBERS = ["f = -20", "add gate passes 2.00 and 2.00 to its inputs",
