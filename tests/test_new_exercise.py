@@ -108,7 +108,9 @@ def test_does_the_scaffold_say_what_it_changed_and_what_to_run_next(instructor):
 
 def test_does_validate_list_the_todos_left_by_file_and_line(instructor):
     todos = instructor[1]["todos"].stdout
-    assert "sigmoid_neuron.ipynb code cell 21 (grade id tanh_gate_backward): fill in the TODO" in todos
+    scaffolded = sum(c.cell_type == "code" for c in nbformat.read(ROOT / NOTEBOOK, as_version=4).cells) + 1
+    assert (f"sigmoid_neuron.ipynb code cell {scaffolded} (grade id tanh_gate_backward): fill in the TODO"
+            in todos)
     assert re.search(r"course/assignments/sigmoid_neuron/exercises.py:\d+: fill in", todos)
     assert re.search(r"tests/assignments/sigmoid_neuron/mutations.py:\d+: fill in", todos)
 

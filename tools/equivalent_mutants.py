@@ -12,6 +12,10 @@ EQUIVALENT = {
     "flow_backward: m = max(z, w) -> m = max(w, z)": "max is symmetric",
     "flow_backward: dxy, dm = add_backward(xy, m, dsum) -> dxy, dm = add_backward(m, xy, dsum)":
         "the add gate hands dsum to both inputs, whichever order they come in",
+    "sigmoid_by_gates_backward: neg = -1.0 * z -> neg = z":
+        "the chain then walks back through 1/(1 + e^z) = sigma(-z), whose slope at z, times the "
+        "-1 gate's -1, is sigma'(-z) = sigma'(z): the sigmoid's slope is even",
+    "sigmoid_by_gates_backward: neg = -1.0 * z -> neg = 1.0 * z": "likewise: sigma'(-z) = sigma'(z)",
     "staged_backward: dx += 1.0 * dxpy -> dx = 1.0 * dxpy":
         "dx is still 0 here (its first path), so = and += agree; the later += are killed",
     "staged_backward: dy += 1.0 * dxpy -> dy = 1.0 * dxpy":

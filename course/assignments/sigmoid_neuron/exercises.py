@@ -8,17 +8,9 @@ from course.exercises.kit import (
     gradient_exercise,
     gradients_of,
     number_question,
-    random_cases,
+    scaled,
 )
 from course.functions import sigmoid
-
-
-def _positive_x_cases(rng):
-    """Random cases for 1/x, kept away from x = 0 where the gate blows up."""
-    cases = random_cases(rng, {"x": (), "dout": ()})
-    for case in cases:
-        case["x"] = float(np.copysign(0.5 + abs(case["x"]), case["x"]))
-    return cases
 
 
 def _neuron_gradients(w, x, swapped=False, bias=1.0, local=None):
@@ -31,51 +23,39 @@ def _neuron_gradients(w, x, swapped=False, bias=1.0, local=None):
     return weights * ddot, np.append(ins, bias) * ddot
 
 
-inv_backward = gradient_exercise(
-    "inv_backward", lambda x: 1.0 / x, ("x", "dout"), ("x",), upstream="dout",
-    visible=[{"x": 2.0, "dout": 1.0}, {"x": -0.5, "dout": 3.0}],
-    draw_hidden=_positive_x_cases,
-    hint="d(1/x)/dx = -1/x^2; multiply it by dout.",
-    mistakes=(
-        Mistake("lost-minus", "the sign is lost: 1/x falls as x grows (for x > 0), so its slope "
-                "-1/x^2 is negative.", lambda x, dout: (dout / x**2,)),
-        Mistake("power-rule", "the power rule was half applied: 1/x = x^-1, so its derivative is "
-                "-1 x^-2 = -1/x^2, not -1/x.", lambda x, dout: (-dout / x,))))
+_SIGMOID_BY_GATES = gradients_of(lambda z: sigmoid(z), ("z",), "dout")
 
-addc_backward = gradient_exercise(
-    "addc_backward", lambda x, c: c + x, ("x", "c", "dout"), ("x",), upstream="dout",
-    visible=[{"x": 2.0, "c": 3.0, "dout": 0.25}, {"x": -1.0, "c": -2.0, "dout": 3.0}],
-    hint="adding a constant shifts f but not its slope: the local gradient is 1.",
-    mistakes=(
-        Mistake("zero", "the gradient came out 0: the constant c has no gradient, but x does. "
-                "Adding c shifts the output without changing its slope in x, which stays 1.",
-                lambda x, c, dout: (0.0 * dout,)),
-        Mistake("times-c", "the gradient was multiplied by c, as for the scaling gate a x. Adding c "
-                "leaves the slope in x at 1.", lambda x, c, dout: (c * dout,)),
-        Mistake("times-x", "the gradient was multiplied by x. Adding a constant leaves the slope "
-                "in x at 1, whatever x is.", lambda x, c, dout: (x * dout,))))
 
-exp_backward = gradient_exercise(
-    "exp_backward", lambda x: np.exp(x), ("x", "dout"), ("x",), upstream="dout",
-    visible=[{"x": 0.0, "dout": 2.0}, {"x": -1.0, "dout": 1.0}],
-    hint="e^x is its own derivative; multiply it by dout.",
-    mistakes=(
-        Mistake("forgot-local", "dout was passed through unchanged: it must be multiplied by the "
-                "gate's local gradient, e^x.", lambda x, dout: (dout,)),
-        Mistake("exp-of-minus-x", "the local gradient came out as e^-x: e^x is its own derivative, "
-                "with no change of sign.", lambda x, dout: (np.exp(-x) * dout,)),
-        Mistake("power-rule", "the power rule does not apply to e^x (the variable is in the "
-                "exponent): e^x is its own derivative.", lambda x, dout: (x * np.exp(x - 1) * dout,))))
+def _by_gates_off_by(factor):
+    """(z, dout) -> dz of a backward pass through the four gates with one local gradient wrong,
+    as the right dz (centered differences) times factor(z), the wrong local gradient over the
+    right one."""
+    return scaled(_SIGMOID_BY_GATES, lambda z, dout: factor(z))
 
-scale_backward = gradient_exercise(
-    "scale_backward", lambda x, a: a * x, ("x", "a", "dout"), ("x",), upstream="dout",
-    visible=[{"x": 2.0, "a": -1.0, "dout": 0.25}, {"x": -3.0, "a": 0.5, "dout": 2.0}],
-    hint="d(a x)/dx = a; multiply it by dout.",
+
+_CHAIN = ("the sigmoid staged as z -> -z -> e^-z -> 1 + e^-z -> 1/(1 + e^-z), walked back "
+          "from the last gate to the first")
+sigmoid_by_gates_backward = gradient_exercise(
+    "sigmoid_by_gates_backward", lambda z: sigmoid(z), ("z", "dout"), ("z",), upstream="dout",
+    expect=_SIGMOID_BY_GATES,
+    visible=[{"z": 1.0, "dout": 3.0}, {"z": -2.5, "dout": -0.5}],
+    hint=f"{_CHAIN}: each gate multiplies the gradient arriving at its output by its own local "
+         "gradient, taken at the value that entered that gate in the forward pass.",
     mistakes=(
-        Mistake("times-x", "the gradient was multiplied by x, the input: the local gradient of "
-                "a x with respect to x is the constant a.", lambda x, a, dout: (x * dout,)),
-        Mistake("forgot-local", "dout was passed through unchanged: it must be multiplied by the "
-                "gate's local gradient, a.", lambda x, a, dout: (dout,))))
+        Mistake("reciprocal-power-rule", "the reciprocal gate's local gradient was taken as -1/x: "
+                "1/x = x^-1, so the power rule gives -1 x^-2 = -1/x^2, with x the value entering "
+                "the gate, 1 + e^-z.", _by_gates_off_by(lambda z: 1.0 + np.exp(-z))),
+        Mistake("exp-at-z", "the exponential gate's local gradient was taken at z: that gate's "
+                "input is -z (the scale gate comes first), and e^x is its own derivative at its "
+                "own input, so the local gradient is e^-z.",
+                _by_gates_off_by(lambda z: np.exp(2.0 * z))),
+        Mistake("exp-passed-through", "the gradient went through the exponential gate unchanged: "
+                "like every gate, it multiplies what arrives by its local gradient, here e^-z.",
+                _by_gates_off_by(np.exp)),
+        Mistake("lost-minus", "the sign is flipped: a minus sign was lost on the way back. Two "
+                "gates have negative local gradients, the scale by -1 (its local gradient is -1) "
+                "and the reciprocal (-1/x^2); together they make the sigmoid's slope positive.",
+                _by_gates_off_by(lambda z: -1.0))))
 
 _SIGMOID_GRADIENT = gradients_of(sigmoid, ("x",), "dout")
 
@@ -137,5 +117,5 @@ sigmoid_neuron_question_1 = number_question(
            ("same-x", 1.0, "1 is the worked example's own input; the slope curve reaches 0.1966 "
             "at one other x: move the slider across the peak.")))
 
-EXERCISES = (inv_backward, addc_backward, exp_backward, scale_backward, sigmoid_backward,
-             sigmoid_neuron_question_1, neuron_backward)
+EXERCISES = (sigmoid_by_gates_backward, sigmoid_backward, sigmoid_neuron_question_1,
+             neuron_backward)

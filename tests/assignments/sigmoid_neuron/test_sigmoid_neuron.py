@@ -7,17 +7,27 @@ from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
 from course.assignments.sigmoid_neuron.forward import NEURON, NEURON_SIGMOID
 from course.circuits import CircuitExplorer
 from course.exercises import EXERCISES
-from support import not_printed, rounded
+from support import instructor_namespace, not_printed, rounded
 
 NAME = "04_sigmoid_neuron"
 NEURON_AT = dict(w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
 # What the executed source notebook must print, taken from shared/seeds/NOTES.md.
-WORKED_NUMBERS = ["dot = 1, f = 0.7311", "d dot = 0.1966", "dx = [ 0.3932 -0.5898]",
-                  "dw = [-0.1966 -0.3932  0.1966]"]
+WORKED_NUMBERS = ["dot = 1, f = 0.7311", "through the four gates: d dot = 0.1966", "d dot = 0.1966",
+                  "dx = [ 0.3932 -0.5898]", "dw = [-0.1966 -0.3932  0.1966]"]
 
 
 def test_does_the_notebook_print_the_worked_numbers(validated):
     assert not_printed(validated, NAME, WORKED_NUMBERS) == []
+
+
+def test_does_the_sigmoid_walked_back_through_its_four_gates_give_the_worked_slope():
+    """sigmoid_by_gates_backward at the worked example's weighted sum, dot = 1: sigma'(1) =
+    sigma(1) (1 - sigma(1)) = 0.1966, and dout scales it."""
+    by_gates = instructor_namespace(NAME)["sigmoid_by_gates_backward"]
+    assert round(by_gates(1.0, 1.0), 4) == 0.1966
+    assert round(by_gates(1.0, 2.0), 4) == 0.3932
+    sigma = 1 / (1 + np.exp(2.5))
+    assert by_gates(-2.5, -0.5) == pytest.approx(sigma * (1 - sigma) * -0.5)
 
 
 @pytest.mark.parametrize("circuit", [NEURON, NEURON_SIGMOID], ids=["small_gates", "sigmoid_gate"])
