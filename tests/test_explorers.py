@@ -13,7 +13,7 @@ from course.assignments.derivative.explorers import DerivativeExplorer
 from course.assignments.gates.explorers import InputScaleExplorer
 from course.assignments.input_gradients.explorers import AdversarialExplorer, AscentExplorer
 from course.assignments.layers.explorers import PointwiseExplorer
-from course.assignments.sigmoid_network.explorers import SigmoidFitExplorer
+from course.assignments.sigmoid_network.explorers import OutputSlopeExplorer, SigmoidFitExplorer
 from course.assignments.sigmoid_network.forward import initial_parameters, wave
 from course.assignments.sigmoid_neuron.explorers import SigmoidExplorer
 from course.assignments.sigmoid_neuron.forward import NEURON
@@ -78,6 +78,7 @@ EVERY_EXPLORER = {
     "shape": ShapeExplorer,
     "two_layer": TwoLayerExplorer,
     "training": lambda: TrainingExplorer(fixed_training, *labelled_moons(40), batch_size=8),
+    "output_slope": OutputSlopeExplorer,
     "sigmoid_fit": lambda: SigmoidFitExplorer(snapshots(), *wave(12)),
     "adversarial": AdversarialExplorer,
     "ascent": lambda: AscentExplorer(steps=20),

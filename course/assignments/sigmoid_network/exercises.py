@@ -8,7 +8,7 @@ from course.assignments.sigmoid_network.forward import (
     sigmoid_network_values,
 )
 from course.checks import Exercise, Mistake, cache_outputs, with_cache
-from course.exercises.kit import BIAS_SUMS, LOSS_SIGN, scaled, transposed
+from course.exercises.kit import BIAS_SUMS, LOSS_SIGN, number_question, scaled, transposed
 from course.numgrad import input_gradients
 
 _WEIGHTS = ("W1", "b1", "W2", "b2")
@@ -76,8 +76,9 @@ sigmoid_network_forward = Exercise(
     expect=_forward_values,
     call=lambda functions, case: with_cache("sigmoid_network_forward", functions[0](
         *(case[a] for a in ("W1", "b1", "W2", "b2", "x"))), "yhat", _CACHED),
-    hint="one example per row of x: multiply the rows by W1 transposed, add b1 to every row, "
-         "apply the sigmoid; then the same with W2 and b2.",
+    hint="each layer is an affine step and then a sigmoid, done for every row of x at once: let "
+         "the shapes (x is N by D, W1 is H by D) decide how a weight matrix enters the product, "
+         "add the bias to every row, and remember that the output is a sigmoid too.",
     mistakes=(
         Mistake("no-output-sigmoid", "yhat is z2, the weighted sum: this network passes its output "
                 "through a sigmoid too, yhat = a2 = sigma(z2).",
@@ -94,9 +95,10 @@ sigmoid_network_backward = Exercise(
     name="sigmoid_network_backward", arguments=("W1", "b1", "W2", "b2", "x", "y"),
     outputs=tuple("d" + name for name in _WEIGHTS), visible=_VISIBLE, draw_hidden=_random_cases,
     expect=_gradients,
-    hint="start from dJ/dyhat = yhat - y (not y - yhat); each sigmoid multiplies by a (1 - a) "
-         "elementwise; an affine step gives its weights (gradient on z)^T times its input, its "
-         "bias the gradient on z summed over the rows, and its input the gradient on z times W.",
+    hint="walk the picture right to left, one step at a time. The loss's gradient is positive "
+         "where the prediction is too large; a sigmoid step multiplies by its slope, read off its "
+         "saved output; an affine step sends a gradient to its weights, its bias and its input, "
+         "each shaped like its variable, and the shared weights and bias add up over the rows.",
     mistakes=(
         Mistake("loss-sign-flipped", f"every gradient has the wrong sign: {LOSS_SIGN}. "
                 "dJ/dyhat = yhat - y.", scaled(_gradients, -1.0)),
@@ -109,4 +111,16 @@ sigmoid_network_backward = Exercise(
                 "the gradient on z2 is (yhat - y) times its slope yhat (1 - yhat), elementwise.",
                 _output_slope_skipped)))
 
-EXERCISES = (sigmoid_network_forward, sigmoid_network_backward)
+sigmoid_network_question_1 = number_question(
+    "sigmoid_network_question_1", -0.7, 0.05,
+    hint="in the explorer of the single output unit, move z2 to the left from 2 a step at a time "
+         "and watch dJ/dz2 in the readout (not J, not dJ/dŷ): its size does not keep growing.",
+    wrong=(("most-wrong", -6.0, "at the left end the prediction is at its worst and J at its "
+            "largest, but dJ/dz2 also carries the sigmoid's slope, which is almost 0 where the "
+            "sigmoid is flat: read the size of dJ/dz2 itself."),
+           ("steepest-sigmoid", 0.0, "the sigmoid is steepest at z2 = 0, but dJ/dz2 is its slope "
+            "times the error, and the error keeps growing past 0: read dJ/dz2 on both sides."),
+           ("not-moved", 2.0, "2 is where the slider starts, a good prediction with a small "
+            "gradient: move z2 to the left and watch dJ/dz2.")))
+
+EXERCISES = (sigmoid_network_forward, sigmoid_network_backward, sigmoid_network_question_1)

@@ -1,11 +1,79 @@
-"""The explorer of assignment 09: the network fitting a curve, step by step of training."""
+"""The explorers of assignment 09: the gradient the output sigmoid passes back as its
+prediction goes wrong, and the network fitting a curve, step by step of training."""
 import numpy as np
 
-from course.assignments.sigmoid_network.forward import sigmoid_network_loss, sigmoid_network_values
+from course.assignments.sigmoid_network.forward import (
+    half_squared_distance,
+    sigmoid_network_loss,
+    sigmoid_network_values,
+)
 from course.blitting import animate, frames
 from course.controls import slider
 from course.explorers import Explorer
-from course.figures import BLUE, GRADIENT_COLOR, ORANGE, Picture
+from course.figures import BLUE, GRADIENT_COLOR, ORANGE, RED, Picture
+from course.functions import sigmoid
+from course.numgrad import centered_difference
+
+
+def _loss_at(z2, y):
+    """J = 1/2 (y - sigma(z2))^2 for one output, as a function of its weighted sum z2."""
+    return half_squared_distance(y, sigmoid(z2))
+
+
+def _output_gradients(z2, y):
+    """(dJ/dyhat, dJ/dz2) at z2, by centered differences of J in yhat and in z2."""
+    return (centered_difference(lambda v: half_squared_distance(y, v), float(sigmoid(z2))),
+            centered_difference(lambda v: _loss_at(v, y), z2))
+
+
+class OutputSlopeExplorer(Explorer):
+    """One output unit yhat = sigma(z2) with target y and J = 1/2 (y - yhat)^2. Slider: z2 from
+    -6 to 6. Top: yhat against z2, the target dashed. Bottom: dJ/dyhat (grey) and dJ/dz2 (red),
+    the gradient the output sigmoid passes back into the network, both by centered differences.
+    Readout: z2, yhat, J, dJ/dyhat and dJ/dz2.
+    """
+
+    def __init__(self, z2=2.0, y=1.0):
+        self.y = float(y)
+        zs = np.linspace(-6.0, 6.0, 241)
+        self.figure = Picture(figsize=(6.5, 3.8))
+        self.figure.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
+        top, bottom = self.figure.subplots(2, 1, sharex=True)
+        top.plot(zs, sigmoid(zs), color="0.2", lw=1.5)
+        top.axhline(self.y, color=ORANGE, ls="--", lw=1, label=f"target y = {self.y:g}")
+        top.set_ylim(-0.1, 1.15)
+        top.set_yticks([0, 0.5, 1])
+        top.set_ylabel("ŷ = σ(z2)", fontsize=9)
+        top.legend(fontsize=7, loc="center left")
+        outer, inner = np.array([_output_gradients(float(z), self.y) for z in zs]).T
+        bottom.plot(zs, outer, color="0.55", lw=1.2, ls="--", label="dJ/dŷ")
+        bottom.plot(zs, inner, color=RED, lw=1.5, label="dJ/dz2")
+        bottom.axhline(0, color="0.7", lw=0.6, zorder=1)
+        bottom.set_ylim(-1.1, 0.2)
+        bottom.set_yticks([-1, -0.5, 0])
+        bottom.set_ylabel("gradient", fontsize=9)
+        bottom.set_xlabel("z2, the output's weighted sum", fontsize=9)
+        bottom.legend(fontsize=7, loc="lower right")
+        self.point, = top.plot([], [], "o", color=ORANGE, ms=5)
+        self.outer, = bottom.plot([], [], "o", color="0.4", ms=4)
+        self.inner, = bottom.plot([], [], "o", color=ORANGE, ms=5)
+        for ax in (top, bottom):
+            ax.tick_params(labelsize=7)
+        self.title = top.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
+        animate(self.point, self.outer, self.inner, self.title, *frames(top, bottom))
+        super().__init__({"z2": slider("z2", z2, -6.0, 6.0, 0.1)})
+
+    def render(self, values):
+        z2 = float(values["z2"])
+        yhat = float(sigmoid(z2))
+        loss = _loss_at(z2, self.y)
+        outer, inner = _output_gradients(z2, self.y)
+        self.point.set_data([z2], [yhat])
+        self.outer.set_data([z2], [outer])
+        self.inner.set_data([z2], [inner])
+        self.title.set_text(f"z2 = {z2:.1f}: ŷ = {yhat:.4f}, J = {loss:.4f}")
+        return self.figure, {"z2": z2, "ŷ": yhat, "J": loss, "dJ/dŷ": float(outer),
+                             "dJ/dz2": float(inner)}
 
 
 class SigmoidFitExplorer(Explorer):

@@ -11,4 +11,7 @@ MUTATIONS = {
                                                          ("dW1 = dz1.T @ x", "dW1 = x.T @ dz1")],
     ("sigmoid_network_backward", "output-slope-skipped"): [("dz2 = dyhat * yhat * (1 - yhat)",
                                                             "dz2 = dyhat")],
+    ("sigmoid_network_question_1", "most-wrong"): [("return -0.7", "return -6.0")],
+    ("sigmoid_network_question_1", "steepest-sigmoid"): [("return -0.7", "return 0.0")],
+    ("sigmoid_network_question_1", "not-moved"): [("return -0.7", "return 2.0")],
 }

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from course import CheckFailed, check
-from course.assignments.sigmoid_network.explorers import SigmoidFitExplorer
+from course.assignments.sigmoid_network.explorers import OutputSlopeExplorer, SigmoidFitExplorer
 from course.assignments.sigmoid_network.forward import (
     WORKED,
     initial_parameters,
@@ -158,3 +158,21 @@ def test_is_a_fit_explorer_update_quick_enough(history):
         explorer.controls["step"].value = step
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.5  # seconds, as for the unit-1 explorers
+
+
+def test_does_the_output_explorer_show_the_largest_gradient_at_the_questions_answer():
+    """sigmoid_network_question_1: over every setting of the z2 slider, dJ/dz2 is largest in size
+    at the answer, and clearly smaller at every catalogued wrong answer."""
+    explorer = OutputSlopeExplorer(z2=2.0, y=1.0)
+    slider = explorer.controls["z2"]
+    shown = {}
+    for k in range(round((slider.max - slider.min) / slider.step) + 1):
+        slider.value = round(slider.min + k * slider.step, 1)
+        shown[slider.value] = abs(explorer.numbers["dJ/dz2"])
+    question = EXERCISES["sigmoid_network_question_1"]
+    (answer,) = question.expected({})
+    assert max(shown, key=shown.get) == pytest.approx(answer)
+    assert answer == pytest.approx(np.log(0.5), abs=question.atol)   # the maximum of yhat (1 - yhat)^2
+    for mistake in question.mistakes:
+        (wrong,) = mistake.returns()
+        assert shown[wrong] < shown[answer] - 0.02
