@@ -6,8 +6,6 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import notebooks
-from autograder.conventions import package_name
 from autograder.course_dir import CourseError
 from autograder.regions import Markers, course_markers, visible_part
 
@@ -36,16 +34,23 @@ class NotebookSpec:
         return {cell.grade_id for cell in self.graded}
 
 
-def read_assignment(root: Path | str, assignment: str) -> list[NotebookSpec]:
-    """The NotebookSpecs of source/<assignment>, one per notebook, sorted by name."""
-    from course.exercises import EXERCISES
-
+def notebook_paths(root: Path | str, assignment: str) -> list[Path]:
+    """The notebooks of source/<assignment>, sorted by name (found, not read)."""
     folder = Path(root) / "source" / assignment
     if not folder.is_dir():
         raise CourseError(f"no assignment {assignment} under source/")
+    return sorted(folder.glob("*.ipynb"))
+
+
+def read_assignment(root: Path | str, assignment: str) -> list[NotebookSpec]:
+    """The NotebookSpecs of source/<assignment>, one per notebook, sorted by name."""
+    from autograder import notebooks
+    from autograder.conventions import package_name
+    from course.exercises import EXERCISES
+
     markers = course_markers(root)
     specs = []
-    for path in sorted(folder.glob("*.ipynb")):
+    for path in notebook_paths(root, assignment):
         nb = notebooks.read(path)
         graded = []
         for cell in nb.cells:

@@ -9,7 +9,7 @@ import time
 from typing import TYPE_CHECKING
 
 from autograder import results
-from autograder.assignment import read_assignment
+from autograder.assignment import notebook_paths, read_assignment
 from autograder.pool import Worker
 from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.sandbox import Limits, choose_mode
@@ -41,24 +41,26 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
     the new SubmissionResults, the (assignment, student) pairs left alone because their result is
     up to date, and the sandbox protections the workers reported.
 
-    Only what is needed to start the workers is imported before they start: they warm up (a
-    second) while the rest of the grader is imported and the gradebook is opened.
+    Only what is needed to start the workers is done before they start: they warm up (most of a
+    second) while the notebooks are read, the rest of the grader is imported and the gradebook is
+    opened.
     """
     root = Path(root)
-    specs = {name: read_assignment(root, name) for name in names}
+    notebooks = {name: [path.name for path in notebook_paths(root, name)] for name in names}
     everyone = {name: submitted_students(root, name) for name in names}
     unknown = sorted(set(students) - set().union(*everyone.values()))
     if unknown:
         raise ValueError(f"no submission of {', '.join(names)} from {', '.join(unknown)} "
                          f"under submitted/")
     chosen = [(name, s) for name in names for s in (students or everyone[name]) if s in everyone[name]]
-    todo = [pair for pair in chosen if force or not _up_to_date(root, *pair, specs[pair[0]])]
+    todo = [pair for pair in chosen if force or not _up_to_date(root, *pair, notebooks[pair[0]])]
     to_grade = set(todo)
     skipped = [pair for pair in chosen if pair not in to_grade]
     if not todo:
         return [], skipped, {}
     if scheduler:
         from autograder.dask_pool import DaskCluster
+        specs = {name: read_assignment(root, name) for name in names}
         late = _late_policy(root)
         with DaskCluster(scheduler, limits, "none" if no_isolation else "auto") as cluster:
             graded = _grade(root, names, specs, todo, cluster.workers(len(todo)), url, progress, late)
@@ -66,6 +68,7 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
     mode = choose_mode(no_isolation)
     pool = [Worker(slot, limits, mode).launch() for slot in range(max(1, min(workers, len(todo))))]
     try:
+        specs = {name: read_assignment(root, name) for name in names}
         late = _late_policy(root)
     except BaseException:
         for worker in pool:
@@ -186,14 +189,15 @@ def _grader_failed(assignment, student, specs, error):
     return result
 
 
-def _up_to_date(root, assignment, student, specs):
+def _up_to_date(root, assignment, student, notebooks):
     """Whether the submission's saved result is of the files there now, and formgrader has its
-    autograded notebooks (a result saved before they were written is graded again)."""
+    autograded notebooks (a result saved before they were written is graded again).
+    notebooks: the assignment's notebook file names."""
     saved = results.load(root, assignment, student)
     folder = Path(root) / "submitted" / student / assignment
     graded = results.path_for(root, assignment, student).parent
     return (saved is not None and saved.fingerprint == fingerprint(folder)
-            and all((graded / spec.name).is_file() for spec in specs))
+            and all((graded / name).is_file() for name in notebooks))
 
 
 def _timestamp(root, assignment, student):

@@ -4,8 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from traitlets.config.loader import PyFileConfigLoader
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -41,6 +39,7 @@ def assignments(root: Path | str, wanted: Sequence[str] = ()) -> list[str]:
 def nbgrader_config(root: Path | str, workdir: Path | str | None = None) -> Config:
     """The course's nbgrader_config.py as a traitlets Config, optionally pointed at another
     working course directory (its own root and sqlite gradebook)."""
+    from traitlets.config.loader import PyFileConfigLoader
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     if workdir is not None:
         config.CourseDirectory.root = str(workdir)

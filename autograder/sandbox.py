@@ -22,7 +22,7 @@ import tempfile
 import time
 from typing import TYPE_CHECKING
 
-from autograder import namespaces, protocol, runner
+from autograder import namespaces, protocol
 from autograder.course_dir import CourseError
 
 if TYPE_CHECKING:
@@ -142,6 +142,7 @@ def _container(job, limits, mode, workdir, report_fd, calls, address_space):
             namespaces.isolate(mode, workdir, limits.scratch_mb, owner=uid)
         pid = os.fork()
         if pid == 0:
+            from autograder import runner   # the worker's, loaded before it forked
             runner.run(job, report_fd, limits, mode, uid, calls, address_space)
         os.close(report_fd)
         _, status = os.waitpid(pid, 0)

@@ -18,13 +18,13 @@ import re
 import stat
 from typing import TYPE_CHECKING
 
-import nbformat
-
 from autograder.regions import instructor_markers, visible_part
 from autograder.results import Status
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+    import nbformat
 
     from autograder.assignment import NotebookSpec
 
@@ -220,6 +220,7 @@ def read_notebook(name: str, dir_fd: int) -> nbformat.NotebookNode:
 def _as_version_4(raw: object) -> nbformat.NotebookNode:
     """Parsed notebook JSON as an nbformat 4 NotebookNode, as nbformat.reads makes it, without
     its schema validation (which only logs, and costs more than the rest of reading)."""
+    import nbformat
     major, minor = nbformat.reader.get_version(raw)
     if major not in nbformat.versions:
         raise nbformat.reader.NBFormatError(f"notebook format {major} is not one nbformat reads")

@@ -3,12 +3,10 @@ record course.version.VERSION in their notebooks' metadata; the grader compares 
 versions of its Dask workers, with the package it imports."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import nbformat
-
-from autograder import notebooks
 from course.version import VERSION, as_numbers
 
 if TYPE_CHECKING:
@@ -20,6 +18,9 @@ UPDATE = "update it (pip install -U backprop-course, or pip install -e . in the 
 
 def stamp(folder: Path | str) -> None:
     """Record this course version in the metadata of every notebook in folder."""
+    import nbformat
+
+    from autograder import notebooks
     for path in Path(folder).glob("*.ipynb"):
         nb = notebooks.read(path)
         nb.metadata[KEY] = {"version": VERSION}
@@ -28,7 +29,8 @@ def stamp(folder: Path | str) -> None:
 
 def recorded(path: Path | str) -> str | None:
     """The course version a notebook's release was built with, or None for an older release."""
-    return notebooks.read(path).metadata.get(KEY, {}).get("version")
+    metadata = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
+    return metadata.get(KEY, {}).get("version")
 
 
 def stale_release_notes(root: Path | str, names: Iterable[str]) -> list[str]:

@@ -23,7 +23,7 @@ import signal  # noqa: E402
 import sys  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
-from autograder import answer_machinery, namespaces, sandbox  # noqa: E402
+from autograder import answer_machinery, namespaces, runner, sandbox  # noqa: E402,F401 (runner: for the sandbox)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
