@@ -69,7 +69,7 @@ class Worker:
         A caller that stops early still gets the rest read here, so the next job starts clean."""
         if self.process is None or self.process.poll() is not None:
             self.start()
-        from autograder.transport import dumps   # with numpy: not needed to launch a worker
+        from autograder.transport import dumps  # with numpy: not needed to launch a worker
         self.process.stdin.write(dumps(job))
         self.process.stdin.flush()
         message = {}

@@ -142,7 +142,7 @@ def _container(job, limits, mode, workdir, report_fd, calls, address_space):
             namespaces.isolate(mode, workdir, limits.scratch_mb, owner=uid)
         pid = os.fork()
         if pid == 0:
-            from autograder import runner   # the worker's, loaded before it forked
+            from autograder import runner  # the worker's, loaded before it forked
             runner.run(job, report_fd, limits, mode, uid, calls, address_space)
         os.close(report_fd)
         _, status = os.waitpid(pid, 0)
