@@ -1,8 +1,8 @@
 """A grading worker's life: does a worker whose grader stops listening early (a run that ends on a
 configuration error while its workers are still warming up) end quietly, without printing a
 traceback into the grader's terminal?"""
-import json
 from dataclasses import asdict
+import json
 import subprocess
 import sys
 
