@@ -6,7 +6,9 @@ from course.exercises.kit import gradient_exercise, number_question
 add_mul_backward = gradient_exercise(
     "add_mul_backward", add_mul, ("x", "y", "z"), ("x", "y", "z"),
     visible=[{"x": -2.0, "y": 5.0, "z": -4.0}, {"x": 1.5, "y": 0.5, "z": 3.0}],
-    hint="with q = x + y: df/dz = q, df/dq = z, and df/dx = df/dq * dq/dx (likewise for y).",
+    hint="name the sum q and go back one gate at a time: the multiply gate gives each of its "
+         "inputs the other one as local gradient, the add gate passes on what reaches q, and the "
+         "chain rule multiplies the local gradients met along each path.",
     mistakes=(
         Mistake("local-only", "dx and dy are the add gate's local gradients (1) alone. The chain "
                 "rule multiplies them by the gradient arriving at q, df/dq = z.",

@@ -30,7 +30,8 @@ forward_difference = Exercise(
     expect=_forward_difference_of_cubic,
     call=lambda functions, case: functions[0](
         lambda t: polynomial(case["coefficients"], t), case["x"], case["h"]),
-    hint="nudge x forward by h only, and divide the change in f by h (the one-sided slope).",
+    hint="a slope is the change in f over the change in x; the forward difference looks only "
+         "ahead of x, over a run of h.",
     rtol=1e-6,
     mistakes=(
         Mistake("centered", "that is the centered difference (f(x + h) - f(x - h)) / 2h. This "

@@ -26,7 +26,8 @@ def _max_cases_with_tie(rng):
 add_backward = gradient_exercise(
     "add_backward", lambda x, y: x + y, ("x", "y", "dout"), ("x", "y"), upstream="dout",
     visible=[{"x": -12.0, "y": 2.0, "dout": 3.0}, {"x": 1.5, "y": -0.5, "dout": -2.0}],
-    hint="the add gate has local gradient 1 on each input: it hands dout to both unchanged.",
+    hint="by how much does x + y move when x alone is nudged? That local gradient, times the "
+         "gradient arriving from above, is the gradient on x (and likewise on y).",
     mistakes=(
         Mistake("split", "the add gate does not split dout between its inputs: each input's local "
                 "gradient is 1, so each gets all of dout (the add gate distributes).",
@@ -41,7 +42,8 @@ add_backward = gradient_exercise(
 mul_backward = gradient_exercise(
     "mul_backward", lambda x, y: x * y, ("x", "y", "dout"), ("x", "y"), upstream="dout",
     visible=[{"x": 3.0, "y": -4.0, "dout": 2.0}, {"x": -1.5, "y": 2.0, "dout": 0.5}],
-    hint="the multiply gate swaps: each input's local gradient is the other input, times dout.",
+    hint="by how much does x y move when x alone is nudged, and on which value does that "
+         "depend? The chain rule then multiplies that local gradient by dout.",
     mistakes=(
         Mistake("not-swapped", "dx and dy are not swapped: d(x y)/dx is y, the other input, so dx "
                 "= y * dout and dy = x * dout (the multiply gate swaps).",
@@ -55,7 +57,8 @@ max_backward = gradient_exercise(
     visible=[{"x": 2.0, "y": -1.0, "dout": 2.0}, {"x": 1.0, "y": 1.0, "dout": 3.0},
              {"x": -0.5, "y": 1.5, "dout": -2.0}],
     expect=_max_gate_expect, draw_hidden=_max_cases_with_tie,
-    hint="the max gate routes: all of dout goes to the larger input (to x on a tie), 0 to the other.",
+    hint="only the input that wins the max moves the output; nudging the other one changes "
+         "nothing (on a tie the course counts x as the winner).",
     mistakes=(
         Mistake("tie-to-y", "on a tie (x == y) the gradient went to y. The course's convention sends "
                 "it to x: compare with >=, not >.", lambda x, y, dout: _routed(x > y, dout)),
@@ -73,8 +76,9 @@ flow_backward = gradient_exercise(
     "flow_backward", flow_patterns, ("x", "y", "z", "w"), ("x", "y", "z", "w"),
     visible=[{"x": 3.0, "y": -4.0, "z": 2.0, "w": -1.0},
              {"x": -2.0, "y": 1.5, "z": -1.0, "w": 0.5}],
-    hint="go backward gate by gate: the final x2 scales, the add distributes, "
-         "then the max routes and the multiply swaps.",
+    hint="start at the output and cross one gate at a time, last gate first: each multiplies "
+         "the gradient arriving at its output by its own local gradients (the add gate "
+         "distributes, max routes, multiply swaps).",
     mistakes=(
         Mistake("forgot-the-2", "every gradient is half what it should be: the last gate multiplies "
                 "by 2, so the gradient entering the add gate is 2, not 1.",

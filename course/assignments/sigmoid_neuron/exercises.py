@@ -96,8 +96,9 @@ neuron_backward = gradient_exercise(
     visible=[{"w": np.array([2.0, -3.0, -3.0]), "x": np.array([-1.0, -2.0])},
              {"w": np.array([0.5, 1.0, -0.5]), "x": np.array([1.5, -1.0])}],
     shapes={"w": (3,), "x": (2,)},
-    hint="compute dot = w0 x0 + w1 x1 + w2 and d dot = sigma(dot)(1 - sigma(dot)); then "
-         "dx = d dot * w[:2] and dw = d dot * [x0, x1, 1].",
+    hint="the gradient first crosses the sigmoid gate to reach the weighted sum (its slope "
+         "comes from its output); from there each multiply gate swaps, and the bias, only "
+         "added, is a weight whose input is always 1.",
     mistakes=(
         Mistake("sigma-not-derivative", "the gradient on dot used sigma(dot), the neuron's output; "
                 "the sigmoid's local gradient is sigma(dot) (1 - sigma(dot)).",

@@ -67,8 +67,8 @@ staged_forward = Exercise(
     expect=_stages,
     call=lambda functions, case: with_cache(
         "staged_forward", functions[0](case["x"], case["y"]), "f", CACHED),
-    hint="compute the stages one at a time (sigma(y), the numerator, sigma(x), x + y, its square, "
-         "the denominator, its inverse) and return f with a dict of them and of x and y.",
+    hint="a staged forward pass is the formula cut into small steps, one gate each, every "
+         "intermediate kept in the cache for the backward pass (the docstring names them).",
     mistakes=(
         Mistake("no-square", "f came out with x + y in the denominator where (x + y)^2 belongs: "
                 "square the sum before adding sigma(x).",
@@ -85,8 +85,8 @@ staged_backward = gradient_exercise(
     "staged_backward", staged, ("x", "y"), ("x", "y"), visible=_VISIBLE,
     uses=("staged_forward", "staged_backward"),
     call=_backward_call,
-    hint="walk the stages in reverse, and use += wherever a variable (x, y, x + y) fed two "
-         "stages: its gradients from both paths add up.",
+    hint="walk the stages in reverse; a variable that feeds more than one stage collects a "
+         "gradient along each of its paths, and they all count: they add up.",
     mistakes=(
         Mistake("overwrote-dx", "dx holds only its last path, the one through the numerator: x "
                 "feeds three stages (the numerator, sigma(x) and x + y), so its gradients from all "
