@@ -20,7 +20,6 @@ EQUIVALENT = {
         "dx is still 0 here (its first path), so = and += agree; the later += are killed",
     "staged_backward: dy += 1.0 * dxpy -> dy = 1.0 * dxpy":
         "dy is still 0 here (its first path), so = and += agree; the later += is killed",
-    "linear_backward: dx = W.T @ dout -> dx = W.T @ dout.T": "dout is a vector: .T does nothing",
     "two_layer_backward: x1 = W0 @ x0 -> x1 = W0 @ x0.T": "x0 is a vector: .T does nothing",
     "two_layer_backward: x3 = W1 @ x2 -> x3 = x2 @ W1": "W1 and x2 are vectors: both are a dot product",
     "two_layer_backward: x3 = W1 @ x2 -> x3 = W1.T @ x2": "W1 is a vector: .T does nothing",

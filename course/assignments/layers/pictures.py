@@ -2,7 +2,7 @@
 from matplotlib.patches import FancyBboxPatch
 import numpy as np
 
-from course.assignments.layers.forward import network_forward, network_loss, parameter_names
+from course.assignments.layers.forward import layer_values, network_loss, parameter_names
 from course.figures import BLUE, ORANGE, RED, Picture
 from course.numbers import fixed, short
 from course.numgrad import input_gradients, numerical_gradient
@@ -18,10 +18,10 @@ def layer_chain_picture(layers, title=None, params=None, x=None, y=None):
 
     layers: list of layer tuples (see the forward module). Above the chain, black arrows carry
     the values x0, x1, ... forward; below it, red arrows carry the gradients dL/dx back, and each
-    linear layer hands down the gradients on its parameters. Given params, x and y, the wires
-    and parameters are labelled with their numbers (values by the forward pass, gradients by
-    centered differences), best for vectors of 3 entries or fewer. Returns a Figure that shows
-    itself.
+    linear layer hands down the gradients on its parameters. Given params, a batch of one row x
+    (1, n) and its target y (1, k), the wires and parameters are labelled with their numbers
+    (values by the forward pass, gradients by centered differences; a wire shows its one row),
+    best for 3 entries or fewer. Returns a Figure that shows itself.
     """
     count = len(layers) + 1
     numbers = params is not None
@@ -57,9 +57,9 @@ def layer_chain_picture(layers, title=None, params=None, x=None, y=None):
         name = f"x{i}" if i < count else "L"
         above, below = name, f"dL/d{name}"
         if numbers:
-            above = f"{name} = {_short(values[i])}"
+            above = f"{name} = {_short(_row(values[i]))}"
             if i < count:
-                below = f"{_short(wire_grads[i])}"
+                below = f"{_short(_row(wire_grads[i]))}"
         _arrow(ax, (left, 0.15), (right, 0.15), "0.15")
         ax.text(2 * i, 0.36, above, ha="center", va="bottom", fontsize=7.5)
         if i < count:
@@ -73,19 +73,24 @@ def layer_chain_picture(layers, title=None, params=None, x=None, y=None):
 def network_numbers(layers, params, x, y):
     """The numbers on a network's picture: (values, wire gradients, parameter gradients).
 
-    values: x0 = x, the output of every layer, then the loss (len(layers) + 2 entries);
-    wire gradients: dL/dx_l for every x_l (len(layers) + 1 entries), by centered differences
-    of the rest of the network from x_l up; parameter gradients: dict name -> dL/dname, by
-    centered differences of the whole network.
+    x: a batch (N, n); y: its targets (N, k). values: x0 = x, the output of every layer, then
+    the loss (len(layers) + 2 entries); wire gradients: dL/dx_l for every x_l (len(layers) + 1
+    entries, each shaped like x_l), by centered differences of the rest of the network from x_l
+    up; parameter gradients: dict name -> dL/dname, by centered differences of the whole network.
     """
-    loss, caches = network_forward(layers, params, x, y)
-    values = [cache[0] for cache in caches] + [loss]
+    values = layer_values(layers, params, x)
+    values.append(network_loss(layers, params, x, y))
     wire_grads = [numerical_gradient(lambda v, k=k: network_loss(layers[k:], params, v, y),
                                      values[k])
                   for k in range(len(layers) + 1)]
     names = parameter_names(layers)
     grads = input_gradients(lambda **p: network_loss(layers, p, x, y), params, names)
     return values, wire_grads, dict(zip(names, grads))
+
+
+def _row(value):
+    """The one row of a batch of one (a wire's value or gradient), else the value itself."""
+    return value[0] if np.ndim(value) == 2 and len(value) == 1 else value
 
 
 def _short(value):

@@ -11,9 +11,16 @@ import pytest
 from course import CheckFailed, check
 from course.assignments.layers.exercises import NETWORK_PARAMS, near_kink, network_layers
 from course.assignments.layers.explorers import PointwiseExplorer, local_gradient
-from course.assignments.layers.forward import network_forward, network_loss, parameter_names, random_params
+from course.assignments.layers.forward import (
+    network_forward,
+    network_loss,
+    parameter_names,
+    random_params,
+    sigmoid_forward,
+)
 from course.assignments.layers.pictures import layer_chain_picture, network_numbers
 from course.exercises import EXERCISES
+from course.functions import sigmoid
 from course.numbers import fixed
 from support import instructor_namespace, not_printed, printed_by
 
@@ -30,7 +37,7 @@ WORKED_NUMBERS = [
 WORKED_LAYERS = [("linear", "W0", "b0"), ("tanh",), ("linear", "W1", "b1")]
 WORKED_PARAMS = {"W0": np.array([[1.0, -3.0], [0.2, 1.0]]), "b0": np.zeros(2),
                  "W1": np.array([[1.0, -1.0]]), "b1": np.zeros(1)}
-WORKED_X, WORKED_Y = np.array([1.0, 0.1]), np.array([0.5])
+WORKED_X, WORKED_Y = np.array([[1.0, 0.1]]), np.array([[0.5]])   # a batch of one row
 
 
 @pytest.fixture(scope="module")
@@ -68,16 +75,53 @@ def test_is_the_expected_relu_gradient_dout_at_zero_and_zero_below():
 
 
 def test_does_the_loss_gradient_with_the_wrong_sign_fail():
-    with pytest.raises(CheckFailed, match="returned a wrong dx: expected"):
-        check("euclidean_loss_backward", lambda x, y: y - x)
+    with pytest.raises(CheckFailed, match="returned a wrong dX: expected.*\nMistake: the sign"):
+        check("euclidean_loss_backward", lambda X, Y: (Y - X) / len(X))
 
 
-def test_does_a_linear_backward_with_the_outer_product_reversed_get_a_shape_message(solution):
-    def reversed_outer(x, W, b, dout):
-        dx, _, db = solution["linear_backward"](x, W, b, dout)
-        return dx, np.outer(x, dout), db
-    with pytest.raises(CheckFailed, match=r"wrong dW: expected shape \(2, 3\), got shape \(3, 2\)"):
-        check("linear_backward", reversed_outer)
+def test_does_a_linear_backward_with_the_row_layout_weight_gradient_get_a_shape_message(solution):
+    def rows_layout(X, W, b, dout):   # 06's dW = X^T dD, for a W of shape (n, m)
+        dX, _, db = solution["linear_backward"](X, W, b, dout)
+        return dX, X.T @ dout, db
+    with pytest.raises(CheckFailed, match=r"wrong dW: expected shape \(4, 3\), got shape \(3, 4\)"):
+        check("linear_backward", rows_layout)
+
+
+def test_does_a_bias_gradient_not_summed_over_the_batch_get_a_shape_message(solution):
+    def per_row(X, W, b, dout):
+        dX, dW, _ = solution["linear_backward"](X, W, b, dout)
+        return dX, dW, dout
+    with pytest.raises(CheckFailed, match=r"wrong db: expected shape \(4,\), got shape \(2, 4\)"):
+        check("linear_backward", per_row)
+
+
+@pytest.mark.parametrize("name", ["linear_backward", "tanh_backward", "relu_backward",
+                                  "sigmoid_layer_backward", "euclidean_loss_backward",
+                                  "network_backward"])
+def test_does_a_visible_case_hold_a_batch_of_several_rows_and_hidden_ones_vary_it(name):
+    exercise = EXERCISES[name]
+    first = exercise.arguments[0] if name != "network_backward" else "X"
+    assert any(np.ndim(case[first]) == 2 and len(case[first]) > 1 for case in exercise.visible)
+    rows = {len(case[first]) for seed in range(5)
+            for case in exercise.draw_hidden(np.random.default_rng(seed))}
+    assert len(rows) > 2
+
+
+def test_is_the_loss_gradient_a_mean_over_the_rows(solution):
+    X, Y = np.array([[1.0, 2.0], [3.0, 0.0], [0.5, 0.5]]), np.zeros((3, 2))
+    assert np.allclose(solution["euclidean_loss_backward"](X, Y), X / 3)
+    with pytest.raises(CheckFailed, match="Mistake: this is the gradient of the summed loss"):
+        check("euclidean_loss_backward", lambda X, Y: X - Y)
+
+
+def test_does_the_sigmoid_backward_take_the_cached_output(solution):
+    out, cache = sigmoid_forward(np.array([[0.0, 2.0, -1.0]]))
+    assert cache[0] is out or np.array_equal(cache[0], out)
+    assert EXERCISES["sigmoid_layer_backward"].arguments == ("out", "dout")
+    dx = solution["sigmoid_layer_backward"](out, np.ones_like(out))
+    assert dx[0] == pytest.approx([0.25, 0.104994, 0.196612], abs=1e-6)
+    with pytest.raises(CheckFailed, match="Mistake: out is already sigma"):
+        check("sigmoid_layer_backward", lambda out, dout: sigmoid(out) * (1 - sigmoid(out)) * dout)
 
 
 def test_does_a_network_backward_that_skips_the_nonlinearities_fail(solution):
@@ -148,9 +192,9 @@ def test_do_random_params_have_the_shapes_of_the_sizes():
 
 def test_are_the_picture_gradients_those_of_the_worked_example():
     values, wires, params = network_numbers(WORKED_LAYERS, WORKED_PARAMS, WORKED_X, WORKED_Y)
-    assert fixed(values[1], 4) == "[0.7000, 0.3000]" and round(values[-1], 5) == 0.01747
-    assert [fixed(w, 5) for w in wires[1:]] == ["[-0.11866, 0.17108]", "[-0.18694, 0.18694]",
-                                               "[-0.18694]"]
+    assert fixed(values[1][0], 4) == "[0.7000, 0.3000]" and round(values[-1], 5) == 0.01747
+    assert [fixed(w[0], 5) for w in wires[1:]] == ["[-0.11866, 0.17108]", "[-0.18694, 0.18694]",
+                                                  "[-0.18694]"]
     assert fixed(params["W1"], 5) == "[[-0.11298, -0.05446]]"
 
 
