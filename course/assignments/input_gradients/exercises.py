@@ -4,7 +4,7 @@ import numpy as np
 
 from course.assignments.input_gradients.forward import W1, b1, b2, lookup, objective, score, w2
 from course.checks import Exercise, Mistake
-from course.exercises.kit import gradient_exercise, gradients_of
+from course.exercises.kit import gradient_exercise, gradients_of, number_question
 from course.numgrad import input_gradients
 
 _TRAINED = {"W1": W1, "b1": b1, "w2": w2, "b2": b2}
@@ -49,9 +49,10 @@ input_gradient = gradient_exercise(
              {"x": np.array([0.5, -1.0, 2.0]), "W1": np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 0.0]]),
               "b1": np.array([0.0, -1.0]), "w2": np.array([2.0, -1.0]), "b2": 0.5}],
     draw_hidden=lambda rng: [_random_net(rng) for _ in range(4)],
-    hint="backprop as for the weights, but finish at x: the score's gradient on the hidden layer "
-         "is w2, tanh passes it times (1 - h^2), and the linear layer sends it to x through W1 "
-         "transposed.")
+    hint="backprop as for the weights, but finish at x: the score is a dot product with the "
+         "hidden layer (a multiply gate swaps), tanh multiplies by its slope read off its own "
+         "output, and the linear layer passes the gradient back through its weights, transposed "
+         "or not as the shapes demand.")
 
 
 def _ascent_expect(x, W1, b1, w2, b2, lr, lam):
@@ -68,8 +69,9 @@ ascent_step = Exercise(
     draw_hidden=lambda rng: [_random_net(rng, (("lr", 0.01, 0.5), ("lam", 0.0, 2.0)))
                              for _ in range(4)],
     expect=_ascent_expect,
-    hint="the objective is score(x) - lam/2 ||x||^2: its gradient is your input_gradient minus "
-         "lam * x; step UP the gradient (ascent), by lr.",
+    hint="the objective has two terms and its gradient is the sum of theirs: the score's is "
+         "your input_gradient, and the penalty's pulls x back towards the origin. Ascent climbs: "
+         "it steps along the gradient, by lr.",
     mistakes=(
         Mistake("downhill", "x moved against the gradient, downhill: ascent climbs J, so x "
                 "moves along dJ/dx, by lr.",
@@ -135,4 +137,17 @@ embedding_backward = Exercise(
                 "position t, row ids[t].",
                 lambda ids, E, dout: _embedding_gradient(np.arange(len(ids)), E, dout))))
 
-EXERCISES = (input_gradient, ascent_step, embedding_backward)
+input_gradients_question_1 = number_question(
+    "input_gradients_question_1", 0.7, 0.0075,
+    hint="in the adversarial explorer, set x[0] and x[1] first, then raise epsilon from 0 until "
+         "the title says the prediction flips ('flipped' reads 1).",
+    wrong=(("first-order-estimate", 7.83, "that is the first-order estimate |score| / ||g||, "
+            "which trusts the gradient at x for the whole step; deep inside a class the tanh "
+            "units saturate and the gradient is small, so the estimate is far off: raise epsilon "
+            "itself until the prediction flips."),
+           ("orange-point", 0.17, "0.17 is where the step flips the orange point [1.0, -0.3] "
+            "of the notebook: move x to [1.5, -0.5] first, then raise epsilon."),
+           ("estimate-at-orange-point", 0.198, "0.198 is the first-order estimate at the orange "
+            "point: move x to [1.5, -0.5], then raise epsilon until the prediction flips.")))
+
+EXERCISES = (input_gradient, input_gradients_question_1, ascent_step, embedding_backward)

@@ -204,6 +204,28 @@ def test_does_the_adversarial_explorer_flip_just_where_the_notebook_says():
     assert explorer.numbers["|score| / ||g||"] == pytest.approx(0.1980, abs=1e-4)
 
 
+def test_does_the_adversarial_explorer_flip_at_the_questions_answer_and_at_no_wrong_answer():
+    """input_gradients_question_1: at x = [1.5, -0.5] the prediction flips first at the answer
+    (one slider step below it, not yet); the catalogued wrong answers are the first-order
+    estimate shown there, far beyond the slider, and the orange point's numbers, which flip
+    nothing here."""
+    question = EXERCISES["input_gradients_question_1"]
+    (answer,) = question.expected({})
+    explorer = AdversarialExplorer(x=(1.5, -0.5))
+    step = explorer.controls["epsilon"].step
+    explorer.controls["epsilon"].value = answer - step
+    assert explorer.numbers["flipped"] == 0.0
+    explorer.controls["epsilon"].value = answer
+    assert explorer.numbers["flipped"] == 1.0
+    wrong = {mistake.name: mistake.returns()[0] for mistake in question.mistakes}
+    assert explorer.numbers["|score| / ||g||"] == pytest.approx(wrong["first-order-estimate"],
+                                                                abs=0.01)
+    assert wrong["first-order-estimate"] > explorer.controls["epsilon"].max
+    for name in ("orange-point", "estimate-at-orange-point"):
+        explorer.controls["epsilon"].value = wrong[name]
+        assert explorer.numbers["flipped"] == 0.0
+
+
 def test_does_the_first_order_estimate_fail_where_the_units_saturate():
     x = np.array([0.3, 0.6])  # deep in class 0: tiny gradient
     estimate = abs(score(x)) / np.linalg.norm(score_gradient(x))
