@@ -13,7 +13,7 @@ from course.assignments.conv_pool.forward import (
     window_starts,
 )
 from course.checks import Exercise, Mistake
-from course.exercises.kit import gradient_exercise, gradients_of
+from course.exercises.kit import gradient_exercise, gradients_of, number_question
 from course.numgrad import input_gradients
 
 
@@ -75,9 +75,10 @@ conv1d_backward = gradient_exercise(
              {"x": np.array([1.0, -2.0, 0.0, 4.0, 1.0, 3.0]), "w": np.array([0.5, -1.0, 2.0, 1.0]),
               "dout": np.array([1.0, -1.0, 2.0, 0.5, 0.0, 1.5])}],
     draw_hidden=_conv_cases,
-    hint="output i used w[j] * padded[i + j]: send dout[i] * w[j] to padded position i + j and "
-         "dout[i] * padded[i + j] to w[j], adding over all i and j; then drop the padded "
-         "positions, which are constants.")
+    hint="every output is a sum of products of a weight and a padded input, so each product is "
+         "a multiply gate (it swaps); every weight and every input is read by several outputs, "
+         "a fork whose gradients add; the padding zeros are constants, so what reaches them is "
+         "dropped and dx has the shape of x.")
 
 
 def _pool_cases(rng):
@@ -185,4 +186,19 @@ maxpool1d_backward = Exercise(
                 "routes it whole to the one maximum of each window, and the others get 0.",
                 _window_by_window(lambda start, winner, size: slice(start, start + size)))))
 
-EXERCISES = (conv1d_backward, maxpool1d_backward)
+conv_pool_question_1 = number_question(
+    "conv_pool_question_1", 0.0, 0.25,
+    hint="in the pooling explorer, set the window size to 4 and the stride to 1, then read the "
+         "gradient written under x[6], the seventh input (x[0] is the first).",
+    wrong=(("tie-to-last", 3.0, "3 is what x[6] would get if a tied window sent its gradient to "
+            "its last maximum; the course's rule sends it to the first: read the number under "
+            "x[6] in the explorer."),
+           ("ties-split", 1.5, "splitting a tied window's gradient evenly is a valid choice too, "
+            "but not the course's, which sends all of it to the first maximum: read the number "
+            "under x[6]."),
+           ("not-moved", 1.0, "1 is what x[6] gets at the explorer's start, size 2 and stride 2: "
+            "set the window size to 4 and the stride to 1 first."),
+           ("read-x5", 4.0, "4 is under x[5], the first of the two 5s: x[6] is the next box "
+            "to the right.")))
+
+EXERCISES = (conv1d_backward, conv_pool_question_1, maxpool1d_backward)

@@ -210,3 +210,31 @@ def test_does_the_pool_explorer_count_outputs_unread_inputs_and_winners(size, st
     numbers = PoolExplorer(size=size, stride=stride).numbers
     assert (numbers["outputs"], numbers["inputs read by no window"],
             numbers["inputs with a gradient"]) == (outputs, unread, winners)
+
+
+def _routed(size, stride, tie):
+    """dx for every dout 1 on the pooling explorer's input, each window's 1 sent to its maxima as
+    tie says: "first" or "last" of them, or "split" evenly among them."""
+    x, dx = PoolExplorer.X, np.zeros(len(PoolExplorer.X))
+    for s in range(0, len(x) - size + 1, stride):
+        tied = s + np.flatnonzero(x[s:s + size] == x[s:s + size].max())
+        pick = {"first": tied[:1], "last": tied[-1:], "split": tied}[tie]
+        dx[pick] += 1 / len(pick)
+    return dx
+
+
+def test_does_the_pool_explorer_show_the_questions_answer_under_x6():
+    """conv_pool_question_1: with size 4 and stride 1 the explorer writes the answer under x[6];
+    each catalogued wrong answer is what another tie rule, the explorer's start or the box of
+    x[5] shows."""
+    question = EXERCISES["conv_pool_question_1"]
+    (answer,) = question.expected({})
+    wrong = {mistake.name: mistake.returns()[0] for mistake in question.mistakes}
+    explorer = PoolExplorer(size=2, stride=2)
+    assert float(explorer.gradients[6].get_text()) == wrong["not-moved"]
+    explorer.controls["size"].value, explorer.controls["stride"].value = 4, 1
+    assert float(explorer.gradients[6].get_text()) == answer == _routed(4, 1, "first")[6]
+    assert float(explorer.gradients[5].get_text()) == wrong["read-x5"]
+    assert _routed(4, 1, "last")[6] == wrong["tie-to-last"]
+    assert _routed(4, 1, "split")[6] == wrong["ties-split"]
+    assert len({answer, *wrong.values()}) == 1 + len(wrong)
