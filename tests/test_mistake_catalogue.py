@@ -67,6 +67,9 @@ FEWER_EXIST = {
     # the slope equal to sigma(1)'s at another x: besides -1, only reading the wrong curve or
     # giving back the x the question names are answers a student lands on
     "sigmoid_neuron_question_1": 2,
+    # which of three steps gives the forward difference its smallest error: the two other choices
+    # (the smallest step, the largest) are the mistakes
+    "derivative_question_1": 2,
     # which of tanh and the sigmoid passes more at x = 2: the two other choices are the mistakes
     "layers_question_1": 2,
 }

@@ -1,6 +1,7 @@
 """Assignment 01: the derivative as sensitivity."""
 from course.assignments.derivative.forward import polynomial
 from course.checks import Exercise, Mistake
+from course.exercises.kit import choice_question
 
 
 def _forward_difference_of_cubic(coefficients, x, h):
@@ -47,4 +48,15 @@ forward_difference = Exercise(
                 "way round.", lambda coefficients, x, h: _quotient(coefficients, x, h, h, 0.0, h))),
 )
 
-EXERCISES = (forward_difference,)
+derivative_question_1 = choice_question(
+    "derivative_question_1", ("1e-2", "1e-8", "1e-14"), "1e-8",
+    hint="in the step-size explorer, set log10(h) to -2, -8 and -14 in turn and compare the "
+         "readout 'forward error' (the blue dot on the right panel) at the three steps.",
+    wrong=(("smallest-step", "1e-14", "the smallest step is not the most accurate: with h that "
+            "small, f(x + h) and f(x) agree in almost every digit and their difference is mostly "
+            "rounding. Read the forward error at each of the three steps and compare."),
+           ("largest-step", "1e-2", "a large step is safe from rounding, but the curve bends "
+            "within it, and that truncation error grows with h. Read the forward error at each "
+            "of the three steps and compare.")))
+
+EXERCISES = (forward_difference, derivative_question_1)
