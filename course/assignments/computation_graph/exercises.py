@@ -74,9 +74,10 @@ local_gradients = Exercise(
     ),
     draw_hidden=_local_cases, expect=_local_expect,
     call=lambda functions, case: functions[0](int(case["op"]), case["a"], case["b"]),
-    hint="return d out/d a and d out/d b of one gate (ADD 1, SUB 2, MUL 3, MAX 4, INV 5, "
-         "SIGMOID 6, TANH 7): sub gives (1, -1), mul swaps, max routes 1 to the larger input "
-         "(to a on a tie), and a one-input gate returns 0.0 for b.",
+    hint="a rule is the derivative of its gate's output with respect to each input, at the values "
+         "the gate received, with no upstream gradient in it: the patterns of the first unit "
+         "(add passes, multiply swaps, max routes, with a tie going to a) and the slopes of the "
+         "one-input gates, which have nothing to give b.",
     mistakes=(
         Mistake("max-tie-to-b", "on a tie (a == b) the max gate sent its gradient to b: the "
                 "course's rule sends it to the first input, a (compare with >=).",
@@ -182,8 +183,9 @@ topological_order = Exercise(
     call=lambda functions, case: order_report(   # of the graph as given, even if it was changed
         np.array(case["graph"]), case["output"], _int_graph_call(functions, case, "graph", "output")),
     hint="list every node the output depends on exactly once (times_listed: 1 for those, 0 for "
-         "the others), each after the nodes feeding it (inputs_first: 1 per wire): visit a "
-         "node's inputs first, then append the node, skipping nodes already visited.",
+         "the others), each after the nodes feeding it (inputs_first: 1 per wire). A node may be "
+         "placed only when everything it reads is placed; a search from the output reaches "
+         "exactly the nodes it depends on, and reaches a fork's node more than once.",
     mistakes=(
         Mistake("dead-listed", "a node the output does not depend on was listed: start the "
                 "search at the output and list only what it reaches; the others need no gradient.",
@@ -257,9 +259,10 @@ graph_backward = Exercise(
     expect=lambda graph, values, output: (
         node_gradients(np.asarray(graph).astype(int), values, int(output)),),
     call=lambda functions, case: _int_graph_call(functions, case, "graph", "values", "output"),
-    hint="start from grads[output] = 1 and all others 0; walk the topological order backwards "
-         "and for each gate add (+=) local gradient times the gate's gradient into each input's "
-         "entry, so a node read twice or by several gates sums its shares.",
+    hint="the output's gradient on itself is 1, and a node's gradient is complete only once "
+         "every gate reading it has sent its share, which the topological order read backwards "
+         "guarantees; each share is the chain rule at one gate, and a node read several times "
+         "collects all its shares (the multivariable chain rule).",
     mistakes=(
         Mistake("overwrote-at-forks", "a node read by several gates (or twice by one) kept only "
                 "one share: the shares from all its readers add up (the multivariable chain "
