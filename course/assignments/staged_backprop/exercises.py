@@ -5,7 +5,7 @@ import numpy as np
 
 from course.assignments.staged_backprop.forward import STAGED, staged
 from course.checks import Exercise, Mistake, argument_changed, cache_outputs, unchanged, with_cache
-from course.exercises.kit import gradient_exercise, random_cases
+from course.exercises.kit import gradient_exercise, number_question, random_cases
 from course.functions import sigmoid
 from course.numgrad import input_gradients
 
@@ -103,4 +103,15 @@ staged_backward = gradient_exercise(
         Mistake("square-without-2", "the paths through (x + y)^2 are half as large as they should "
                 "be: the local gradient of t^2 is 2 t.", lambda x, y: _gradients(x, y, square=0.5))))
 
-EXERCISES = (staged_forward, staged_backward)
+_WIRE = "the red number on the wire from x into the x + y gate (xpy)"
+staged_backprop_question_1 = number_question(
+    "staged_backprop_question_1", -3.0, 0.05,
+    hint=f"in the staged circuit's explorer, keep x = 3, move y alone and watch {_WIRE}.",
+    wrong=(("not-moved", -4.0, f"-4 is where the y slider starts, where {_WIRE} reads about 1.58: "
+            "move y until it reads 0."),
+           ("y-is-zero", 0.0, f"y = 0 does not silence the path through x + y: {_WIRE} still reads "
+            "about -0.21 there. Watch that wire, not the value of y."),
+           ("read-df-dx", -2.9, "near there it is df/dx in the readout, the sum of all three "
+            f"shares, that changes sign; the question asks for one share alone: watch {_WIRE}.")))
+
+EXERCISES = (staged_forward, staged_backward, staged_backprop_question_1)

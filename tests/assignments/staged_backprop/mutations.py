@@ -12,4 +12,7 @@ MUTATIONS = {
     ("staged_backward", "sigma-not-derivative"): [(_SIGX, 'c["sigx"]'), (_SIGY, 'c["sigy"]')],
     ("staged_backward", "lost-minus"): [('dden = -1.0 / c["den"] ** 2', 'dden = 1.0 / c["den"] ** 2')],
     ("staged_backward", "square-without-2"): [('dxpy = 2 * c["xpy"]', 'dxpy = c["xpy"]')],
+    ("staged_backprop_question_1", "not-moved"): [("return -3.0", "return -4.0")],
+    ("staged_backprop_question_1", "y-is-zero"): [("return -3.0", "return 0.0")],
+    ("staged_backprop_question_1", "read-df-dx"): [("return -3.0", "return -2.9")],
 }

@@ -3,6 +3,8 @@ import pytest
 
 from course import CheckFailed, check
 from course.assignments.staged_backprop.forward import STAGED
+from course.circuits import CircuitExplorer
+from course.exercises import EXERCISES
 from support import instructor_namespace, not_printed, rounded
 
 NAME = "05_staged_backprop"
@@ -29,3 +31,19 @@ def test_does_the_backward_check_fail_a_staged_backward_that_changes_the_cache()
         return gradients
     with pytest.raises(CheckFailed, match="staged_backward changed its argument cache in place"):
         check("staged_backward", solution["staged_forward"], popping)
+
+
+def test_does_the_explorer_show_no_gradient_on_the_wire_from_x_into_x_plus_y_at_the_answer_only():
+    """staged_backprop_question_1: keep x = 3, move y until the wire x -> xpy carries 0."""
+    question, explorer = EXERCISES["staged_backprop_question_1"], CircuitExplorer(STAGED, STAGED_AT)
+    slider = explorer.controls["y"]
+
+    def share_through_xpy(y):
+        slider.value = y
+        assert slider.value == pytest.approx(y)   # the slider reaches it
+        return STAGED.wire_gradients({"x": 3.0, "y": slider.value})[("x", "xpy", 0)]
+    (answer,) = question.expected({})
+    assert abs(share_through_xpy(answer)) < 1e-6
+    assert explorer.numbers["df/dx"] == pytest.approx(
+        sum(STAGED.wire_gradients({"x": 3.0, "y": answer})[("x", to, 0)] for to in ("num", "sigx")))
+    assert all(abs(share_through_xpy(*mistake.returns())) > 0.02 for mistake in question.mistakes)
