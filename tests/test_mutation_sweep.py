@@ -35,6 +35,7 @@ def test_does_the_sweep_make_every_kind_of_slip(outcomes):
     labels = " ".join(o.label for o in outcomes)
     for slip in ("dW = X.T @ dD -> dW = X @ dD", "dX = dD @ W.T -> dX = dD @ W",
                  "dx += 1.0 * dnum -> dx = 1.0 * dnum", "dsigy = 1.0 * dnum -> pass",
-                 "if x >= y: -> if x > y:", "dsum = 2.0 -> dsum = 3.0", "dx3 = x3 - y -> dx3 = y - x3",
-                 "dW0 = np.outer(dx1, x0) -> dW0 = np.outer(x0, dx1)"):
+                 "if x >= y: -> if x > y:", "dsum = 2.0 -> dsum = 3.0",
+                 "dX3 = (X3 - Y) / len(X0) -> dX3 = (Y - X3) / len(X0)",
+                 "dX2 = np.outer(dX3, W1) -> dX2 = np.outer(W1, dX3)"):
         assert slip in labels, slip

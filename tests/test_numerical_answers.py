@@ -24,7 +24,8 @@ NOT_GRADIENTS = {"forward_difference", "sgd_step", "sigmoid_network_forward", "s
                  "xavier_init", "he_init",   # random draws
                  "chain_rule_question_1", "sigmoid_neuron_question_1",   # read off an explorer
                  "layers_question_1", "sigmoid_network_question_1", "input_gradients_question_1",
-                 "conv_pool_question_1"}
+                 "conv_pool_question_1",
+                 "two_layer_network_question_1"}
 EXACT_BY_DIFFERENCES = {"relu_backward", "maxpool1d_backward"}   # piecewise linear: nothing to tell
 
 

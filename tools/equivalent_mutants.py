@@ -20,10 +20,8 @@ EQUIVALENT = {
         "dx is still 0 here (its first path), so = and += agree; the later += are killed",
     "staged_backward: dy += 1.0 * dxpy -> dy = 1.0 * dxpy":
         "dy is still 0 here (its first path), so = and += agree; the later += is killed",
-    "two_layer_backward: x1 = W0 @ x0 -> x1 = W0 @ x0.T": "x0 is a vector: .T does nothing",
-    "two_layer_backward: x3 = W1 @ x2 -> x3 = x2 @ W1": "W1 and x2 are vectors: both are a dot product",
-    "two_layer_backward: x3 = W1 @ x2 -> x3 = W1.T @ x2": "W1 is a vector: .T does nothing",
-    "two_layer_backward: x3 = W1 @ x2 -> x3 = W1 @ x2.T": "x2 is a vector: .T does nothing",
+    "two_layer_backward: X3 = X2 @ W1 -> X3 = X2 @ W1.T": "W1 is a vector: .T does nothing",
+    "two_layer_backward: dW1 = X2.T @ dX3 -> dW1 = X2.T @ dX3.T": "dX3 is a vector: .T does nothing",
     "input_gradient: return W1.T @ da -> return W1.T @ da.T": "da is a vector: .T does nothing",
     "input_gradient: h = np.tanh(W1 @ x + b1) -> h = np.tanh((W1 @ x.T) + b1)":
         "x is a vector: .T does nothing",

@@ -2,7 +2,9 @@
 
 For one example: x1 = W0 x0, x2 = tanh(x1), x3 = W1 . x2, L = 1/2 (x3 - y)^2, with W0 of shape
 (H, D), W1 of shape (H,), x0 of shape (D,) and floats x3, y, L; that forward pass is
-course.functions' (assignment 10 uses it too). This module holds the worked example, the
+course.functions' (assignment 10 uses it too). On a batch in rows, X0 of shape (N, D) holds one
+example per row, the values x1, x2 become arrays (N, H), x3 and the targets Y arrays (N,), and
+the loss is the mean of the examples' losses. This module holds the worked example, the
 gradients measured by centered differences, the batch forward pass for training and the data set
 as the network learns it. It holds no backward rule and no update rule: training code comes from
 the notebook.
@@ -37,6 +39,24 @@ def measured_gradients(W0, W1, x0, y):
 
 
 # ---------------------------------------------------------------- a batch, and a data set
+
+def measured_batch_gradients(W0, W1, X0, Y):
+    """The gradients of the mean loss of a batch on x3, x2, x1 (every row), W0 and W1, by
+    centered differences: each value of the forward pass is nudged and the rest rerun from there.
+
+    W0: (H, D); W1: (H,); X0: (N, D), one example per row; Y: (N,). Returns a dict name ->
+    gradient shaped like its value ("x3": (N,), "x2" and "x1": (N, H)) or weight ("W0", "W1").
+    """
+    before_tanh = X0 @ np.transpose(W0)
+    after_tanh = np.tanh(before_tanh)
+    rest_from = {"x3": (lambda v: np.mean(squared_error(v, Y)), after_tanh @ W1),
+                 "x2": (lambda v: np.mean(squared_error(v @ W1, Y)), after_tanh),
+                 "x1": (lambda v: np.mean(squared_error(np.tanh(v) @ W1, Y)), before_tanh)}
+    measured = {name: numerical_gradient(rest, at) for name, (rest, at) in rest_from.items()}
+    inputs = {"W0": W0, "W1": W1, "X": X0, "Y": Y}
+    measured["W0"], measured["W1"] = input_gradients(mean_loss, inputs, ("W0", "W1"))
+    return measured
+
 
 def network_outputs(W0, W1, X):
     """x3 for every row of X: X of shape (N, D) -> array of shape (N,)."""

@@ -1,5 +1,6 @@
 """Assignment 08: does the two-layer network show the slides' worked numbers, do its exercises
 catch the layout mistakes, and do its helpers and explorers behave?"""
+import inspect
 import statistics
 import time
 
@@ -19,6 +20,7 @@ from course.assignments.two_layer_network.forward import (
     initial_weights,
     labelled_moons,
     mean_loss,
+    measured_batch_gradients,
     measured_gradients,
     network_outputs,
 )
@@ -84,9 +86,9 @@ def test_does_the_step_exercise_reject_a_step_uphill():
 
 
 def test_does_a_transposed_weight_gradient_fail_by_values_and_by_shape(instructor):
-    def slides_layout(W0, W1, x0, y):
-        dx3, dx2, dx1, dW0, dW1 = instructor["two_layer_backward"](W0, W1, x0, y)
-        return dx3, dx2, dx1, dW0.T, dW1
+    def slides_layout(W0, W1, X0, Y):
+        dX3, dX2, dX1, dW0, dW1 = instructor["two_layer_backward"](W0, W1, X0, Y)
+        return dX3, dX2, dX1, dW0.T, dW1
     with pytest.raises(CheckFailed, match="returned a wrong dW0: expected"):
         check("two_layer_backward", slides_layout)
     exercise = EXERCISES["two_layer_backward"]
@@ -97,21 +99,53 @@ def test_does_a_transposed_weight_gradient_fail_by_values_and_by_shape(instructo
 
 
 def test_does_the_first_wrong_signal_get_named(instructor):
-    def forgets_tanh(W0, W1, x0, y):
-        dx3, dx2, dx1, dW0, dW1 = instructor["two_layer_backward"](W0, W1, x0, y)
-        return dx3, dx2, dx2, np.outer(dx2, x0), dW1
-    with pytest.raises(CheckFailed, match="returned a wrong dx1"):
+    def forgets_tanh(W0, W1, X0, Y):
+        dX3, dX2, dX1, dW0, dW1 = instructor["two_layer_backward"](W0, W1, X0, Y)
+        return dX3, dX2, dX2, dX2.T @ X0, dW1
+    with pytest.raises(CheckFailed, match="returned a wrong dX1"):
         check("two_layer_backward", forgets_tanh)
+
+
+def test_is_the_worked_example_a_visible_batch_of_one_row_beside_a_batch_of_several():
+    worked, wide = EXERCISES["two_layer_backward"].visible
+    assert worked["X0"].shape == (1, 2) and worked["Y"].tolist() == [0.5]
+    dX3, dX2, dX1, dW0, dW1 = EXERCISES["two_layer_backward"].expected(worked)
+    assert short(dX3, 5) == "[-0.18694]" and short(dX1, 5) == "[[-0.11866, 0.17108]]"
+    assert short(dW0, 5) == "[[-0.11866, -0.01187], [0.17108, 0.01711]]"
+    assert len(wide["X0"]) > 1
+
+
+def test_do_the_batch_gradients_add_up_the_rows_one_example_gradients_over_n():
+    X, Y = labelled_moons(6, seed=2)
+    W0, W1 = initial_weights(hidden=3, inputs=3, seed=1)
+    batch = measured_batch_gradients(W0, W1, X, Y)
+    for name in ("W0", "W1"):
+        rows = [measured_gradients(W0, W1, x, y)[name] for x, y in zip(X, Y)]
+        assert batch[name] == pytest.approx(np.mean(rows, axis=0), abs=1e-8)
+    assert batch["x3"] == pytest.approx([measured_gradients(W0, W1, x, y)["x3"] / 6
+                                         for x, y in zip(X, Y)], abs=1e-8)
+
+
+def test_is_the_summed_loss_named_and_the_instructor_backward_free_of_a_loop(instructor):
+    def summed(W0, W1, X0, Y):
+        return tuple(len(X0) * g for g in instructor["two_layer_backward"](W0, W1, X0, Y))
+    with pytest.raises(CheckFailed, match="Mistake: every gradient is N times too large"):
+        check("two_layer_backward", summed)
+    assert "for " not in inspect.getsource(instructor["two_layer_backward"])
 
 
 def test_do_hidden_cases_come_in_several_shapes():
     cases = EXERCISES["two_layer_backward"].draw_hidden(np.random.default_rng(3))
     for case in cases:
         hidden, inputs = case["W0"].shape
-        assert case["W1"].shape == (hidden,) and case["x0"].shape == (inputs,)
-    shapes = {case["W0"].shape for seed in range(10)
+        rows = len(case["X0"])
+        assert case["W1"].shape == (hidden,) and case["X0"].shape == (rows, inputs)
+        assert case["Y"].shape == (rows,)
+    shapes = {case["W0"].shape + case["X0"].shape for seed in range(10)
               for case in EXERCISES["two_layer_backward"].draw_hidden(np.random.default_rng(seed))}
     assert len(shapes) > 5
+    assert len({len(case["X0"]) for seed in range(10) for case in
+                EXERCISES["two_layer_backward"].draw_hidden(np.random.default_rng(seed))}) > 2
 
 
 def test_does_the_batch_forward_pass_agree_with_the_one_example_pass():
@@ -160,6 +194,25 @@ def test_does_saturating_a_hidden_unit_shrink_its_weight_gradients():
     explorer.controls["W0[0,0]"].value = 3.0
     assert abs(explorer.numbers["dL/dW0[0,0]"]) < 0.2 * before
     assert bytes(explorer.picture.value) != picture
+
+
+def test_does_the_two_layer_explorer_show_the_questions_weight_fitting_the_example():
+    """two_layer_network_question_1: moving W1[1] alone, L reaches 0 near -0.36 (-0.358)."""
+    explorer = TwoLayerExplorer()
+    slider = explorer.controls["W1[1]"]
+    shown = {}
+    for step in range(int(round((slider.max - slider.min) / slider.step)) + 1):
+        slider.value = round(slider.min + step * slider.step, 10)
+        shown[slider.value] = explorer.numbers["L"]
+    best = min(shown, key=shown.get)
+    exercise = EXERCISES["two_layer_network_question_1"]
+    (answer,) = exercise.expected({})
+    assert abs(best - answer) <= exercise.atol and shown[best] < 1e-5
+    for mistake in exercise.mistakes:   # every catalogued answer leaves a visible loss
+        (wrong,) = mistake.returns()
+        assert abs(wrong - answer) > exercise.atol
+        slider.value = wrong
+        assert explorer.numbers["L"] > 1e-3
 
 
 def test_is_a_two_layer_explorer_update_quick_enough():
