@@ -1,19 +1,27 @@
 """Grading workers on a Dask cluster: the untrusted runs go to the cluster, judging stays here.
 
-A grading thread drives a DaskWorker exactly as it drives a local autograder.pool.Worker. Each run
-of a submission becomes one Dask task holding the whole job (the notebook's cells and the cases,
-read and drawn by the coordinator), so a Dask worker needs the course package but not the course
-folder. On the Dask worker the task hands the job to a warm autograder.worker process of its own
-(one per Dask worker thread, started on first use), which runs it in the same sandbox, with the
-same limits, as local grading. What comes back is the run's messages as one JSON text: plain
-numbers and arrays in transport's form, never a pickled object. A task whose Dask worker died is
-run again by Dask on another; its one result is recorded once.
+A grading thread drives a DaskWorker exactly as it drives a local autograder.pool.Worker. A run
+of a submission is a job holding everything it needs (the notebook's cells and the cases, read
+and drawn by the coordinator), so a Dask worker needs the course package but not the course
+folder. The cluster's dispatcher gathers the jobs its grading threads hand it into batches (up to
+a batch's size, or what came within GATHER seconds) and sends each batch as one Dask task: a task
+costs the coordinator's Dask client a few milliseconds whatever it holds. On the Dask worker the
+task hands its jobs one after another to a warm autograder.worker process of its own (one per
+Dask worker thread, started on first use), which runs each in its own sandbox, with the same
+limits, as local grading. What comes back is each run's messages, in one JSON text: plain numbers
+and arrays in transport's form, never a pickled object; each grading thread gets its own job's.
+
+A task whose Dask worker died is run again by Dask on another; its one result is recorded once.
+A batch that killed every worker Dask tried is split: each of its jobs runs again as a task of
+its own, so that only the job that kills workers ends as "worker died".
 """
 from __future__ import annotations
 
 from dataclasses import asdict
 import json
+import queue
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from autograder.course_dir import CourseError
@@ -29,12 +37,17 @@ if TYPE_CHECKING:
 
 _warm = threading.local()   # on a Dask worker: this thread's warm grading processes, by limits
 
+BATCH = 8      # jobs in one Dask task, at most
+GATHER = 0.1   # seconds a batch waits for more jobs after its first
+_DIED = [{"end": {"reason": "worker died"}}]
 
-def run_on_dask_worker(job: dict, limits: dict, mode: str) -> str:
-    """A Dask task: run one job in the sandbox of this thread's warm grading process.
-    limits: a Limits as a dict; mode: "auto" or "none". Returns the run's messages, up to its
-    {"end": ...}, as JSON text."""
-    return json.dumps(list(_warm_worker(Limits(**limits), mode).run(job)))
+
+def run_on_dask_worker(jobs: list[dict], limits: dict, mode: str) -> str:
+    """A Dask task: run the jobs one after another, each in its own sandbox, in this thread's
+    warm grading process. limits: a Limits as a dict; mode: "auto" or "none". Returns, as one
+    JSON text, a list holding each job's messages up to its {"end": ...}."""
+    worker = _warm_worker(Limits(**limits), mode)
+    return json.dumps([list(worker.run(job)) for job in jobs])
 
 
 def warm_up_dask_worker(limits: dict, mode: str) -> tuple[str, dict[str, list]]:
@@ -51,11 +64,119 @@ def _warm_worker(limits, mode):
     return workers[limits, mode]
 
 
+class _Run:
+    """One job handed to the dispatcher, until its messages (or an error) come back."""
+
+    def __init__(self, job: dict) -> None:
+        self.job, self.messages, self.error = job, None, None
+        self._ready = threading.Event()
+
+    def settle(self, messages: list | None, error: BaseException | None = None) -> None:
+        if not self._ready.is_set():   # the first outcome stands
+            self.messages, self.error = messages, error
+            self._ready.set()
+
+    def outcome(self) -> list[dict]:
+        self._ready.wait()
+        if self.error is not None:
+            raise self.error
+        return self.messages
+
+
+class _Dispatcher:
+    """Gathers the jobs of a cluster's grading threads into batches and runs each batch as one
+    Dask task (run_on_dask_worker); hands each job's messages back to the thread that gave it."""
+
+    def __init__(self, client: Client, limits: dict, asked: str, size: int) -> None:
+        self.client, self.limits, self.asked, self.size = client, limits, asked, size
+        self.jobs = queue.Queue()
+        self.running = {}   # future -> the _Runs of its batch
+        self.lock = threading.Lock()
+        self.closed = False
+        self.thread = threading.Thread(target=self._gather, name="dask-dispatcher", daemon=True)
+        self.thread.start()
+
+    def run(self, job: dict) -> list[dict]:
+        """The messages of the job's sandboxed run on some Dask worker (waits for them)."""
+        run = _Run(job)
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("the connection to the Dask cluster is closed")
+            self.jobs.put(run)
+        return run.outcome()
+
+    def _gather(self):
+        while (first := self.jobs.get()) is not None:
+            batch, until = [first], time.monotonic() + GATHER
+            while len(batch) < self.size and (left := until - time.monotonic()) > 0:
+                try:
+                    run = self.jobs.get(timeout=left)
+                except queue.Empty:
+                    break
+                if run is None:
+                    self.jobs.put(None)
+                    break
+                batch.append(run)
+            self._send(batch)
+
+    def _send(self, batch):
+        try:
+            future = self.client.submit(run_on_dask_worker, [run.job for run in batch],
+                                        self.limits, self.asked, pure=False)
+        except Exception as error:  # noqa: BLE001 (each grading thread raises it)
+            for run in batch:
+                run.settle(None, error)
+            return
+        with self.lock:
+            self.running[future] = batch   # a future let go of would cancel its task
+        future.add_done_callback(self._done)
+
+    def _done(self, future):
+        """In Dask's callback thread: hand each job its messages; a batch whose task killed every
+        worker Dask tried runs again one job per task, a lone job ends as "worker died"."""
+        from distributed import KilledWorker
+        with self.lock:
+            batch = self.running.pop(future)
+        try:
+            outcomes = json.loads(future.result())
+            if not isinstance(outcomes, list) or len(outcomes) != len(batch):
+                raise ValueError("a grading task returned a reply of the wrong length")
+        except KilledWorker:
+            if len(batch) > 1 and not self.closed:
+                for run in batch:
+                    self._send([run])
+                return
+            outcomes = [_DIED] * len(batch)
+        except BaseException as error:  # noqa: BLE001 (each grading thread raises it)
+            for run in batch:
+                run.settle(None, error)
+            return
+        for run, messages in zip(batch, outcomes):
+            run.settle(messages)
+
+    def close(self) -> None:
+        """Stop taking jobs; a grading thread still waiting gets an error."""
+        with self.lock:
+            self.closed = True
+            waiting = [run for batch in self.running.values() for run in batch]
+        self.jobs.put(None)
+        self.thread.join(timeout=10)
+        while True:
+            try:
+                run = self.jobs.get_nowait()
+            except queue.Empty:
+                break
+            if run is not None:
+                waiting.append(run)
+        for run in waiting:
+            run.settle(None, RuntimeError("the connection to the Dask cluster was closed"))
+
+
 class DaskWorker:
     """Stands in for autograder.pool.Worker in a grading thread; its jobs run on the cluster."""
 
-    def __init__(self, client: Client, limits: Limits, asked: str, mode: str) -> None:
-        self.client, self.limits, self.asked, self.mode = client, asdict(limits), asked, mode
+    def __init__(self, dispatcher: _Dispatcher, mode: str) -> None:
+        self.dispatcher, self.mode = dispatcher, mode
 
     def start(self) -> DaskWorker:
         return self
@@ -63,14 +184,7 @@ class DaskWorker:
     def run(self, job: dict) -> Generator[dict, None, None]:
         """Yield the messages of the job's sandboxed run on some Dask worker, ending with
         {"end": ...}; a job that brought down every Dask worker Dask tried ends as "worker died"."""
-        from distributed import KilledWorker
-        future = self.client.submit(run_on_dask_worker, job, self.limits, self.asked, pure=False)
-        try:
-            text = future.result()
-        except KilledWorker:
-            yield {"end": {"reason": "worker died"}}
-            return
-        yield from json.loads(text)
+        yield from self.dispatcher.run(job)
 
     def stop(self) -> None:
         pass
@@ -91,6 +205,7 @@ class DaskCluster:
             raise CourseError("grading on a cluster needs Dask: pip install 'backprop-course[dask]' "
                               "here and on every Dask worker") from None
         self.limits, self.asked = limits, asked
+        self.dispatcher = None
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, ValueError) as error:
@@ -136,15 +251,23 @@ class DaskCluster:
         return weakest(reports)
 
     def workers(self, submissions: int) -> list[DaskWorker]:
-        """Grading threads' workers: two per task slot of the cluster (one waits on the cluster
-        while the other's result is judged here), at most one per submission."""
-        return [DaskWorker(self.client, self.limits, self.asked, self.mode)
-                for _ in range(max(1, min(2 * self.threads, submissions)))]
+        """Grading threads' workers, at most one per submission: for each task slot of the
+        cluster, two batches' worth (one batch runs there while the other's results are judged
+        here and its next jobs gathered). A batch holds up to BATCH jobs, fewer when there are too
+        few submissions to give every slot two batches."""
+        size = max(1, min(BATCH, submissions // (2 * self.threads)))
+        if self.dispatcher is None:
+            self.dispatcher = _Dispatcher(self.client, asdict(self.limits), self.asked, size)
+        self.dispatcher.size = size
+        return [DaskWorker(self.dispatcher, self.mode)
+                for _ in range(max(1, min(2 * size * self.threads, submissions)))]
 
     def __enter__(self) -> DaskCluster:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.close()
         self.client.close()
 
 

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 
+import dask
 from distributed import Client, LocalCluster
 from nbgrader.api import Gradebook
 import psutil
@@ -19,7 +20,7 @@ import pytest
 from autograder import results
 from autograder.autograde import autograde
 from autograder.course_dir import CourseError
-from autograder.dask_pool import DaskCluster
+from autograder.dask_pool import BATCH, DaskCluster
 from autograder.sample_class import gates_class, replace_in, solved_release, with_cell, write_class
 from autograder.sandbox import Limits
 from support import ROOT, course_copy
@@ -130,3 +131,59 @@ def _busy_worker(client, seconds=120):
                 return client.run(os.getpid)[address], len(seen)
         time.sleep(0.02)
     raise AssertionError("no Dask worker was running a grading task")
+
+
+# Without isolation a cell can reach past its sandbox: this one notes each attempt in a file, then
+# kills the Dask worker its grading process runs under (the first ancestor that is not one of
+# autograder.worker's processes)
+KILLER = """import os, signal
+with open({log!r}, "a") as log:
+    log.write("attempt\\n")
+pid = os.getpid()
+while True:
+    with open(f"/proc/{{pid}}/stat") as stat:
+        parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+    with open(f"/proc/{{parent}}/cmdline", "rb") as cmdline:
+        if b"autograder.worker" not in cmdline.read():
+            break
+    pid = parent
+os.kill(parent, signal.SIGKILL)
+"""
+
+
+def test_does_a_batch_with_a_submission_that_kills_its_dask_worker_blame_only_that_one(tmp_path):
+    """Graded without isolation, one submission kills the Dask worker that runs it, every time.
+    Its batch's task kills every worker Dask tries, so the batch's jobs run again one per task:
+    the killer ends as "worker died", every other submission, in its batch or not, is graded right.
+    The scheduler lets a task fail on 2 workers (allowed-failures 1) and gives a worker only the
+    task it runs (worker-saturation 1.0, no stealing), so no innocent task shares a worker's death."""
+    solved = solved_release(ROOT, "03_gates", "gates.ipynb")
+    wrong = replace_in(solved, "mul_backward", "return y * dout, x * dout", "return x * dout, y * dout")
+    attempts = tmp_path / "attempts.log"
+    expected = {f"student{i:02d}": 5.0 if i % 3 else 2.0 for i in range(4 * 2 * BATCH)}
+    class_ = {s: solved if score == 5 else wrong for s, score in expected.items()}
+    class_["student05"] = with_cell(solved, KILLER.format(log=str(attempts)), before="check_mul_backward")
+    root = gates_course(tmp_path / "course", class_)
+    settings = {"distributed.scheduler.allowed-failures": 1,
+                "distributed.scheduler.worker-saturation": 1.0,
+                "distributed.scheduler.work-stealing": False}
+    with dask.config.set(settings), LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                                 host="127.0.0.1", dashboard_address=None) as local:
+        graded_, _, _ = autograde(root, ["03_gates"], limits=LIMITS, progress=False,
+                                  scheduler=local.scheduler_address, no_isolation=True)
+
+    assert len(graded_) == len(expected)
+    saved = {r.student: r for r in results.load_all(root, "03_gates")}
+    killer = saved.pop("student05")
+    assert killer.score == 0
+    for exercise in killer.exercises:
+        assert exercise.status == "crashed"
+        assert "brought the grading worker down" in exercise.message
+    for student, result in saved.items():
+        assert result.score == expected[student], result
+        assert {e.status for e in result.exercises} <= {"passed", "failed"}, result
+    # twice in its batch (on each of the 2 workers allowed), then twice alone
+    assert attempts.read_text().splitlines() == ["attempt"] * 4
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        submissions = gradebook.find_assignment("03_gates").submissions
+        assert sorted(s.student.id for s in submissions) == sorted(expected)
