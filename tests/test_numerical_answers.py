@@ -16,7 +16,8 @@ from support import ROOT
 HOME = {name: a for a in assignments(ROOT) for name, e in EXERCISES.items()
         if all(f in instructor_namespace(Path(ROOT), a) for f in e.functions)}
 NOT_GRADIENTS = {"forward_difference", "sgd_step", "sigmoid_network_forward", "staged_forward",
-                 "derivative_question_1", "staged_backprop_question_1",   # read off an explorer
+                 "derivative_question_1", "gates_question_1",   # read off an explorer
+                 "staged_backprop_question_1",
                  "topological_order", "backward_order", "softmax", "cross_entropy", "logistic_loss",
                  # a checker's own estimates at the case's step, a relative error, names of layers
                  "centered_gradient", "sampled_gradient", "relative_error", "buggy_layers",
@@ -25,7 +26,7 @@ NOT_GRADIENTS = {"forward_difference", "sgd_step", "sigmoid_network_forward", "s
                  "chain_rule_question_1", "sigmoid_neuron_question_1",   # read off an explorer
                  "layers_question_1", "sigmoid_network_question_1", "input_gradients_question_1",
                  "conv_pool_question_1",
-                 "two_layer_network_question_1"}
+                 "two_layer_network_question_1", "vectorized_question_1"}
 EXACT_BY_DIFFERENCES = {"relu_backward", "maxpool1d_backward"}   # piecewise linear: nothing to tell
 
 

@@ -3,7 +3,14 @@ import numpy as np
 
 from course.assignments.vectorized.forward import affine, matmul, matmul_rows
 from course.checks import Mistake
-from course.exercises.kit import BIAS_SUMS, gradient_exercise, gradients_of, random_cases, transposed
+from course.exercises.kit import (
+    BIAS_SUMS,
+    gradient_exercise,
+    gradients_of,
+    number_question,
+    random_cases,
+    transposed,
+)
 
 
 def _sizes(rng):
@@ -88,8 +95,8 @@ matmul_backward = _product_exercise(
               "dD": np.array([[1.0, 0.0], [0.0, -1.0]])},
              _seeded(6, W=(5, 10), X=(10, 3), dD=(5, 3))],
     draw_hidden=_columns_cases,
-    hint="dW has the shape of W and is a product of dD and X; dX has the shape of X and is a "
-         "product of W and dD: only one arrangement of each (transposes included) fits.")
+    hint="a gradient has the shape of its variable: with sizes that differ, dimension analysis "
+         "leaves one way to combine the two matrices each gradient comes from.")
 
 matmul_rows_backward = _product_exercise(
     "matmul_rows_backward", "rows",
@@ -99,8 +106,8 @@ matmul_rows_backward = _product_exercise(
               "dD": np.array([[1.0, 0.0, 1.0], [-1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])},
              _seeded(7, X=(3, 10), W=(10, 5), dD=(3, 5))],
     draw_hidden=_rows_cases,
-    hint="write down the shapes of X, W and dD, then find the one product of dD with W (for dX) "
-         "and of X with dD (for dW) that has the shape of the variable.")
+    hint="the formulas of the column layout do not carry over: write down the shapes in this "
+         "layout and redo the dimension analysis.")
 
 
 def _bias_gradient(db):
@@ -126,7 +133,19 @@ affine_backward = gradient_exercise(
               "W": np.array([[1.0, -1.0], [0.5, 2.0], [0.0, 1.0]]), "b": np.array([-0.5, 1.0]),
               "dD": np.array([[2.0, -1.0], [0.5, 1.0]])}],
     draw_hidden=lambda rng: _rows_cases(rng, bias=True),
-    hint="X W is the product of the previous exercise; b is added to every row of the batch, so "
-         "each example's gradient reaches b and they add up: db has the shape of b.")
+    hint="X W is the product of the previous exercise; b is copied into every row of the batch: "
+         "what does a copy in the forward pass become in the backward pass?")
 
-EXERCISES = (matmul_backward, matmul_rows_backward, affine_backward)
+vectorized_question_1 = number_question(
+    "vectorized_question_1", 2.0, 0.1,
+    hint="in the explorer's column layout, make two of the sizes equal and count the green rows "
+         "under dW.",
+    wrong=(("still-unique", 1.0, "one product fits only while the three sizes all differ: make "
+            "two of them equal in the explorer and count again the products that fit dW."),
+           ("every-product", 8.0, "all eight fit only when all three sizes are equal: with two "
+            "equal, count the products the explorer marks as fitting dW."),
+           ("defined-not-fitting", 4.0, "a product that runs need not have the shape of dW: count "
+            "only the products the explorer marks as fitting dW, not every one without a "
+            "cross.")))
+
+EXERCISES = (matmul_backward, vectorized_question_1, matmul_rows_backward, affine_backward)

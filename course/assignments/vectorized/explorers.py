@@ -1,5 +1,9 @@
 """The shape explorer of assignment 06: pick the sizes of a matrix product and see which products
 of its matrices are defined, what shape each gives, and which could be a gradient.
+
+It answers only for the column layout D = W X, whose gradients the notebook derives (and whose
+exercise comes before it). For the row layout D = X W, the next graded exercise, it shows the
+shapes alone: which products and transposes fit is for the student to find.
 """
 import ipywidgets as widgets
 from matplotlib.patches import Rectangle
@@ -38,10 +42,11 @@ def gradient_candidates(layout, m, n, p):
 class ShapeExplorer(Explorer):
     """Dimension analysis for D = W X (columns) or D = X W (rows). Controls: the layout, and the
     sizes m (outputs), n (inputs) and p (batch), 1 to 10 each. Picture: the forward product as
-    blocks drawn to scale. Below it (self.products, HTML), for dW and for dX, the 8 products of
-    the two matrices it must come from, each with its shape, or a cross where inner sizes differ;
-    green where the shape is the one the gradient needs. Readout: the sizes and how many
-    products fit each gradient.
+    blocks drawn to scale. Below it (self.products, HTML): in the column layout, for dW and for
+    dX, the 8 products of the two matrices it must come from, each with its shape, or a cross
+    where inner sizes differ, green where the shape is the one the gradient needs; in the row
+    layout, only the shape each gradient must have and the matrices it is built from. Readout:
+    the sizes and, in the column layout, how many products fit each gradient.
     """
 
     number_format = "g"
@@ -92,12 +97,30 @@ class ShapeExplorer(Explorer):
         numbers = {"m": m, "n": n, "p": p}
         columns = []
         for name, (target, products) in gradient_candidates(layout, m, n, p).items():
-            fits = sum(shape == target for _, shape in products)
-            numbers[f"products that fit {name}"] = fits
-            columns.append(_product_table(name, target, products))
+            if layout == "columns":
+                numbers[f"products that fit {name}"] = sum(shape == target for _, shape in products)
+                columns.append(_product_table(name, target, products))
+            else:
+                columns.append(_shapes_only(name, target, s))
+        if layout != "columns":
+            columns.append("<p style='max-width:22em'>Which product of the two, with which "
+                           "transposes, has that shape? That is yours to find, in the exercise "
+                           "below.</p>")
         self.products.value = ("<div style='display:flex; gap:40px'>" + "".join(columns)
                                + "</div>")
         return self.figure, numbers
+
+
+def _shapes_only(name, target, s):
+    """HTML: the shape the gradient name needs and the shapes of the two matrices it comes from,
+    with no product and no verdict."""
+    sources = ("dD", "X") if name == "dW" else ("W", "dD")
+    rows = [f"<tr><td colspan=2><b>{name} must be {shape_text(target)}, like {name[1:]}: "
+            f"built from {' and '.join(sources)}</b></td></tr>"]
+    for source in sources:
+        rows.append(f"<tr><td style='padding:0 16px 0 6px'><code>{source}</code></td>"
+                    f"<td>{shape_text(s['D' if source == 'dD' else source])}</td></tr>")
+    return "<table>" + "".join(rows) + "</table>"
 
 
 def _product_table(name, target, products):

@@ -5,12 +5,14 @@ from support.maths import shown
 
 
 def shapes(values):
-    """With m, n and p all different, exactly one product of two of the four matrices has the
-    shape of dW, and one that of dX."""
+    """In the column layout: with m, n and p all different, exactly one product of two of the
+    four matrices has the shape of dW, and one that of dX; with exactly two equal, two each;
+    with all equal, all eight. In the row layout (the next exercise's) no product is counted."""
     m, n, p = shown(values, "m (outputs)", "n (inputs)", "p (batch)")
     expected = {"m": m, "n": n, "p": p}
-    if len({m, n, p}) == 3:
-        expected |= {"products that fit dW": 1, "products that fit dX": 1}
+    if values["layout"].startswith("columns"):
+        fits = {3: 1, 2: 2, 1: 8}[len({m, n, p})]
+        expected |= {"products that fit dW": fits, "products that fit dX": fits}
     return expected
 
 

@@ -16,4 +16,7 @@ MUTATIONS = {
     ("affine_backward", "bias-summed-over-outputs"): [("db = dD.sum(axis=0)", "db = dD.sum(axis=1)")],
     ("affine_backward", "bias-averaged"): [("db = dD.sum(axis=0)", "db = dD.mean(axis=0)")],
     ("affine_backward", "forgot-upstream"): [("dX = dD @ W.T", "dD = np.ones_like(dD)\n    dX = dD @ W.T")],
+    ("vectorized_question_1", "still-unique"): [("return 2", "return 1")],
+    ("vectorized_question_1", "every-product"): [("return 2", "return 8")],
+    ("vectorized_question_1", "defined-not-fitting"): [("return 2", "return 4")],
 }

@@ -140,10 +140,31 @@ def test_does_changing_a_size_redraw_picture_and_table(explorer):
     assert explorer.numbers["products that fit dW"] == 2
 
 
-def test_does_the_rows_layout_show_the_row_shapes(explorer):
+def test_does_the_rows_layout_show_the_row_shapes_but_not_the_next_exercises_products(explorer):
     explorer.controls["layout"].value = "rows"
-    assert "dX must be 3×10" in explorer.products.value
-    assert "dW must be 10×5" in explorer.products.value
+    shown = explorer.products.value
+    assert "dX must be 3×10" in shown and "dW must be 10×5" in shown
+    assert "3×5" in shown and "3×10" in shown and "10×5" in shown   # dD, X, W
+    assert "@" not in shown and "✓" not in shown and "fits" not in shown
+    assert explorer.numbers == {"m": 5, "n": 10, "p": 3}
+    for sizes in ((5, 10, 3), (4, 4, 4), (2, 7, 2)):   # no size makes it show a product
+        for name, size in zip("mnp", sizes):
+            explorer.controls[name].value = size
+        assert "@" not in explorer.products.value and "✓" not in explorer.products.value
+
+
+def test_does_the_column_layout_show_the_questions_count_when_two_sizes_agree(explorer):
+    """vectorized_question_1: with exactly two of m, n, p equal, two products fit dW."""
+    exercise = EXERCISES["vectorized_question_1"]
+    (answer,) = exercise.expected({})
+    for sizes in ((5, 5, 3), (5, 10, 5), (3, 10, 10), (4, 4, 9)):
+        for name, size in zip("mnp", sizes):
+            explorer.controls[name].value = size
+        assert explorer.numbers["products that fit dW"] == answer == 2
+        assert explorer.products.value.count("✓ fits dW") == 2
+    wrong = {name: mistake.returns()[0] for name, mistake in
+             ((m.name, m) for m in exercise.mistakes)}
+    assert wrong == {"still-unique": 1.0, "every-product": 8.0, "defined-not-fitting": 4.0}
 
 
 def test_is_an_update_quick_enough_for_a_slider(explorer):
