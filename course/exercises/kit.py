@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from course.checks import ContractBroken, Exercise, Mistake, kind_of
-from course.functions import sigmoid
 from course.numgrad import input_gradients
 
 if TYPE_CHECKING:
@@ -142,11 +141,3 @@ LOSS_SIGN = ("the loss's gradient is the output minus the target, positive where
 
 BIAS_SUMS = ("the bias is shared by every row of the batch, so its gradient is the sum over the rows "
              "of the gradient on the layer's output")
-
-SIGMOID_SLOPE_MISTAKES = (  # of a sigmoid layer's backward (x, dout) -> (dx,)
-    Mistake("sigma-not-derivative", "sigma(x) is the gate's output, not its slope: the local "
-            "gradient is sigma(x) (1 - sigma(x)).", lambda x, dout: (sigmoid(x) * dout,)),
-    Mistake("sigma-squared", "sigma(x)^2 is not the slope: the local gradient is sigma(x) "
-            "(1 - sigma(x)).", lambda x, dout: (sigmoid(x) ** 2 * dout,)),
-    Mistake("one-minus-sigma", "1 - sigma(x) is half of it: the local gradient is sigma(x) "
-            "(1 - sigma(x)).", lambda x, dout: ((1 - sigmoid(x)) * dout,)))
