@@ -90,8 +90,8 @@ def test_does_a_dask_worker_killed_mid_run_lose_no_submission_and_grade_none_twi
     address, client = cluster
     solved = solved_release(ROOT, "03_gates", "gates.ipynb")
     wrong = replace_in(solved, "mul_backward", "return y * dout, x * dout", "return x * dout, y * dout")
-    expected = {f"student{i:02d}": 5.0 if i % 2 else 2.0 for i in range(16)}
-    root = gates_course(tmp_path / "course", {s: with_cell(solved if score == 5 else wrong, SLOW)
+    expected = {f"student{i:02d}": 6.0 if i % 2 else 3.0 for i in range(16)}
+    root = gates_course(tmp_path / "course", {s: with_cell(solved if score == 6 else wrong, SLOW)
                                               for s, score in expected.items()})
     grading = subprocess.Popen(["backprop-course", "autograde", "03_gates", "--scheduler", address],
                                cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -160,8 +160,8 @@ def test_does_a_batch_with_a_submission_that_kills_its_dask_worker_blame_only_th
     solved = solved_release(ROOT, "03_gates", "gates.ipynb")
     wrong = replace_in(solved, "mul_backward", "return y * dout, x * dout", "return x * dout, y * dout")
     attempts = tmp_path / "attempts.log"
-    expected = {f"student{i:02d}": 5.0 if i % 3 else 2.0 for i in range(4 * 2 * BATCH)}
-    class_ = {s: solved if score == 5 else wrong for s, score in expected.items()}
+    expected = {f"student{i:02d}": 6.0 if i % 3 else 3.0 for i in range(4 * 2 * BATCH)}
+    class_ = {s: solved if score == 6 else wrong for s, score in expected.items()}
     class_["student05"] = with_cell(solved, KILLER.format(log=str(attempts)), before="check_mul_backward")
     root = gates_course(tmp_path / "course", class_)
     settings = {"distributed.scheduler.allowed-failures": 1,

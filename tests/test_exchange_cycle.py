@@ -27,7 +27,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # n
 
 A, NOTEBOOK, PAGE = "03_gates", "gates.ipynb", "gates.html"
 STUDENTS = ("alice", "bob", "carol")
-SCORES = {"alice": 5, "bob": 2, "carol": 5}   # alice's second submission is the one collected
+SCORES = {"alice": 6, "bob": 3, "carol": 6}   # alice's second submission is the one collected
 
 
 def _run(command, cwd, env=None):
@@ -124,4 +124,4 @@ def test_does_each_student_fetch_the_feedback_written_for_their_graded_submissio
         ours = cycle.course / "feedback" / student / A / PAGE
         assert fetched[0].read_text() == ours.read_text()
         assert f"<b>{student}</b>" in ours.read_text()
-        assert f"<b>{SCORES[student]} of 5</b>" in ours.read_text()
+        assert f"<b>{SCORES[student]} of 6</b>" in ours.read_text()

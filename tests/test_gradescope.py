@@ -17,7 +17,8 @@ from autograder.sample_class import replace_in, solved_release
 from support import ROOT, course_copy
 
 A, NOTEBOOK = "03_gates", "gates.ipynb"
-EXERCISES = {"mul_backward": 1, "add_backward": 1, "max_backward": 1, "flow_backward": 2}
+EXERCISES = {"mul_backward": 1, "add_backward": 1, "max_backward": 1, "flow_backward": 2,
+             "gates_question_1": 1}
 SOLVED = solved_release(ROOT, A, NOTEBOOK)
 UPLOADS = {  # wrong: mul_backward right on the visible cases (multiples of a quarter) only
     "right": nbformat.writes(SOLVED),

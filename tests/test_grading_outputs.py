@@ -7,19 +7,19 @@ import pytest
 
 from support import ROOT
 
-EXPECTED = {  # student -> (score of 5, statuses of mul, add, max, flow)
-    "sample-01-correct": (5, ["passed"] * 4),
-    "sample-02-blank": (0, ["failed"] * 4),
-    "sample-03-mul-not-swapped": (2, ["failed", "passed", "passed", "failed"]),
-    "sample-04-max-tie-to-y": (4, ["passed", "passed", "failed", "passed"]),
-    "sample-05-numpy-warning": (5, ["passed"] * 4),
-    "sample-06-infinite-loop": (2, ["passed", "timeout", "passed", "timeout"]),
-    "sample-07-exits-at-the-end": (5, ["passed"] * 4),
-    "sample-08-segfault": (2, ["passed", "passed", "crashed", "crashed"]),
-    "sample-09-memory-bomb": (2, ["memory", "passed", "passed", "memory"]),
-    "sample-10-corrupted": (0, ["ungradable"] * 4),
-    "sample-11-nothing-submitted": (0, ["missing"] * 4),
-    "sample-12-edited-test-cell": (5, ["tampered", "passed", "passed", "passed"]),
+EXPECTED = {  # student -> (score of 6, statuses of mul, add, max, flow, question)
+    "sample-01-correct": (6, ["passed"] * 5),
+    "sample-02-blank": (0, ["failed"] * 5),
+    "sample-03-mul-not-swapped": (3, ["failed", "passed", "passed", "failed", "passed"]),
+    "sample-04-max-tie-to-y": (5, ["passed", "passed", "failed", "passed", "passed"]),
+    "sample-05-numpy-warning": (6, ["passed"] * 5),
+    "sample-06-infinite-loop": (3, ["passed", "timeout", "passed", "timeout", "passed"]),
+    "sample-07-exits-at-the-end": (6, ["passed"] * 5),
+    "sample-08-segfault": (3, ["passed", "passed", "crashed", "crashed", "passed"]),
+    "sample-09-memory-bomb": (3, ["memory", "passed", "passed", "memory", "passed"]),
+    "sample-10-corrupted": (0, ["ungradable"] * 5),
+    "sample-11-nothing-submitted": (0, ["missing"] * 5),
+    "sample-12-edited-test-cell": (6, ["tampered", "passed", "passed", "passed", "passed"]),
 }
 
 
@@ -42,7 +42,7 @@ def test_does_every_sample_submission_get_the_score_and_statuses_it_deserves(dem
     for student, (score, statuses) in EXPECTED.items():
         mine = [r for r in rows if r["student_id"] == student]
         assert [r["exercise"] for r in mine] == ["mul_backward", "add_backward", "max_backward",
-                                                 "flow_backward"]
+                                                 "flow_backward", "gates_question_1"]
         assert [r["status"] for r in mine] == statuses, student
         assert sum(float(r["score"]) for r in mine) == score, student
 
@@ -52,7 +52,7 @@ def test_does_the_csv_have_the_promised_columns_and_one_row_per_exercise(demo):
     assert list(rows[0]) == ["student_id", "assignment", "notebook", "exercise", "score",
                              "max_score", "status", "message", "mistake", "seconds_late",
                              "isolation", "manual", "penalty", "final_score"]
-    assert len(rows) == 12 * 4
+    assert len(rows) == 12 * 5
     assert {row["isolation"] for row in rows} == {"root" if os.geteuid() == 0 else "user"}
 
 
@@ -76,10 +76,11 @@ def test_does_feedback_show_each_exercise_without_hidden_tests(demo):
     for page in pages:
         text = page.read_text()
         assert "hidden=True" not in text and "HIDDEN TESTS" not in text
-        for exercise in ("mul_backward", "add_backward", "max_backward", "flow_backward"):
+        for exercise in ("mul_backward", "add_backward", "max_backward", "flow_backward",
+                         "gates_question_1"):
             assert exercise in text
     wrong = (demo[0] / "feedback" / "sample-04-max-tie-to-y" / "03_gates" / "gates.html").read_text()
-    assert "4 of 5" in wrong and "sends it to x: compare with &gt;=, not &gt;" in wrong
+    assert "5 of 6" in wrong and "sends it to x: compare with &gt;=, not &gt;" in wrong
 
 
 def test_does_the_report_show_histogram_pass_rates_mistakes_and_who_needs_a_person(demo):

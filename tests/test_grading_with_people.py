@@ -254,21 +254,21 @@ def test_do_manual_scores_survive_autograde_force(graded):
 
 def test_does_the_zero_policy_take_everything_from_the_late_submission_only(graded):
     ben, ann = graded.zero.rows[("ben", "mul_backward")], graded.zero.rows[("ann", "mul_backward")]
-    assert (ben["penalty"], ben["final_score"], ann["penalty"], ann["final_score"]) == ("2", "0", "0", "5")
+    assert (ben["penalty"], ben["final_score"], ann["penalty"], ann["final_score"]) == ("3", "0", "0", "6")
     assert ben["seconds_late"] == str(2 * 86400 + 3600)
     late = graded.zero.report.split("<h2>Late submissions</h2>")[1]
-    assert "ben" in late and "ann" not in late and "<td class='num'>0 / 5</td>" in late
-    assert "takes off <b>2</b> point(s)" in graded.zero.feedback["ben"]
+    assert "ben" in late and "ann" not in late and "<td class='num'>0 / 6</td>" in late
+    assert "takes off <b>3</b> point(s)" in graded.zero.feedback["ben"]
     assert "takes off" not in graded.zero.feedback["ann"]
 
 
 def test_does_a_custom_plugin_from_nbgrader_config_set_the_penalty_as_nbgrader_would(graded):
     ben = graded.custom.rows[("ben", "mul_backward")]
-    assert float(ben["penalty"]) == pytest.approx(0.3 * 2.5)   # 3 days started, of 2 + 0.5 by a person
-    assert float(ben["final_score"]) == pytest.approx(2.5 - 0.75)
+    assert float(ben["penalty"]) == pytest.approx(0.3 * 3.5)   # 3 days started, of 3 + 0.5 by a person
+    assert float(ben["final_score"]) == pytest.approx(3.5 - 1.05)
     exported = graded.nbgrader_export["ben"]
-    assert float(exported["raw_score"]) == pytest.approx(2.5)
-    assert float(exported["late_submission_penalty"]) == pytest.approx(0.75)
+    assert float(exported["raw_score"]) == pytest.approx(3.5)
+    assert float(exported["late_submission_penalty"]) == pytest.approx(1.05)
     assert float(graded.nbgrader_export["ann"]["late_submission_penalty"]) == 0
 
 
@@ -294,7 +294,8 @@ def test_is_a_deleted_test_cell_put_back_with_its_verdict():
     assert "check_add_backward was deleted" in last["outputs"][0]["data"]["text/plain"]
     assert [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
             if c["metadata"].get("nbgrader", {}).get("grade")] == [
-        "check_mul_backward", "check_max_backward", "check_flow_backward", "check_add_backward"]
+        "check_mul_backward", "check_max_backward", "check_flow_backward", "check_gates_question_1",
+        "check_add_backward"]
 
 
 def test_is_a_submission_graded_before_autograded_notebooks_existed_graded_again(graded, capsys):

@@ -96,11 +96,11 @@ def test_does_the_batch_finish_with_a_result_for_every_submission(batch):
 
 
 def test_does_an_honest_submission_in_the_same_batch_earn_full_marks(batch):
-    result = expect(batch, "honest", 5)
+    result = expect(batch, "honest", 6)
     assert result.notes == []
     with Gradebook(f"sqlite:///{batch.root / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission(A, "honest")
-        assert (submission.score, submission.max_score, submission.needs_manual_grade) == (5, 5, False)
+        assert (submission.score, submission.max_score, submission.needs_manual_grade) == (6, 6, False)
 
 
 def test_does_a_rerun_without_force_skip_everything(batch):
@@ -133,11 +133,11 @@ def test_is_an_empty_file_ungradable(batch):
 
 
 def test_does_an_old_nbformat_v3_notebook_still_earn_full_marks(batch):
-    assert expect(batch, "nbformat-v3", 5).notes == []
+    assert expect(batch, "nbformat-v3", 6).notes == []
 
 
 def test_is_a_renamed_notebook_graded_with_a_note(batch):
-    result = expect(batch, "renamed", 5)
+    result = expect(batch, "renamed", 6)
     assert result.notes == ["gates.ipynb was submitted as gates-Copy1.ipynb"]
 
 
@@ -146,12 +146,12 @@ def test_is_a_missing_notebook_marked_missing(batch):
 
 
 def test_is_an_extra_notebook_ignored_with_a_note(batch):
-    result = expect(batch, "extra-notebook", 5)
+    result = expect(batch, "extra-notebook", 6)
     assert result.notes == ["the extra notebook scratch.ipynb was not graded"]
 
 
 def test_is_a_changed_kernelspec_run_as_python_with_a_note(batch):
-    result = expect(batch, "kernelspec-changed", 5)
+    result = expect(batch, "kernelspec-changed", 6)
     assert result.notes == ["gates.ipynb asks for a R kernel; it was run as Python"]
 
 
@@ -164,56 +164,56 @@ def test_is_a_changed_kernelspec_run_as_python_with_a_note(batch):
     ("metadata-stripped", "was deleted or lost its nbgrader metadata"),
 ])
 def test_are_spoiled_test_cells_graded_by_the_course_and_flagged(batch, student, change):
-    result = expect(batch, student, 5, every="tampered")
+    result = expect(batch, student, 6, every="tampered")
     for name in hostile.POINTS:
         assert message(result, name) == ("Graded with the course's own checks; a person should "
                                          f"look: the test cell check_{name} {change}.")
 
 
 def test_do_changed_points_count_the_source_points_and_get_flagged(batch):
-    result = expect(batch, "points-changed", 5, every="tampered")
+    result = expect(batch, "points-changed", 6, every="tampered")
     assert says(result, r"the nbgrader metadata of check_\w+ was changed")
     with Gradebook(f"sqlite:///{batch.root / 'gradebook.db'}") as gradebook:
-        assert gradebook.find_submission(A, "points-changed").max_score == 5
+        assert gradebook.find_submission(A, "points-changed").max_score == 6
 
 
 # --- notebook features that have no place in grading -------------------------------------------
 
 def test_does_input_get_end_of_file_instead_of_hanging(batch):
-    result = expect(batch, "input-call", 2, mul_backward="failed", flow_backward="failed")
+    result = expect(batch, "input-call", 3, mul_backward="failed", flow_backward="failed")
     assert says(result, r"raised EOFError: .*input\(\) gets nothing", ["mul_backward", "flow_backward"])
     assert result.seconds < 5
 
 
 def test_do_magics_and_a_capture_cell_holding_the_solution_still_earn_full_marks(batch):
-    assert expect(batch, "magics", 5).notes == []
+    assert expect(batch, "magics", 6).notes == []
 
 
 def test_do_shell_escapes_not_run(batch):
-    expect(batch, "shell-escape", 5)
+    expect(batch, "shell-escape", 6)
     assert not batch.marker.exists()
 
 
 # --- code that hangs, hoards, forks or ends the process ----------------------------------------
 
 def test_does_an_infinite_loop_in_a_solution_cost_only_its_exercise(batch):
-    result = expect(batch, "loop-in-solution", 3, flow_backward="timeout")
+    result = expect(batch, "loop-in-solution", 4, flow_backward="timeout")
     assert says(result, r"flow_backward ran out of time while it was being checked", ["flow_backward"])
     assert result.seconds < 10
 
 
 def test_is_an_infinite_loop_at_top_level_skipped_with_a_note(batch):
-    result = expect(batch, "loop-at-top-level", 5)
+    result = expect(batch, "loop-at-top-level", 6)
     assert result.notes == ["gates.ipynb: cell 2 ran out of time; it was skipped"]
 
 
 def test_does_a_memory_bomb_cost_only_its_exercise(batch):
-    result = expect(batch, "memory-bomb", 3, flow_backward="memory")
+    result = expect(batch, "memory-bomb", 4, flow_backward="memory")
     assert says(result, r"flow_backward ran out of memory", ["flow_backward"])
 
 
 def test_does_a_fork_bomb_cost_only_its_exercise(batch):
-    result = expect(batch, "fork-bomb", 3, flow_backward="timeout")
+    result = expect(batch, "fork-bomb", 4, flow_backward="timeout")
     assert says(result, r"flow_backward ran out of time", ["flow_backward"])
 
 
@@ -224,33 +224,33 @@ def test_is_a_fork_bomb_contained_and_are_its_processes_gone_afterwards(batch):
 
 
 def test_does_sys_exit_in_a_solution_count_as_an_error_of_its_exercise(batch):
-    result = expect(batch, "sys-exit", 3, flow_backward="failed")   # and sys.exit(0) at top level is harmless
+    result = expect(batch, "sys-exit", 4, flow_backward="failed")   # and sys.exit(0) at top level is harmless
     assert says(result, r"flow_backward\(x=3, y=-4, z=2, w=-1\) raised SystemExit: done", ["flow_backward"])
 
 
 def test_does_os_exit_cost_only_its_exercise(batch):
-    result = expect(batch, "os-exit", 3, flow_backward="crashed")
+    result = expect(batch, "os-exit", 4, flow_backward="crashed")
     assert says(result, r"flow_backward ended the process while it was being checked", ["flow_backward"])
 
 
 def test_does_raising_base_exception_cost_only_its_exercise(batch):
-    result = expect(batch, "base-exception", 3, flow_backward="failed")
+    result = expect(batch, "base-exception", 4, flow_backward="failed")
     assert says(result, r"raised BaseException: nope", ["flow_backward"])
 
 
 def test_does_a_segfault_cost_only_its_exercise(batch):
-    result = expect(batch, "segfault", 3, flow_backward="crashed")
+    result = expect(batch, "segfault", 4, flow_backward="crashed")
     assert says(result, r"flow_backward crashed the process", ["flow_backward"])
 
 
 def test_does_ignoring_sigterm_not_outlast_the_time_limit(batch):
-    result = expect(batch, "ignores-sigterm", 3, flow_backward="timeout")
+    result = expect(batch, "ignores-sigterm", 4, flow_backward="timeout")
     assert says(result, r"ran out of time", ["flow_backward"])
     assert result.seconds < 10
 
 
 def test_is_gigabytes_of_printed_output_cut_off(batch):
-    result = expect(batch, "floods-output", 5)
+    result = expect(batch, "floods-output", 6)
     assert result.notes == ["gates.ipynb: cell 2 ran out of time; it was skipped"]
 
 
@@ -267,12 +267,12 @@ def test_do_fake_pass_lines_and_result_files_change_nothing(batch):
 
 def test_does_patching_numpy_testing_leave_wrong_answers_wrong_and_flagged(batch):
     result = expect(batch, "numpy-patched", 0, every="tampered")
-    assert says(result, r"returned a wrong dx: expected .*, got 0")
+    assert says(result, r"returned a wrong dx: expected .*, got 0", hostile.GRADIENTS)
     assert says(result, r"a person should look: it replaced numpy\.allclose; it replaced numpy\.isclose")
 
 
 def test_is_patching_builtins_undone_and_flagged(batch):
-    result = expect(batch, "builtins-patched", 5, every="tampered")
+    result = expect(batch, "builtins-patched", 6, every="tampered")
     assert says(result, r"it replaced builtins\.abs; it replaced builtins\.isinstance; "
                         r"it replaced builtins\.print\.")
 
@@ -286,50 +286,50 @@ def test_does_patching_the_course_checks_pass_nothing(batch):
 
 def test_does_patching_ipython_hide_nothing(batch):
     result = expect(batch, "ipython-patched", 0, every="tampered")
-    assert says(result, r"returned a wrong dx")
+    assert says(result, r"returned a wrong dx", hostile.GRADIENTS)
     assert says(result, r"TransformerManager\.transform_cell; .*InteractiveShell\.showtraceback")
 
 
 def test_do_values_whose_eq_is_always_true_fail(batch):
-    result = expect(batch, "always-equal", 3, flow_backward="failed")
+    result = expect(batch, "always-equal", 4, flow_backward="failed")
     assert says(result, r"expected a number or a numpy array of numbers.*, got a AlwaysEqual",
                 ["flow_backward"])
-    result = expect(batch, "always-equal-single", 3, flow_backward="failed")
+    result = expect(batch, "always-equal-single", 4, flow_backward="failed")
     assert says(result, r"returned an AlwaysEqual; it should return a tuple of 4 values", ["flow_backward"])
 
 
 def test_does_a_lying_ndarray_subclass_fail(batch):
-    result = expect(batch, "ndarray-subclass", 3, flow_backward="failed")
+    result = expect(batch, "ndarray-subclass", 4, flow_backward="failed")
     assert says(result, r"returned a wrong dx: expected -8, got 0", ["flow_backward"])
 
 
 def test_are_lists_where_tuples_are_promised_named_and_failed(batch):
-    result = expect(batch, "lists", 0, every="failed")
+    result = expect(batch, "lists", 1, every="failed", gates_question_1="passed")
     assert says(result, r"returned a list of \d values; it should return a tuple of \d values: "
-                        r"\(dx, .*\): write return dx, .*, without brackets\.")
+                        r"\(dx, .*\): write return dx, .*, without brackets\.", hostile.GRADIENTS)
 
 
 def test_does_mutating_the_inputs_not_change_what_is_expected(batch):
-    result = expect(batch, "mutates-inputs", 3, flow_backward="failed")
+    result = expect(batch, "mutates-inputs", 4, flow_backward="failed")
     assert says(result, r"flow_backward\(x=3, y=-4, z=2, w=-1\) returned a wrong dx: expected -8, got 2",
                 ["flow_backward"])
 
 
 def test_does_reading_the_source_or_the_gradebook_fail_in_the_sandbox(batch):
-    result = expect(batch, "reads-files", 3, flow_backward="failed")
+    result = expect(batch, "reads-files", 4, flow_backward="failed")
     assert says(result, r"raised (FileNotFoundError|PermissionError)", ["flow_backward"])
 
 
 def test_do_writes_to_the_gradebook_and_the_instructors_notebook_fail_and_change_nothing(batch, root):
-    expect(batch, "writes-files", 3, flow_backward="failed")
+    expect(batch, "writes-files", 4, flow_backward="failed")
     source = Path(root, "source", A, hostile.NOTEBOOK).read_bytes()
     assert Path(batch.root, "source", A, hostile.NOTEBOOK).read_bytes() == source
     with Gradebook(f"sqlite:///{batch.root / 'gradebook.db'}") as gradebook:
-        assert gradebook.find_submission(A, "honest").score == 5
+        assert gradebook.find_submission(A, "honest").score == 6
 
 
 def test_do_startup_files_planted_for_later_graders_land_nowhere(batch):
-    expect(batch, "plants-startup-files", 5)
+    expect(batch, "plants-startup-files", 6)
     planted = [Path(folder, name) for folder in hostile.planted_places(batch.root)
                for name in hostile.PLANTED]
     assert [p for p in planted if p.exists()] == []
@@ -338,52 +338,52 @@ def test_do_startup_files_planted_for_later_graders_land_nowhere(batch):
 
 @pytest.mark.parametrize("student", [*hostile.MACHINERY, "machinery-stack"])
 def test_does_an_answer_from_the_course_machinery_earn_nothing_and_get_flagged(batch, student):
-    result = expect(batch, student, 3, flow_backward="tampered")
+    result = expect(batch, student, 4, flow_backward="tampered")
     assert says(result, r"used the course's answer machinery", ["flow_backward"])
 
 
 def test_are_answers_by_copied_centered_differences_worth_nothing_and_flagged(batch):
-    result = expect(batch, "centered-differences", 3, flow_backward="tampered")
+    result = expect(batch, "centered-differences", 4, flow_backward="tampered")
     assert says(result, r"answers are centered differences \(step 1e-05\)", ["flow_backward"])
 
 
 def test_is_an_answer_in_single_precision_honest(batch):
-    expect(batch, "single-precision", 5)
+    expect(batch, "single-precision", 6)
 
 
 def test_does_a_cell_that_closes_its_channel_and_sleeps_cost_only_itself(batch):
-    result = expect(batch, "closes-channel", 5)
+    result = expect(batch, "closes-channel", 6)
     assert any("cell 2" in note and "it was skipped" in note for note in result.notes)
     assert result.seconds < LIMITS.job_seconds
 
 
 def test_is_what_a_submission_writes_capped_and_kept_off_the_grader_s_disk(batch):
-    expect(batch, "fills-disk", 5)   # it wrote at most its scratch folder's 64 MiB
+    expect(batch, "fills-disk", 6)   # it wrote at most its scratch folder's 64 MiB
     for folder in hostile.planted_places(batch.root):
         assert list(Path(folder).glob("filler-*")) == []
 
 
 def test_is_the_instructors_source_notebook_graded_and_flagged(batch):
-    result = expect(batch, "source-notebook", 5, every="tampered")
+    result = expect(batch, "source-notebook", 6, every="tampered")
     assert says(result, r"instructor's ### BEGIN HIDDEN TESTS and ### BEGIN SOLUTION markers")
 
 
 def test_do_notices_sent_in_a_loop_extend_no_deadline(batch):
-    result = expect(batch, "chatty-loop", 5, every="tampered")
+    result = expect(batch, "chatty-loop", 6, every="tampered")
     assert result.seconds < LIMITS.job_seconds
     assert any("cell 2" in note for note in result.notes)
 
 
 @pytest.mark.parametrize("student", ["huge-timestamp", "linked-timestamp", "fifo-timestamp"])
 def test_does_a_bad_timestamp_cost_nothing_and_is_never_followed(batch, student):
-    expect(batch, student, 5)
+    expect(batch, student, 6)
     copied = results.path_for(batch.root, A, student).parent / "timestamp.txt"
     assert copied.exists() == (student == "huge-timestamp")   # a link or a pipe is not copied
 
 
 def test_do_hard_coded_visible_answers_fail_the_visible_checks(batch):
     result = expect(batch, "hard-coded", 0, every="failed")
-    assert says(result, r"^\w+\(x=.*\) returned a wrong d\w: expected .*, got .*\n")
+    assert says(result, r"^\w+\(x=.*\) returned a wrong d\w: expected .*, got .*\n", hostile.GRADIENTS)
 
 
 # --- writing to the grader's own channel --------------------------------------------------------
@@ -415,6 +415,6 @@ def _grades(result):
 
 
 def test_is_flooding_the_grader_channel_cut_off_and_flagged(batch):
-    result = expect(batch, "floods-channel", 5, every="tampered")
+    result = expect(batch, "floods-channel", 6, every="tampered")
     assert says(result, r"a person should look: cell 2 (flooded the grader with output|wrote garbage "
                         r"into the grader's channel)\.")

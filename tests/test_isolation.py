@@ -58,7 +58,7 @@ def test_does_no_isolation_grade_and_record_it_everywhere(course, monkeypatch, c
     assert "WARNING: --no-isolation" in printed and "no network OFF" in printed
     graded = {r.student: r for r in results.load_all(course, A)}
     assert {s: (r.score, r.isolation) for s, r in graded.items()} == {
-        "honest": (5.0, "none"), "untouched": (0.0, "none")}
+        "honest": (6.0, "none"), "untouched": (0.0, "none")}
     assert cli.main(["--course-dir", str(course), "export", A, "-o", str(course / "g.csv")]) == 0
     with open(course / "g.csv") as rows:
         assert {row["isolation"] for row in csv.DictReader(rows)} == {"none"}
@@ -82,4 +82,4 @@ def test_does_no_grader_process_import_a_module_planted_beside_a_submission(cour
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert not marker.exists()
-    assert results.load(course, A, "honest").score == 5
+    assert results.load(course, A, "honest").score == 6

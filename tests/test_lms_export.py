@@ -62,7 +62,7 @@ def test_is_the_canvas_file_what_canvas_imports(graded):
     header, *rows = _rows(course / "canvas.csv")
     assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", COLUMN]
     assert {row[1]: float(row[5]) for row in rows} == {"12345": totals["12345"], "23456": totals["23456"]}
-    assert totals["12345"] == 5 and totals["23456"] % 1 == 0.5   # the manual half point counts
+    assert totals["12345"] == 6 and totals["23456"] % 1 == 0.5   # the manual half point counts
     assert not (course / "canvas.csv").read_bytes().startswith(b"\xef\xbb\xbf")   # no byte-order mark
     assert run.returncode == 1 and "ann.lee" in run.stderr and "NOT in the file" in run.stderr
 
@@ -74,7 +74,7 @@ def test_is_the_moodle_file_a_grading_worksheet_moodle_uploads(graded):
     assert header[:4] == ["Identifier", "Full name", "Grade", "Maximum Grade"]
     assert {row[0]: float(row[2]) for row in rows} == {"Participant 12345": totals["12345"],
                                                         "Participant 23456": totals["23456"]}
-    assert {row[3] for row in rows} == {"5"}
+    assert {row[3] for row in rows} == {"6"}
     assert run.returncode == 1 and "ann.lee" in run.stderr
 
 

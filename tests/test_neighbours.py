@@ -121,14 +121,14 @@ def neighbours(tmp_path_factory):
 
 def test_does_the_next_student_find_no_trace_of_the_one_before(neighbours):
     graded, _ = neighbours
-    assert [e.status for e in graded["a-leaves-traces"].exercises] == ["passed"] * 4
+    assert [e.status for e in graded["a-leaves-traces"].exercises] == ["passed"] * 5
     finder = graded["b-finds-traces"]
-    assert finder.score == 5, [(e.exercise, e.message) for e in finder.exercises]
+    assert finder.score == 6, [(e.exercise, e.message) for e in finder.exercises]
 
 
 def test_does_a_deep_folder_left_behind_cost_the_next_student_nothing(neighbours):
     graded, _ = neighbours
-    assert graded["c-honest"].score == 5
+    assert graded["c-honest"].score == 6
 
 
 def test_is_no_process_of_those_runs_left(neighbours):
@@ -153,7 +153,7 @@ def test_do_children_cloned_onto_the_grader_leave_no_zombies(tmp_path):
         graded, _, _ = autograde(root, [A], workers=1, limits=LIMITS, progress=False)
     finally:
         watch.stop()
-    assert graded[0].score == 5
+    assert graded[0].score == 6
     assert watch.seen and watch.left() == []   # a zombie is still a process until it is reaped
 
 
@@ -178,7 +178,7 @@ def test_does_a_cpu_hungry_neighbour_leave_an_honest_submission_its_time(tmp_pat
     hostile.write_submission(root / "submitted" / "slow-honest" / A, hostile.insert(hostile.solved(), slow))
     graded, _, _ = autograde(root, [A], workers=2, limits=LIMITS, progress=False)
     scores = {r.student: (r.score, r.notes) for r in graded}
-    assert scores["slow-honest"] == (5.0, []), scores
+    assert scores["slow-honest"] == (6.0, []), scores
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])

@@ -39,8 +39,8 @@ def course(root, names, url):
 
 
 NAMES = {"01_derivative": "derivative.ipynb", "03_gates": "gates.ipynb"}
-GATES = {"sample-01-correct": 5, "sample-02-blank": 0, "sample-03-mul-not-swapped": 2,
-         "sample-10-corrupted": 0, "sample-11-nothing-submitted": 0}   # scores of 5
+GATES = {"sample-01-correct": 6, "sample-02-blank": 0, "sample-03-mul-not-swapped": 3,
+         "sample-10-corrupted": 0, "sample-11-nothing-submitted": 0}   # scores of 6
 
 
 def recorded(url):
@@ -74,7 +74,7 @@ def test_do_two_whole_grading_runs_at_once_land_in_postgres_where_nbgrader_expor
     assert export.returncode == 0, export.stdout + export.stderr
 
     expected = {**{("03_gates", s): float(score) for s, score in GATES.items()},
-                **{("01_derivative", s): 2.0 for s in GATES}}
+                **{("01_derivative", s): 3.0 for s in GATES}}
     with open(root / "grades.csv", newline="") as exported:
         rows = {(row["assignment"], row["student_id"]): float(row["raw_score"])
                 for row in csv.DictReader(exported)}

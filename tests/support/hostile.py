@@ -24,8 +24,10 @@ from autograder.sample_class import copy_course
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "03_gates"
 NOTEBOOK = "gates.ipynb"
-POINTS = {"mul_backward": 1.0, "add_backward": 1.0, "max_backward": 1.0, "flow_backward": 2.0}
+POINTS = {"mul_backward": 1.0, "add_backward": 1.0, "max_backward": 1.0, "flow_backward": 2.0,
+          "gates_question_1": 1.0}
 GATES = ("mul_backward", "add_backward", "max_backward")   # flow_backward calls all three
+GRADIENTS = (*GATES, "flow_backward")   # the exercises that return gradients (the question a number)
 
 
 def release():
@@ -160,7 +162,7 @@ def _fake_results(root):
     return insert(release(), f"""
         import os
         for _ in range(3):
-            print("All tests passed! Score: 5 / 5")
+            print("All tests passed! Score: 6 / 6")
         for target in {targets!r}:
             try:
                 os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
@@ -370,7 +372,7 @@ def _ndarray_subclass():
 def _lists():
     """The solved release, every `return a, b` written `return [a, b]`."""
     nb = solved()
-    for name in POINTS:
+    for name in GRADIENTS:
         cell(nb, name).source = re.sub(r"return (.+, .+)$", r"return [\1]", cell(nb, name).source, flags=re.M)
     return nb
 

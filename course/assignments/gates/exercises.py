@@ -1,7 +1,7 @@
 """Assignment 03: the add, multiply and max gates, and the circuit f = 2 (x y + max(z, w))."""
 from course.assignments.gates.forward import flow_patterns
 from course.checks import Mistake
-from course.exercises.kit import gradient_exercise, random_cases
+from course.exercises.kit import gradient_exercise, number_question, random_cases
 from course.numgrad import input_gradients
 
 
@@ -93,4 +93,16 @@ flow_backward = gradient_exercise(
                 "larger input only, and 0 to the other.",
                 lambda x, y, z, w: (2 * y, 2 * x, 2.0, 2.0))))
 
-EXERCISES = (add_backward, mul_backward, max_backward, flow_backward)
+gates_question_1 = number_question(
+    "gates_question_1", 2.0, 0.05,
+    hint="in the circuit's explorer, keep y, z and w where they start, move x alone and watch "
+         "the readout df/dy.",
+    wrong=(("forgot-the-2", 4.0, "at that x the product x y passes x to y, but the last gate "
+            "doubles every gradient on its way back: watch the readout df/dy itself as you move "
+            "x."),
+           ("not-moved", 3.0, "3 is where the x slider starts, where df/dy reads 6: move x until "
+            "it reads 4."),
+           ("wrong-sign", -2.0, "there df/dy reads -4, not 4: the gradient on y has the sign of x. "
+            "Watch the readout df/dy as you move x.")))
+
+EXERCISES = (add_backward, mul_backward, max_backward, flow_backward, gates_question_1)

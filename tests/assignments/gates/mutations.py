@@ -21,4 +21,7 @@ MUTATIONS = {
     ("flow_backward", "max-to-smaller"): [("dz, dw = max_backward(z, w, dm)",
                                            "dw, dz = max_backward(z, w, dm)")],
     ("flow_backward", "max-to-both"): [("dz, dw = max_backward(z, w, dm)", "dz = dw = dm")],
+    ("gates_question_1", "forgot-the-2"): [("return 2.0", "return 4.0")],
+    ("gates_question_1", "not-moved"): [("return 2.0", "return 3.0")],
+    ("gates_question_1", "wrong-sign"): [("return 2.0", "return -2.0")],
 }

@@ -5,6 +5,8 @@ import pytest
 
 from course.assignments.gates.explorers import InputScaleExplorer
 from course.assignments.gates.forward import FLOW_PATTERNS
+from course.circuits import CircuitExplorer
+from course.exercises import EXERCISES
 from support import not_printed, rounded
 
 NAME = "03_gates"
@@ -49,3 +51,17 @@ def test_does_the_input_scale_axis_end_at_a_round_number_above_the_tallest_bar()
         assert 1.3 * tallest <= top < 1.3 * 1.7 * tallest
         limits.append(top)
     assert limits[0] == limits[1] == 7.0 and limits[2] == 700.0  # 1.3 * 4.488 -> 7
+
+
+def test_does_the_explorer_show_df_dy_reading_4_at_the_questions_answer_and_at_no_wrong_answer():
+    """gates_question_1: move x alone from the worked example until df/dy reads 4."""
+    question, explorer = EXERCISES["gates_question_1"], CircuitExplorer(FLOW_PATTERNS, FLOW_AT)
+    slider = explorer.controls["x"]
+
+    def df_dy(x):
+        slider.value = x
+        assert slider.value == pytest.approx(x)   # the slider reaches it
+        return explorer.numbers["df/dy"]
+    (answer,) = question.expected({})
+    assert df_dy(answer) == pytest.approx(4.0, abs=1e-6)
+    assert all(abs(df_dy(*mistake.returns()) - 4.0) >= 1 for mistake in question.mistakes)
