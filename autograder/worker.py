@@ -16,7 +16,6 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("MPLBACKEND", "agg")
 
 import ctypes  # noqa: E402
-import gc  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
 import pkgutil  # noqa: E402
@@ -133,7 +132,6 @@ def main(limits: sandbox.Limits, mode: str) -> None:
     warm_up()
     skip_pictures()
     calls = answer_machinery.purge()
-    gc.freeze()   # the warm heap: no collection in a forked run touches (and so copies) its pages
     ready = {"ready": {"mode": mode, "protections": sandbox.protections(mode)}}
     try:
         sandbox.write_all(out, (json.dumps(ready) + "\n").encode())
