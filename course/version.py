@@ -14,8 +14,8 @@ import json
 import os
 from pathlib import Path
 
-VERSION = "0.5.3"
-CATALOGUE_DIGEST = "be6fea1a3d1c"
+VERSION = "0.6.0"
+CATALOGUE_DIGEST = "c3b348b235e9"
 
 
 def installed() -> str:
