@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from course.checks import ContractBroken, Exercise, Mistake, kind_of
+from course.functions import sigmoid
 from course.numgrad import input_gradients
 
 if TYPE_CHECKING:
@@ -141,3 +142,20 @@ LOSS_SIGN = ("the loss's gradient is the output minus the target, positive where
 
 BIAS_SUMS = ("the bias is shared by every row of the batch, so its gradient is the sum over the rows "
              "of the gradient on the layer's output")
+
+
+def sigmoid_from_output_mistakes(what: str, expected: Callable) -> tuple[Mistake, ...]:
+    """The catalogue of a sigmoid backward (out, dout) -> (dx,) that takes the cached output out:
+    what names the output ("gate", "layer"); expected: the right (out, dout) -> (dx,)."""
+    slope = "the local gradient is out (1 - out), out being sigma(x)"
+    return (
+        Mistake("sigmoid-applied-again", "out is already sigma(x): taking the sigmoid of it again "
+                f"measures the slope at the wrong point; {slope}.",
+                lambda out, dout: (sigmoid(out) * (1 - sigmoid(out)) * dout,)),
+        Mistake("sigma-not-derivative", f"out is the {what}'s output, not its slope: {slope}.",
+                lambda out, dout: (out * dout,)),
+        Mistake("sigma-squared", f"out^2 is not the slope: {slope}.",
+                lambda out, dout: (out**2 * dout,)),
+        Mistake("one-minus-sigma", f"1 - out is half of it: {slope}.",
+                lambda out, dout: ((1 - out) * dout,)),
+        forgot_upstream(expected, "dout"))

@@ -15,11 +15,11 @@ from course.exercises.kit import (
     BIAS_SUMS,
     LOSS_SIGN,
     choice_question,
-    forgot_upstream,
     gradient_exercise,
     gradients_of,
     random_cases,
     scaled,
+    sigmoid_from_output_mistakes,
     transposed,
 )
 from course.functions import sigmoid
@@ -168,7 +168,6 @@ def _output_cases(rng):
     return cases
 
 
-_SLOPE = "the local gradient is out (1 - out), out being sigma(x), entry by entry"
 sigmoid_layer_backward = Exercise(
     name="sigmoid_layer_backward", arguments=("out", "dout"), outputs=("dx",),
     expect=_sigmoid_gradient,
@@ -177,17 +176,7 @@ sigmoid_layer_backward = Exercise(
               "dout": np.array([[1.0, -2.0], [0.5, 1.0], [-1.5, 2.0]])}),
     draw_hidden=_output_cases,
     hint="the sigmoid's slope is a function of its output alone, and out is that output.",
-    mistakes=(
-        Mistake("sigmoid-applied-again", "out is already sigma(x): taking the sigmoid of it again "
-                f"measures the slope at the wrong point; {_SLOPE}.",
-                lambda out, dout: (sigmoid(out) * (1 - sigmoid(out)) * dout,)),
-        Mistake("sigma-not-derivative", f"out is the layer's output, not its slope: {_SLOPE}.",
-                lambda out, dout: (out * dout,)),
-        Mistake("sigma-squared", f"out^2 is not the slope: {_SLOPE}.",
-                lambda out, dout: (out**2 * dout,)),
-        Mistake("one-minus-sigma", f"1 - out is half of it: {_SLOPE}.",
-                lambda out, dout: ((1 - out) * dout,)),
-        forgot_upstream(_sigmoid_gradient, "dout")))
+    mistakes=sigmoid_from_output_mistakes("layer", _sigmoid_gradient))
 
 _LOSS_GRADIENT = gradients_of(_output(euclidean_loss_forward), ("X",))
 

@@ -4,11 +4,11 @@ import numpy as np
 from course.assignments.sigmoid_neuron.forward import neuron
 from course.checks import Exercise, Mistake
 from course.exercises.kit import (
-    forgot_upstream,
     gradient_exercise,
     gradients_of,
     number_question,
     scaled,
+    sigmoid_from_output_mistakes,
 )
 from course.functions import sigmoid
 
@@ -72,24 +72,13 @@ def _output_cases(rng):
             for _ in range(3)]
 
 
-_SLOPE = "the local gradient is out (1 - out), out being sigma(x)"
 sigmoid_backward = Exercise(
     name="sigmoid_backward", arguments=("out", "dout"), outputs=("dx",),
     expect=_sigmoid_gradient,
     visible=({"out": 0.8, "dout": 2.0}, {"out": 0.3, "dout": -0.5}),
     draw_hidden=_output_cases,
     hint="the sigmoid's slope is a function of its output alone, and out is that output.",
-    mistakes=(
-        Mistake("sigmoid-applied-again", "out is already sigma(x): taking the sigmoid of it again "
-                f"measures the slope at the wrong point; {_SLOPE}.",
-                lambda out, dout: (sigmoid(out) * (1 - sigmoid(out)) * dout,)),
-        Mistake("sigma-not-derivative", f"out is the gate's output, not its slope: {_SLOPE}.",
-                lambda out, dout: (out * dout,)),
-        Mistake("sigma-squared", f"out^2 is not the slope: {_SLOPE}.",
-                lambda out, dout: (out**2 * dout,)),
-        Mistake("one-minus-sigma", f"1 - out is half of it: {_SLOPE}.",
-                lambda out, dout: ((1 - out) * dout,)),
-        forgot_upstream(_sigmoid_gradient, "dout")))
+    mistakes=sigmoid_from_output_mistakes("gate", _sigmoid_gradient))
 
 neuron_backward = gradient_exercise(
     "neuron_backward", neuron, ("w", "x"), ("x", "w"),
