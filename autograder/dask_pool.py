@@ -8,8 +8,9 @@ a batch's size, or what came within GATHER seconds) and sends each batch as one 
 costs the coordinator's Dask client a few milliseconds whatever it holds. On the Dask worker the
 task hands its jobs one after another to a warm autograder.worker process of its own (one per
 Dask worker thread, started on first use), which runs each in its own sandbox, with the same
-limits, as local grading. What comes back is each run's messages, in one JSON text: plain numbers
-and arrays in transport's form, never a pickled object; each grading thread gets its own job's.
+limits, as local grading. What comes back is each run's messages as a JSON text of its own: plain
+numbers and arrays in transport's form, never a pickled object; each grading thread gets (and
+parses) its own job's.
 
 A task whose Dask worker died is run again by Dask on another; its one result is recorded once.
 A batch that killed every worker Dask tried is split: each of its jobs runs again as a task of
@@ -39,15 +40,15 @@ _warm = threading.local()   # on a Dask worker: this thread's warm grading proce
 
 BATCH = 8      # jobs in one Dask task, at most
 GATHER = 0.1   # seconds a batch waits for more jobs after its first
-_DIED = [{"end": {"reason": "worker died"}}]
+_DIED = json.dumps([{"end": {"reason": "worker died"}}])
 
 
-def run_on_dask_worker(jobs: list[dict], limits: dict, mode: str) -> str:
+def run_on_dask_worker(jobs: list[dict], limits: dict, mode: str) -> list[str]:
     """A Dask task: run the jobs one after another, each in its own sandbox, in this thread's
-    warm grading process. limits: a Limits as a dict; mode: "auto" or "none". Returns, as one
-    JSON text, a list holding each job's messages up to its {"end": ...}."""
+    warm grading process. limits: a Limits as a dict; mode: "auto" or "none". Returns, for each
+    job, its run's messages up to its {"end": ...} as one JSON text."""
     worker = _warm_worker(Limits(**limits), mode)
-    return json.dumps([list(worker.run(job)) for job in jobs])
+    return [json.dumps(list(worker.run(job))) for job in jobs]
 
 
 def warm_up_dask_worker(limits: dict, mode: str) -> tuple[str, dict[str, list]]:
@@ -68,19 +69,20 @@ class _Run:
     """One job handed to the dispatcher, until its messages (or an error) come back."""
 
     def __init__(self, job: dict) -> None:
-        self.job, self.messages, self.error = job, None, None
+        self.job, self.text, self.error = job, None, None
         self._ready = threading.Event()
 
-    def settle(self, messages: list | None, error: BaseException | None = None) -> None:
+    def settle(self, text: str | None, error: BaseException | None = None) -> None:
         if not self._ready.is_set():   # the first outcome stands
-            self.messages, self.error = messages, error
+            self.text, self.error = text, error
             self._ready.set()
 
     def outcome(self) -> list[dict]:
+        """The run's messages, parsed here (in the grading thread) from its JSON text."""
         self._ready.wait()
         if self.error is not None:
             raise self.error
-        return self.messages
+        return json.loads(self.text)
 
 
 class _Dispatcher:
@@ -138,9 +140,10 @@ class _Dispatcher:
         with self.lock:
             batch = self.running.pop(future)
         try:
-            outcomes = json.loads(future.result())
-            if not isinstance(outcomes, list) or len(outcomes) != len(batch):
-                raise ValueError("a grading task returned a reply of the wrong length")
+            outcomes = future.result()
+            if (not isinstance(outcomes, list) or len(outcomes) != len(batch)
+                    or not all(isinstance(text, str) for text in outcomes)):
+                raise ValueError("a grading task returned something other than a text per job")
         except KilledWorker:
             if len(batch) > 1 and not self.closed:
                 for run in batch:
@@ -151,8 +154,8 @@ class _Dispatcher:
             for run in batch:
                 run.settle(None, error)
             return
-        for run, messages in zip(batch, outcomes):
-            run.settle(messages)
+        for run, text in zip(batch, outcomes):
+            run.settle(text)
 
     def close(self) -> None:
         """Stop taking jobs; a grading thread still waiting gets an error."""

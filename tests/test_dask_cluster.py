@@ -20,7 +20,7 @@ import pytest
 from autograder import results
 from autograder.autograde import autograde
 from autograder.course_dir import CourseError
-from autograder.dask_pool import BATCH, DaskCluster
+from autograder.dask_pool import DaskCluster
 from autograder.sample_class import gates_class, replace_in, solved_release, with_cell, write_class
 from autograder.sandbox import Limits
 from support import ROOT, course_copy
@@ -160,7 +160,7 @@ def test_does_a_batch_with_a_submission_that_kills_its_dask_worker_blame_only_th
     solved = solved_release(ROOT, "03_gates", "gates.ipynb")
     wrong = replace_in(solved, "mul_backward", "return y * dout, x * dout", "return x * dout, y * dout")
     attempts = tmp_path / "attempts.log"
-    expected = {f"student{i:02d}": 6.0 if i % 3 else 3.0 for i in range(4 * 2 * BATCH)}
+    expected = {f"student{i:02d}": 6.0 if i % 3 else 3.0 for i in range(16)}   # batches of 4
     class_ = {s: solved if score == 6 else wrong for s, score in expected.items()}
     class_["student05"] = with_cell(solved, KILLER.format(log=str(attempts)), before="check_mul_backward")
     root = gates_course(tmp_path / "course", class_)
