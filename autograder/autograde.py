@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 import queue
 import threading
-import time
 from typing import TYPE_CHECKING
 
 from autograder import results
 from autograder.assignment import notebook_paths, read_assignment
+from autograder.batching import gathered
 from autograder.pool import Worker
 from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.sandbox import Limits, choose_mode
@@ -135,13 +135,7 @@ def _batches(done, count):
     that come within GATHER seconds after it, BATCH at most, so that the gradebook is written in
     one transaction for many results instead of one per result."""
     while count:
-        batch = [done.get()]
-        until = time.monotonic() + GATHER
-        while len(batch) < min(BATCH, count) and (left := until - time.monotonic()) > 0:
-            try:
-                batch.append(done.get(timeout=left))
-            except queue.Empty:
-                break
+        batch = gathered(done, done.get(), min(BATCH, count), GATHER)
         count -= len(batch)
         yield batch
 

@@ -22,9 +22,9 @@ from dataclasses import asdict
 import json
 import queue
 import threading
-import time
 from typing import TYPE_CHECKING
 
+from autograder.batching import gathered
 from autograder.course_dir import CourseError
 from autograder.pool import Worker
 from autograder.sandbox import IsolationUnavailable, Limits
@@ -109,17 +109,7 @@ class _Dispatcher:
 
     def _gather(self):
         while (first := self.jobs.get()) is not None:
-            batch, until = [first], time.monotonic() + GATHER
-            while len(batch) < self.size and (left := until - time.monotonic()) > 0:
-                try:
-                    run = self.jobs.get(timeout=left)
-                except queue.Empty:
-                    break
-                if run is None:
-                    self.jobs.put(None)
-                    break
-                batch.append(run)
-            self._send(batch)
+            self._send(gathered(self.jobs, first, self.size, GATHER))
 
     def _send(self, batch):
         try:

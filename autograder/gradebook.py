@@ -71,9 +71,10 @@ def ensure_assignment(root: Path | str, assignment: str, url: str) -> None:
 def _nbgrader_cells(root, assignment):
     """notebook name -> grade ids of its nbgrader cells (graded, solution or task), from source/."""
     from autograder import notebooks
+    from autograder.assignment import notebook_paths
     return {path.stem: {cell.metadata["nbgrader"]["grade_id"] for cell in notebooks.read(path).cells
                         if cell.metadata.get("nbgrader", {}).get("grade_id")}
-            for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb"))}
+            for path in notebook_paths(root, assignment)}
 
 
 def _known_cells(url, assignment):
