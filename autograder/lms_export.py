@@ -4,13 +4,16 @@ LMS imports as it is, one row per student.
 Students are matched by the id `collect` filed them under, which is the LMS's own: the Canvas user
 id of Canvas's upload names (Canvas's gradebook import matches its ID column), the participant id
 of Moodle's folders (Moodle's "Upload grading worksheet" matches "Participant <id>" in its
-Identifier column). Both are numbers; a student filed under anything else (a Blackboard user
-name, a folder made by hand) cannot be matched, and is returned to be listed, never dropped
-silently. Scores are the gradebook's final scores (autograder.scores.graded): a person's
-scores where they set one, less any late penalty."""
+Identifier column; its importer refuses a worksheet without a "Last modified (grade)" column and
+keeps a grade changed in Moodle after that time, so the file carries the time it was written).
+Both are numbers; a student filed under anything else (a Blackboard user name, a folder made by
+hand) cannot be matched, and is returned to be listed, never dropped silently. Scores are the
+gradebook's final scores (autograder.scores.graded): a person's scores where they set one, less
+any late penalty."""
 from __future__ import annotations
 
 import csv
+from datetime import datetime, timezone
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("canvas", "moodle")
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-MOODLE_COLUMNS = ["Identifier", "Full name", "Grade", "Maximum Grade"]
+MOODLE_COLUMNS = ["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)"]
 LMS_ID = re.compile(r"[0-9]{1,20}")
 CANVAS_COLUMN = re.compile(r".*\S.* \([0-9]+\)")   # "Gates (123456)": name, then the assignment id
 
@@ -41,6 +44,7 @@ def write_lms_csv(graded: Sequence[SubmissionResult], lms: str, out: TextIO, col
     Canvas's header of the assignment, "NAME (ID)"; names: student id -> full name, where the
     gradebook has one. Returns the ids of the students it could not match, in order."""
     names = names or {}
+    written = datetime.now(timezone.utc).isoformat(timespec="seconds")   # PHP's strtotime reads it
     writer = csv.writer(out)
     writer.writerow(CANVAS_COLUMNS + [column] if lms == "canvas" else MOODLE_COLUMNS)
     unmatched = []
@@ -53,7 +57,7 @@ def write_lms_csv(graded: Sequence[SubmissionResult], lms: str, out: TextIO, col
             writer.writerow([name, result.student, "", "", "", f"{result.final_score:g}"])
         else:
             writer.writerow([f"Participant {result.student}", name, f"{result.final_score:g}",
-                             f"{result.max_score:g}"])
+                             f"{result.max_score:g}", written])
     return unmatched
 
 

@@ -4,6 +4,7 @@ Section, then the assignment's "NAME (ID)" column), one row per Canvas student w
 score, and does `--format moodle` write Moodle's grading worksheet; is a student who is not an
 LMS id named and left out, never dropped silently?"""
 import csv
+from datetime import datetime, timedelta, timezone
 import io
 import subprocess
 import zipfile
@@ -71,10 +72,12 @@ def test_is_the_moodle_file_a_grading_worksheet_moodle_uploads(graded):
     course, totals = graded
     run = _cli(course, "export", A, "--format", "moodle", "-o", "-")
     header, *rows = list(csv.reader(io.StringIO(run.stdout)))
-    assert header[:4] == ["Identifier", "Full name", "Grade", "Maximum Grade"]
+    assert header == ["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)"]
     assert {row[0]: float(row[2]) for row in rows} == {"Participant 12345": totals["12345"],
                                                         "Participant 23456": totals["23456"]}
     assert {row[3] for row in rows} == {"6"}
+    written = {datetime.fromisoformat(row[4]) for row in rows}   # Moodle's importer needs the column
+    assert len(written) == 1 and abs(datetime.now(timezone.utc) - written.pop()) < timedelta(hours=1)
     assert run.returncode == 1 and "ann.lee" in run.stderr
 
 
