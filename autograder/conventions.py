@@ -6,8 +6,9 @@ line) and what to change. The conventions: a test cell's grade id is check_<exer
 check("<exercise>", ...) visibly and again in a hidden part; a solution cell's grade id is the name
 of the one function it defines; every exercise of the assignment has its cells; instructor markers
 stand only in cells nbgrader marks for them; every catalogued mistake has its edit in
-tests/assignments/<name>/mutations.py, quoting the solution exactly; no line of the course package
-equals a solution line; no TODO of `backprop-course new-exercise` is left.
+tests/assignments/<name>/mutations.py, quoting the solution exactly; every exercise catalogues at
+least three mistakes, or fewer with a reason in FEWER_EXIST; no line of the course package equals a
+solution line; no TODO of `backprop-course new-exercise` is left.
 """
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ def findings(root: Path | str, assignment: str) -> list[str]:
     solutions = {c.grade_id: solution_code(c.source, markers)[0] for c in cells
                  if c.meta.get("solution") and markers.begin_solution in c.source}
     found += _mutation_slips(root, assignment, exercises, solutions)
+    found += too_few_mistakes(root, assignment, exercises)
     return found + _helper_lines(cells, markers)
 
 
@@ -133,12 +135,18 @@ def _is_catalogue(mistakes):
 
 def _catalogue_slips(assignment, exercises):
     """Exercises whose mistakes= is not a tuple of Mistakes (a lone one lacks its comma)."""
+    path, lines = _definitions(assignment)
+    return [f"{path}:{lines.get(e.name, 1)}: {e.name}'s mistakes= is a "
+            f"{type(e.mistakes).__name__}, not a tuple of Mistakes: with one mistake, end it with a "
+            "comma: mistakes=(Mistake(...),)" for e in exercises if not _is_catalogue(e.mistakes)]
+
+
+def _definitions(assignment):
+    """(the assignment's exercises.py, {name: the line of its top-level assignment})."""
     module = importlib.import_module(f"course.assignments.{package_name(assignment)}.exercises")
     lines = {t.id: n.lineno for n in ast.parse(Path(module.__file__).read_text()).body
              if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
-    return [f"{module.__file__}:{lines.get(e.name, 1)}: {e.name}'s mistakes= is a "
-            f"{type(e.mistakes).__name__}, not a tuple of Mistakes: with one mistake, end it with a "
-            "comma: mistakes=(Mistake(...),)" for e in exercises if not _is_catalogue(e.mistakes)]
+    return module.__file__, lines
 
 
 def _cell_slips(assignment, cells, exercises, markers):
@@ -230,6 +238,34 @@ def _mutation_slips(root, assignment, exercises, solutions):
                              f"which is not in the solution of {exercise}: copy the text exactly")
             code = code.replace(old, new)
     return found
+
+
+CATALOGUE_TEST = Path("tests") / "test_mistake_catalogue.py"   # it holds FEWER_EXIST
+
+
+def too_few_mistakes(root: Path | str, assignment: str, exercises=None) -> list[str]:
+    """Exercises cataloguing fewer than three mistakes (forgot-upstream counts) without a reason in
+    FEWER_EXIST of tests/test_mistake_catalogue.py. Only where the course has its tests."""
+    root = Path(root)
+    if not mutations_file(root, assignment).parent.parent.is_dir():
+        return []
+    if exercises is None:
+        exercises, _ = _exercises(assignment)
+    fewer = _fewer_exist(root / CATALOGUE_TEST)
+    path, lines = _definitions(assignment)
+    return [f"{path}:{lines.get(e.name, 1)}: {e.name} catalogues {len(e.mistakes)} mistake(s): add "
+            "Mistakes students really make until there are three, or, where fewer exist, give the "
+            f"number and the reason in FEWER_EXIST in {CATALOGUE_TEST}"
+            for e in exercises or () if len(e.mistakes) < fewer.get(e.name, 3)]
+
+
+def _fewer_exist(path):
+    """FEWER_EXIST of the catalogue test (exercise -> how many mistakes it needs), or {}."""
+    if not path.exists():
+        return {}
+    return next((ast.literal_eval(n.value) for n in ast.parse(path.read_text()).body
+                 if isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "FEWER_EXIST"
+                                                      for t in n.targets)), {})
 
 
 def _helper_lines(cells, markers: Markers):

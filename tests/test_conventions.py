@@ -3,6 +3,7 @@
 Each test makes one slip in a copy of the chain-rule assignment (its source notebook and its
 catalogue of mutations) and asks the conventions check, which `validate` and `release` run first,
 what it finds."""
+from dataclasses import replace
 import os
 import shutil
 import subprocess
@@ -12,8 +13,9 @@ import nbformat
 import pytest
 
 from autograder.assignment import read_assignment
-from autograder.conventions import findings
+from autograder.conventions import findings, too_few_mistakes
 from autograder.course_dir import CourseError
+from course.exercises import EXERCISES
 from support import ROOT, course_copy
 
 NOTEBOOK = "chain_rule.ipynb"
@@ -117,6 +119,18 @@ def test_is_a_slip_in_the_solution_named_with_its_place(course, old, new, said):
     cell.source = cell.source.replace(old, new)
     found = _slip(root, nb)
     assert [text for text in said if text not in found] == []
+
+
+def test_is_an_exercise_with_fewer_than_three_mistakes_named_unless_fewer_exist(course):
+    root, _ = course
+    exercise = EXERCISES["add_mul_backward"]
+    two = replace(exercise, mistakes=exercise.mistakes[:2])
+    found = "\n".join(too_few_mistakes(root, "02_chain_rule", [two]))
+    assert f"{DEFINITIONS}:" in found and "add_mul_backward catalogues 2 mistake(s)" in found
+    assert "FEWER_EXIST in tests/test_mistake_catalogue.py" in found
+    (root / "tests" / "test_mistake_catalogue.py").write_text(
+        'FEWER_EXIST = {\n    # only two occur\n    "add_mul_backward": 2,\n}\n')
+    assert too_few_mistakes(root, "02_chain_rule", [two]) == []
 
 
 def test_is_a_mistakes_tuple_without_its_comma_sent_to_its_line(tmp_path):

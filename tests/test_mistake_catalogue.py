@@ -5,12 +5,11 @@ Each mistake of every exercise (course.exercises, `mistakes=`) has a source muta
 tests/assignments/<name>/mutations.py that makes the instructor's code commit it. One throwaway
 class holds a student per mutation, and one `autograde` run grades them all.
 """
-from collections import Counter
-
 import pytest
 
 from autograder.assignment import read_assignment
 from autograder.autograde import autograde
+from autograder.conventions import mutations_file, too_few_mistakes
 from autograder.sample_class import copy_course, replace_in, solved_release, write_class
 from course.exercises import EXERCISES
 from support import ROOT, chosen_assignments
@@ -53,16 +52,18 @@ def graded(tmp_path_factory):
 
 
 def test_does_every_catalogued_mistake_have_a_mutation_and_every_mutation_a_mistake():
-    assert sorted(set(CATALOGUE) - set(MUTATIONS)) == []
-    assert sorted({key for key in MUTATIONS if key[0] in WHERE} - set(CATALOGUE)) == []
+    where = "tests/assignments/<name>/mutations.py (backprop-course validate names the file and entry)"
+    assert sorted(set(CATALOGUE) - set(MUTATIONS)) == [], f"add their mutations to {where}"
+    assert sorted({key for key in MUTATIONS if key[0] in WHERE} - set(CATALOGUE)) == [], \
+        f"remove them from {where}, or catalogue the mistakes"
 
 
-def test_does_every_backward_exercise_list_at_least_three_mistakes():
-    sizes = Counter(exercise for exercise, _ in CATALOGUE)
-    assert {name: sizes[name] for name in WHERE if sizes[name] < FEWER_EXIST.get(name, 3)} == {}
+def test_does_every_exercise_list_at_least_three_mistakes():
+    assert [slip for name in chosen_assignments() for slip in too_few_mistakes(ROOT, name)] == []
 
 
-# Exercises where fewer than three distinct mistakes really occur, and why.
+# Exercises where fewer than three distinct mistakes really occur, and why (read by
+# autograder.conventions.too_few_mistakes, which `backprop-course validate` runs).
 FEWER_EXIST = {
     # the slope equal to sigma(1)'s at another x: besides -1, only reading the wrong curve or
     # giving back the x the question names are answers a student lands on
@@ -80,6 +81,12 @@ def test_does_the_pipeline_catch_the_mistake_and_name_it(graded, exercise, mista
     result = graded[student(exercise, mistake)]
     mine = next(e for e in result.exercises if e.exercise == exercise)
     diagnosis = next(m.diagnosis for m in EXERCISES[exercise].mistakes if m.name == mistake)
-    assert (mine.status, mine.score) == ("failed", 0.0), mine.message
-    assert mine.mistake == mistake, mine.message
+    mutations = mutations_file(ROOT, WHERE[exercise][0]).relative_to(ROOT)
+    made = f"the mutation of ({exercise!r}, {mistake!r}) in {mutations}"
+    assert (mine.status, mine.score) == ("failed", 0.0), (
+        f"{made} was graded {mine.status}: it must make the mistake in the solution, and a visible "
+        f"or hidden case must tell it from the right answer ({mine.message})")
+    assert mine.mistake == mistake, (
+        f"{made} was not named {mistake}: on the visible cases its returns must differ from the "
+        f"right answer's and from the other mistakes' ({mine.message})")
     assert f"Mistake: {diagnosis}" in mine.message
