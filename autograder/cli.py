@@ -184,10 +184,13 @@ def new_exercise_command(args: argparse.Namespace) -> int:
                    args.upstream, args.forward, args.points)
     written = new_exercise(root, planned)
     print("changed:\n" + "\n".join(f"  {path.relative_to(root)}" for path in written))
-    print(f"\nnext: fill in every TODO(new-exercise) in them (validate lists those left), then\n"
+    print(f"\nnext (README.md, For instructors, Add an exercise): fill in every TODO(new-exercise) in "
+          f"them (backprop-course validate {planned.assignment} lists those left); raise VERSION in "
+          "course/version.py (tests/test_course_version.py gives its CATALOGUE_DIGEST); then\n"
           f"  backprop-course release {planned.assignment}\n"
-          f"  python3 -m pytest tests/assignments/{planned.package} tests/test_checks.py "
-          "tests/test_mistake_catalogue.py\n"
+          f"  BACKPROP_ASSIGNMENTS={planned.assignment} python3 -m pytest -q "
+          f"tests/assignments/{planned.package} tests/test_release.py tests/test_mistake_catalogue.py "
+          "tests/test_course_version.py\n"
           f"  python3 -m tools.mutation_sweep --assignment {planned.assignment}")
     return 0
 

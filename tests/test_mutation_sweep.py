@@ -11,7 +11,7 @@ import pytest
 from autograder.course_dir import assignments
 from support import ROOT
 from tools.equivalent_mutants import EQUIVALENT
-from tools.mutation_sweep import report, sweep
+from tools.mutation_sweep import Outcome, report, sweep
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 
@@ -24,6 +24,15 @@ def outcomes():
 def test_is_every_surviving_mutant_explained_as_equivalent(outcomes):
     printed = io.StringIO()
     assert report(outcomes, printed) == [], printed.getvalue()
+
+
+def test_does_an_unexplained_survivor_say_where_to_catch_or_explain_it():
+    printed = io.StringIO()
+    survivor = Outcome("03_gates", "mul_backward", "dx = y * dout -> dx = y", killed=False)
+    assert report([survivor], printed) == ["mul_backward: dx = y * dout -> dx = y"]
+    said = printed.getvalue()
+    assert "SURVIVED   mul_backward: dx = y * dout -> dx = y" in said
+    assert "course/assignments/<name>/exercises.py" in said and "tools/equivalent_mutants.py" in said
 
 
 def test_does_every_explanation_still_name_a_surviving_mutant(outcomes):

@@ -102,7 +102,9 @@ def test_does_the_scaffold_say_what_it_changed_and_what_to_run_next(instructor):
     for path in (NOTEBOOK, "course/assignments/sigmoid_neuron/exercises.py",
                  "course/assignments/sigmoid_neuron/forward.py",
                  "tests/assignments/sigmoid_neuron/mutations.py",
-                 f"backprop-course release {ASSIGNMENT}", "tests/test_mistake_catalogue.py"):
+                 f"backprop-course release {ASSIGNMENT}", "course/version.py",
+                 f"BACKPROP_ASSIGNMENTS={ASSIGNMENT} python3 -m pytest", "tests/test_mistake_catalogue.py",
+                 f"tools.mutation_sweep --assignment {ASSIGNMENT}"):
         assert path in made.stdout
 
 

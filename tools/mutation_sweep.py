@@ -110,6 +110,11 @@ def report(outcomes, out=sys.stdout):
         why = EQUIVALENT.get(o.key)
         print(f"  {'equivalent' if why else 'SURVIVED  '} {o.key}" + (f"  # {why}" if why else ""),
               file=out)
+    if unexplained:
+        print("\nA SURVIVED mutant is a slip no check catches: add a visible or hidden case to the "
+              "exercise (course/assignments/<name>/exercises.py) that tells it from the solution, "
+              "or, when it computes the same thing, say why in tools/equivalent_mutants.py, keyed "
+              "as printed above.", file=out)
     return unexplained
 
 
