@@ -12,6 +12,7 @@ from autograder.assignment import notebook_paths, read_assignment
 from autograder.batching import gathered
 from autograder.pool import Worker
 from autograder.results import ExerciseResult, Status, SubmissionResult
+from autograder.safe_text import visible
 from autograder.sandbox import Limits, choose_mode
 from autograder.submission import fingerprint
 
@@ -117,7 +118,7 @@ def _grade(root, names, specs, todo, pool, url, progress, late):
                         result.penalty = penalty
                         _save(root, result)   # after the gradebook: the mark of a finished one
                         graded.append(result)
-                    bar.set_postfix_str(f"{result.assignment} {result.student}")
+                    bar.set_postfix_str(visible(f"{result.assignment} {result.student}"))
                     bar.update(len(batch))
         finally:
             writer.close()

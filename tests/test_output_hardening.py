@@ -5,6 +5,7 @@ the coordinator strip hidden tests from any cell in time proportional to its siz
 import csv
 import random
 import re
+import subprocess
 import time
 import unicodedata
 
@@ -18,10 +19,11 @@ from autograder.feedback import write_feedback
 from autograder.regions import visible_part
 from autograder.report import write_report
 from autograder.safe_text import csv_cell, terminal, visible
+from autograder.sample_class import solved_release
 from course.assignments.computation_graph.exercises import FORK, order_report
 from course.checks import ContractBroken, verdict
 from course.exercises import EXERCISES
-from support import ROOT
+from support import ROOT, course_copy
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 
@@ -269,3 +271,17 @@ def test_does_visible_part_take_time_in_proportion_to_a_pathological_8_mib_cell(
     start = time.perf_counter()
     visible_part(source)
     assert time.perf_counter() - start < 5
+
+
+def test_does_the_progress_bar_show_a_students_escape_sequences_instead_of_sending_them(tmp_path):
+    course = course_copy(tmp_path / "course", "01_derivative")
+    student = "eve\x1b]0;owned\x07"
+    notebook = solved_release(ROOT, "01_derivative", "derivative.ipynb")
+    folder = course / "submitted" / student / "01_derivative"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / "derivative.ipynb")
+    run = subprocess.run(["backprop-course", "autograde", "01_derivative"], cwd=course,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "\x1b]0;owned" not in run.stderr + run.stdout
+    assert "eve\\x1b]0;owned\\x07" in run.stderr
