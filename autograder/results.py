@@ -73,8 +73,9 @@ class SubmissionResult:
 
     @property
     def final_score(self) -> float:
-        """The score less the late penalty, as nbgrader's export counts it."""
-        return self.score - self.penalty
+        """The score less the late penalty, never below 0, as nbgrader's export counts it (a person
+        may lower a score after autograde set the penalty)."""
+        return max(0.0, self.score - self.penalty)
 
     @property
     def max_score(self) -> float:

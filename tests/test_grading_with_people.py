@@ -303,3 +303,19 @@ def test_is_a_submission_graded_before_autograded_notebooks_existed_graded_again
     _cli(graded.course, "autograde", A)
     assert "1 submission(s) graded, 4 already up to date" in capsys.readouterr().out
     assert _autograded(graded, "ann").cells
+
+
+def test_does_a_score_lowered_below_the_late_penalty_count_zero_as_nbgrader_exports_it(graded):
+    with Gradebook(graded.url) as gradebook:   # after the 10%-a-day penalty, a TA takes every point
+        for grade in gradebook.find_submission_notebook("gates", A, "ben").grades:
+            grade.manual_score = 0
+        gradebook.db.commit()
+    lowered = _outputs(graded.course, "lowered")
+    ben = lowered.rows[("ben", "mul_backward")]
+    assert (float(ben["penalty"]), ben["final_score"]) == (pytest.approx(1.05), "0")
+    assert "<td class='num'>0 / 6</td>" in lowered.report.split("<h2>Late submissions</h2>")[1]
+    assert "counts <b>0 of" in lowered.feedback["ben"]
+    subprocess.run(["nbgrader", "export", "--to", "lowered-nbgrader.csv"], cwd=graded.course,
+                   check=True, capture_output=True)
+    with open(graded.course / "lowered-nbgrader.csv", newline="") as f:
+        assert next(float(r["score"]) for r in csv.DictReader(f) if r["student_id"] == "ben") == 0
