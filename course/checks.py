@@ -117,14 +117,30 @@ class Exercise:
 
 def unchanged(now: object, before: object) -> bool:
     """Whether a value passed to a function is after the call what a copy made before it is
-    (type, shape and numbers; a dict entry by entry)."""
+    (type, shape and numbers; a dict, a tuple or a list entry by entry)."""
     if isinstance(before, np.ndarray):
         return (isinstance(now, np.ndarray) and now.shape == before.shape
                 and now.dtype == before.dtype and bool(np.array_equal(now, before, equal_nan=True)))
     if isinstance(before, dict):
         return (isinstance(now, dict) and now.keys() == before.keys()
                 and all(unchanged(now[key], value) for key, value in before.items()))
+    if isinstance(before, (tuple, list)):
+        return (type(now) is type(before) and len(now) == len(before)
+                and all(unchanged(this, that) for this, that in zip(now, before)))
     return type(now) is type(before) and bool(now == before)
+
+
+def leaving_unchanged(name: str, function: Callable[..., Any],
+                      arguments: Mapping[str, Any]) -> object:
+    """What function (the student's function name) returns on arguments, given by parameter name,
+    in order; raises ArgumentChanged when the call changed one of them in place (for arguments a
+    check builds from a case, which Exercise.run cannot compare)."""
+    kept = copy.deepcopy(dict(arguments))
+    returned = function(*arguments.values())
+    changed = [key for key, value in arguments.items() if not unchanged(value, kept[key])]
+    if changed:
+        raise argument_changed(name, changed[0])
+    return returned
 
 
 def argument_changed(function: str, argument: str) -> ArgumentChanged:

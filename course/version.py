@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-VERSION = "0.6.0"
+VERSION = "0.6.1"
 CATALOGUE_DIGEST = "c3b348b235e9"
 
 

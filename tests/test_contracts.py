@@ -1,19 +1,22 @@
 """Does every exercise's visible check hold the whole contract of its docstring?
 
 For every exercise, variants of the instructor's solution break one promise each, keeping the
-values right where they can: one changes an array argument in place, one returns a list where a
-tuple is promised, one returns a value too few (a dict: a key too few), one an empty or all-zero
-dict (a cache, the gradients by name), one always the answer of one visible case; a question
-read off an explorer (no arguments, one answer) is answered in words. Each must fail the visible
-check with a message that names what is broken.
+values right where they can: one changes an array argument in place, one a dict or a list it was
+given, one returns a list where a tuple is promised, one returns a value too few (a dict: a key
+too few), one an empty or all-zero dict (a cache, the gradients by name), one always the answer
+of one visible case; a question read off an explorer (no arguments, one answer) is answered in
+words. Each must fail the visible check with a message that names what is broken.
 """
 import copy
+import inspect
 
 import numpy as np
 import pytest
 
 from autograder.grading import _Run
 from course import CheckFailed, check
+from course.assignments.autograd import forward as autograd
+from course.assignments.computation_graph import forward as graph
 from course.exercises import EXERCISES
 from support import instructor_functions
 
@@ -58,6 +61,25 @@ def _changes_an_argument(name):
             return returned
         return changing
     return variant, f"{name} changed its argument {EXERCISES[name].arguments[at]} in place"
+
+
+def _changes_a_container(name):
+    """A solution that returns the right values, then removes the first entry of its first dict
+    or list argument (a network's layers, a line-up of layers, a cache)."""
+    arguments, _ = _raw(name, EXERCISES[name].visible[0])
+    at = next((i for i, a in enumerate(arguments) if isinstance(a, (dict, list)) and a), None)
+    if at is None:
+        return None
+
+    def variant(solution):
+        def changing(*arguments):
+            returned, container = solution(*copy.deepcopy(arguments)), arguments[at]
+            del container[next(iter(container)) if isinstance(container, dict) else 0]
+            return returned
+        return changing
+    parameter = list(inspect.signature(INSTRUCTOR[name][EXERCISES[name].functions.index(name)])
+                     .parameters)[at]
+    return variant, f"{name} changed its argument {parameter} in place"
 
 
 def _reshaped(name, reshape, said):
@@ -129,7 +151,8 @@ def _answer_in_words(name):
     return (lambda solution: lambda: f"I think {solution()}"), "expected a number|return one of"
 
 
-VARIANTS = {"changes an argument": _changes_an_argument, "list for a tuple": _list_for_tuple,
+VARIANTS = {"changes an argument": _changes_an_argument,
+            "changes a dict or list argument": _changes_a_container, "list for a tuple": _list_for_tuple,
             "one value too few": _one_too_few, "empty dict": _empty_dict,
             "zero dict": _zero_dict, "hard-coded visible answer": _hard_coded,
             "answer in words": _answer_in_words}
@@ -165,6 +188,23 @@ def test_does_every_exercise_meet_the_variants_that_apply_to_it():
     assert sorted(variants) == sorted(INSTRUCTOR)
     assert {"staged_forward", "sigmoid_network_forward", "network_backward"} <= {
         name for name, found in variants.items() if "empty dict" in found}
+    assert {"staged_backward", "network_backward", "buggy_layers"} <= {
+        name for name, found in variants.items() if "changes a dict or list argument" in found}
+
+
+@pytest.mark.parametrize("name, one_input", [
+    ("local_gradients", {op for op in graph.GATE_OPS if graph.arity(op) == 1}),
+    ("op_backward", set(autograd.GATE_OPS) - set(autograd.TWO_INPUTS))], ids=["12", "15"])
+def test_does_a_one_input_gate_that_gives_b_as_db_fail_the_visible_check(name, one_input):
+    """A one-input gate ignores b, and its db is 0: a visible case must give it a b that is not
+    0, or db = b passes."""
+    def variant(solution):
+        def giving_b(op, a, b, *rest):
+            da, db = solution(op, a, b, *rest)
+            return (da, b) if op in one_input else (da, db)
+        return giving_b
+    with pytest.raises(CheckFailed, match="returned a wrong db"):
+        check(name, *_replacing(name, variant))
 
 
 @pytest.mark.parametrize("name, broken, mistake", [

@@ -64,10 +64,10 @@ op_backward = Exercise(
         _op_case(ADD, 1.5, -0.5, 2.0),
         _op_case(MUL, 0.6, -1.5, -2.0),
         _op_case(POW, 1.2, 3.0, 0.5),
-        _op_case(EXP, -0.4, 0.0, 1.5),
-        _op_case(TANH, 0.9, 0.0, -3.0),
-        _op_case(RELU, -0.7, 0.0, 2.5),
-        _op_case(RELU, 1.3, 0.0, -0.5),
+        _op_case(EXP, -0.4, 2.0, 1.5),   # one-input ops ignore b: not 0, so that db = b shows
+        _op_case(TANH, 0.9, -1.0, -3.0),
+        _op_case(RELU, -0.7, 1.5, 2.5),
+        _op_case(RELU, 1.3, -2.0, -0.5),
     ),
     draw_hidden=_op_cases, expect=_op_expect,
     call=lambda functions, case: functions[0](int(case["op"]), *(float(case[k]) for k in

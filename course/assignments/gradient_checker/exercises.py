@@ -11,7 +11,7 @@ from course.assignments.gradient_checker.forward import (
     silu_forward,
     softplus_forward,
 )
-from course.checks import ContractBroken, Exercise, Mistake, kind_of
+from course.checks import ContractBroken, Exercise, Mistake, kind_of, leaving_unchanged
 from course.exercises.kit import gradient_exercise, gradients_of, random_cases
 from course.functions import sigmoid
 from course.numgrad import numerical_gradient
@@ -232,9 +232,9 @@ def _marks(kinds, flagged):
 def _hunt_call(functions, case):
     """Which layers of a line-up the student's buggy_layers names: 1.0 per named layer, in the
     line-up's order. Raises ContractBroken, saying what to return, when the answer is not a
-    collection of the line-up's names."""
+    collection of the line-up's names (ArgumentChanged when the call changed the layers)."""
     layers = line_up(case["kinds"], case["seed"])
-    returned = functions[0](layers)
+    returned = leaving_unchanged("buggy_layers", functions[0], {"layers": layers})
     if not isinstance(returned, (set, frozenset, list, tuple)) or not all(
             isinstance(name, str) for name in returned):
         raise ContractBroken(f"buggy_layers returned {kind_of(returned)}: return a set of "

@@ -10,7 +10,7 @@ from course.assignments.layers.forward import (
     relu_forward,
     tanh_forward,
 )
-from course.checks import Exercise, Mistake, keyed
+from course.checks import Exercise, Mistake, keyed, leaving_unchanged
 from course.exercises.kit import (
     BIAS_SUMS,
     LOSS_SIGN,
@@ -216,11 +216,13 @@ def network_layers(act1, act2):
 
 def _network_call(functions, case):
     """Call network_backward on the case's network; return its gradients in NETWORK_PARAMS
-    order (raises ContractBroken when they are not a dict holding each of them)."""
-    layers = network_layers(case["act1"], case["act2"])
-    params = {name: case[name] for name in NETWORK_PARAMS}
-    return keyed("network_backward", "grads", functions[0](layers, params, case["X"], case["Y"]),
-                 NETWORK_PARAMS)
+    order (raises ContractBroken when they are not a dict holding each of them, ArgumentChanged
+    when the call changed the layers or the params)."""
+    arguments = {"layers": network_layers(case["act1"], case["act2"]),
+                 "params": {name: case[name] for name in NETWORK_PARAMS},
+                 "X": case["X"], "Y": case["Y"]}
+    grads = leaving_unchanged("network_backward", functions[0], arguments)
+    return keyed("network_backward", "grads", grads, NETWORK_PARAMS)
 
 
 def _network_gradients(act1, act2, X, Y, top=None, unit_slopes=False, **params):
