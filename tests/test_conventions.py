@@ -54,8 +54,8 @@ def test_does_the_untouched_copy_have_no_finding(course):
                              "must be check_<exercise>, one of: add_mul_backward"]),
     (SOLUTION, "cell-answer", ["code cell 5 (grade id cell-answer) defines add_mul_backward: a "
                                "solution cell defines one function"]),
-    (TEST, "check_tanh_gate_backward", [
-        "tanh_gate_backward is not an exercise of this assignment: register it in EXERCISES in",
+    (TEST, "check_unregistered_backward", [
+        "unregistered_backward is not an exercise of this assignment: register it in EXERCISES in",
         f"{DEFINITIONS}:{REGISTRY_LINE}"]),
 ], ids=["test-cell-default-id", "solution-id-not-its-function", "unregistered-exercise"])
 def test_is_a_grade_id_off_the_convention_named_with_what_to_change(course, cell, new_id, said):
@@ -164,7 +164,7 @@ def test_does_validate_print_the_slips_and_fail(course):
 
 def test_does_the_grader_send_an_unknown_test_cell_to_the_registry_and_the_install(course):
     root, nb = course
-    _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "check_tanh_gate_backward"
+    _cell(nb, TEST).metadata["nbgrader"]["grade_id"] = "check_unregistered_backward"
     nbformat.write(nb, root / "source" / "02_chain_rule" / NOTEBOOK)
     with pytest.raises(CourseError) as refused:
         read_assignment(root, "02_chain_rule")

@@ -19,10 +19,10 @@ def test_is_the_version_raised_whenever_the_exercises_change():
 
 def test_does_check_call_an_unknown_exercise_a_stale_install_and_say_how_to_update():
     with pytest.raises(LookupError) as raised:
-        check("tanh_gate_backward", lambda x, dout: dout)
+        check("unregistered_backward", lambda x, dout: dout)
     said = str(raised.value)
     assert f"the course package installed here (version {VERSION}, in " in said
-    assert "has no exercise 'tanh_gate_backward'" in said
+    assert "has no exercise 'unregistered_backward'" in said
     assert "older than this notebook: update it" in said and "restart the kernel" in said
     assert "register it in EXERCISES of course/assignments/<assignment>/exercises.py" in said
 
