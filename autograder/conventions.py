@@ -106,8 +106,8 @@ def _todos_left(root, assignment, cells):
         found += [f"{path.name} markdown cell {cell.source.splitlines()[0][:60]!r}: fill in the {TODO} "
                   "left by new-exercise" for cell in notebooks.read(path).cells
                   if cell.cell_type == "markdown" and TODO in cell.source]
-    for path in (root / "course" / "assignments" / package_name(assignment) / "exercises.py",
-                 mutations_file(root, assignment)):
+    package = root / "course" / "assignments" / package_name(assignment)
+    for path in [*sorted(package.glob("*.py")), mutations_file(root, assignment)]:
         if path.exists():
             found += [f"{path.relative_to(root)}:{n}: fill in the {TODO} left by new-exercise"
                       for n, line in enumerate(path.read_text().splitlines(), 1) if TODO in line]

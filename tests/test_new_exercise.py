@@ -114,6 +114,7 @@ def test_does_validate_list_the_todos_left_by_file_and_line(instructor):
     assert (f"sigmoid_neuron.ipynb code cell {scaffolded} (grade id tanh_gate_backward): fill in the TODO"
             in todos)
     assert re.search(r"course/assignments/sigmoid_neuron/exercises.py:\d+: fill in", todos)
+    assert re.search(r"course/assignments/sigmoid_neuron/forward.py:\d+: fill in", todos)
     assert re.search(r"tests/assignments/sigmoid_neuron/mutations.py:\d+: fill in", todos)
 
 
