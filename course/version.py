@@ -43,8 +43,23 @@ def unknown_exercise(name: str) -> str:
             f"{name!r}. If you are a student, your course package is older than this notebook: "
             "update it as your course says (pip install -U backprop-course, or pip install -e . "
             "in the course folder), then restart the kernel. If you wrote this exercise, register "
-            "it in EXERCISES of course/assignments/<assignment>/exercises.py "
-            "(`backprop-course validate` says where).")
+            f"it in EXERCISES of {_registry(where)} (`backprop-course validate` says where).")
+
+
+def _registry(package: Path) -> str:
+    """Where the exercises of the notebook this kernel runs for are registered: the file and line
+    of EXERCISES in course/assignments/<name>/exercises.py, the assignment read from the notebook's
+    folder (NN_name: JPY_SESSION_NAME's folder in Jupyter, else the current one), or that path
+    with <assignment> when the folder is not an assignment's."""
+    notebook = os.environ.get("JPY_SESSION_NAME", "")
+    folder = Path(notebook).parent if notebook.endswith(".ipynb") else Path.cwd()
+    number, _, name = folder.name.partition("_")
+    registry = package / "assignments" / name / "exercises.py"
+    if not (number.isdigit() and name and registry.is_file()):
+        return "course/assignments/<assignment>/exercises.py"
+    lines = registry.read_text(encoding="utf-8").splitlines()
+    line = next((k for k, text in enumerate(lines, 1) if text.startswith("EXERCISES")), 1)
+    return f"{registry}:{line}"
 
 
 class StaleCourseWarning(UserWarning):

@@ -1,14 +1,16 @@
 """Does the course version mean something? Is it raised whenever the exercises change, and do
 `check` and the grader say when an install is older than what it is asked to check or grade?"""
+from pathlib import Path
 import warnings
 
 import nbformat
 import pytest
 
 from autograder.versions import KEY, stale_release_notes, stale_workers, stamp
+import course
 from course import check
 from course.version import CATALOGUE_DIGEST, VERSION, StaleCourseWarning, catalogue_digest
-from support import course_copy
+from support import ROOT, course_copy
 
 
 def test_is_the_version_raised_whenever_the_exercises_change():
@@ -25,6 +27,16 @@ def test_does_check_call_an_unknown_exercise_a_stale_install_and_say_how_to_upda
     assert "has no exercise 'unregistered_backward'" in said
     assert "older than this notebook: update it" in said and "restart the kernel" in said
     assert "register it in EXERCISES of course/assignments/<assignment>/exercises.py" in said
+
+
+def test_does_check_in_an_assignments_notebook_name_the_file_and_line_to_register_in(monkeypatch):
+    monkeypatch.setenv("JPY_SESSION_NAME", str(ROOT / "source" / "04_sigmoid_neuron" / "x.ipynb"))
+    with pytest.raises(LookupError) as raised:
+        check("unregistered_backward", lambda x, dout: dout)
+    registry = Path(course.__file__).resolve().parent / "assignments" / "sigmoid_neuron" / "exercises.py"
+    lines = registry.read_text().splitlines()
+    line = next(k for k, text in enumerate(lines, 1) if text.startswith("EXERCISES"))
+    assert f"register it in EXERCISES of {registry}:{line} " in str(raised.value)
 
 
 @pytest.mark.parametrize("recorded, stale", [("99.0.0", True), (VERSION, False), ("0.1.0", False),
