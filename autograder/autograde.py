@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from autograder import results
 from autograder.assignment import notebook_paths, read_assignment
 from autograder.batching import gathered
+from autograder.course_dir import CourseError
 from autograder.pool import Worker
 from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.safe_text import visible
@@ -111,6 +112,9 @@ def _grade(root, names, specs, todo, pool, url, progress, late):
             with tqdm(total=len(todo), desc="autograde", unit="submission",
                       disable=not progress) as bar:
                 for batch in _batches(done, len(todo)):
+                    refused = [r for r in batch if isinstance(r, CourseError)]
+                    if refused:
+                        raise refused[0]
                     penalties = writer.record([(result, _timestamp(root, result.assignment,
                                                                    result.student))
                                                for result in batch])
@@ -159,10 +163,14 @@ def _drain(jobs):
 
 def _serve(grade_submission, root, specs, worker, jobs, done):
     """A grading thread: take (assignment, student) pairs from jobs until None, put their
-    results (made by grade_submission) on done. specs: assignment -> its NotebookSpecs."""
+    results (made by grade_submission) on done, or, when its worker cannot grade here at all
+    (a CourseError saying why), that error instead. specs: assignment -> its NotebookSpecs."""
     try:
         worker.start()
         broken = None
+    except CourseError as error:   # no worker here can grade (the message says why): stop the run
+        done.put(error)
+        return
     except Exception as error:
         broken = error
     while (job := jobs.get()) is not None:

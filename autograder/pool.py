@@ -8,6 +8,7 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+from autograder.course_dir import CourseError
 from autograder.sandbox import IsolationUnavailable, Limits
 
 if TYPE_CHECKING:
@@ -26,6 +27,11 @@ _BOOT = ("import json, site, sys\n"
 # the only variables a worker gets: nothing secret of the grader's (keys, database URLs) may be
 # in the memory a sandboxed run is forked from
 _KEPT = ("HOME", "LANG", "LC_ALL", "TMPDIR", "MPLCONFIGDIR")
+
+
+class StaleWorker(CourseError):
+    """A grading worker imported another course package than its grader; the message says how
+    to grade with one."""
 
 
 class Worker:
@@ -62,7 +68,22 @@ class Worker:
             from autograder.sandbox import advice
             raise IsolationUnavailable(advice(ready["refused"]))
         self.mode, self.protections = ready["mode"], ready["protections"]
+        self._same_course(ready.get("course"))
         return self
+
+    def _same_course(self, theirs):
+        """Refuse (StaleWorker) a worker that imported another course package than this grader:
+        run from a source folder that is not the installed one, the workers (which never import
+        the current folder) would judge with other exercises."""
+        from course.version import identity
+        mine = identity()
+        if theirs != mine:
+            self.stop()
+            version, folder = theirs if isinstance(theirs, list) and len(theirs) == 2 else ("?", "?")
+            raise StaleWorker(
+                f"the grading workers import course {version} from {folder}, but this grader runs "
+                f"course {mine[0]} from {mine[1]}: grade with one installation (pip install -e "
+                f"{os.path.dirname(mine[1])}, or run backprop-course from outside that folder)")
 
     def run(self, job: dict) -> Generator[dict, None, None]:
         """Send a job; yield the messages of its sandboxed run up to and including {"end": ...}.

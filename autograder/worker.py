@@ -3,8 +3,8 @@
 autograder.pool starts it with an empty environment and a path that holds neither the current
 folder nor any folder a submission can write. It imports what notebooks use (a sandboxed run
 reads no module from disk), removes the course's answer machinery (autograder.answer_machinery),
-writes {"ready": {"mode", "protections"}} (or {"ready": {"refused": why}}) on stdout, then reads
-jobs, one JSON line each, on stdin. Each job's bytes stay in one buffer, wiped after its run, and
+writes {"ready": {"mode", "protections", "course"}} (or {"ready": {"refused": why}}) on stdout,
+then reads jobs, one JSON line each, on stdin. Each job's bytes stay in one buffer, wiped after its run, and
 are never parsed here, so no run's data is left in the memory the next run is forked from.
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ import sys  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
 from autograder import answer_machinery, namespaces, runner, sandbox  # noqa: E402,F401 (runner: for the sandbox)
+from course.version import identity  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -132,7 +133,7 @@ def main(limits: sandbox.Limits, mode: str) -> None:
     warm_up()
     skip_pictures()
     calls = answer_machinery.purge()
-    ready = {"ready": {"mode": mode, "protections": sandbox.protections(mode)}}
+    ready = {"ready": {"mode": mode, "protections": sandbox.protections(mode), "course": identity()}}
     try:
         sandbox.write_all(out, (json.dumps(ready) + "\n").encode())
         for job in jobs(sys.stdin.fileno()):

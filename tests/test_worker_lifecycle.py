@@ -1,13 +1,20 @@
 """A grading worker's life: does a worker whose grader stops listening early (a run that ends on a
 configuration error while its workers are still warming up) end quietly, without printing a
-traceback into the grader's terminal?"""
+traceback into the grader's terminal? Is a grader run from a source folder whose workers import
+another course package refused before it grades anything?"""
 from dataclasses import asdict
 import json
+import os
 import subprocess
 import sys
 
+import nbformat
+
 from autograder import pool
+from autograder.sample_class import solved_release
 from autograder.sandbox import Limits, choose_mode
+from course.version import VERSION
+from support import ROOT, course_copy, repository_copy
 
 
 def test_does_a_worker_whose_grader_stopped_listening_end_without_a_traceback():
@@ -19,3 +26,22 @@ def test_does_a_worker_whose_grader_stopped_listening_end_without_a_traceback():
     _, errors = worker.communicate(timeout=60)
     assert errors.decode() == ""
     assert worker.returncode == 0
+
+
+def test_is_a_grader_whose_workers_import_another_course_refused_before_grading(tmp_path):
+    copy = repository_copy(tmp_path / "clone")      # a clone not installed: the grader imports it
+    course = course_copy(tmp_path / "course", "01_derivative")
+    folder = course / "submitted" / "ann" / "01_derivative"
+    folder.mkdir(parents=True)
+    nbformat.write(solved_release(ROOT, "01_derivative", "derivative.ipynb"),
+                   folder / "derivative.ipynb")
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    run = subprocess.run([sys.executable, "-m", "autograder.cli", "--course-dir", str(course),
+                          "autograde", "01_derivative"], cwd=copy, env=environment,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2, run.stderr
+    said = " ".join(run.stderr.split())
+    assert "the grading workers import course" in said
+    assert f"but this grader runs course {VERSION} from {(copy / 'course').resolve()}:" in said
+    assert "pip install -e" in said
+    assert not list((course / "autograded").rglob("grading.json"))
