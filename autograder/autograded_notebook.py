@@ -49,7 +49,7 @@ def write_autograded(root: Path | str, result: SubmissionResult,
         notebook = autograded_notebook(submitted, {g.grade_id: verdicts[(name, g.grade_id)]
                                                    for g in submitted.spec.graded})
         temporary = folder / f".{name}.tmp"
-        temporary.write_text(json.dumps(notebook, indent=1))
+        temporary.write_text(json.dumps(notebook))   # one line: json's fast encoder
         os.replace(temporary, folder / name)
 
 

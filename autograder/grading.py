@@ -20,7 +20,7 @@ import numpy as np
 from autograder import protocol
 from autograder.autograded_notebook import write_autograded
 from autograder.numerical_answers import centered_step
-from autograder.reference import exact_outputs
+from autograder.reference import case_outputs, read_only
 from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.submission import fingerprint, match_notebooks
 from autograder.transport import TransportError, decode, encode_case
@@ -65,7 +65,7 @@ def grade_submission(root: Path, assignment: str, student: str, specs: Sequence[
                                                 submitted.problem_status, submitted.problem,
                                                 grade_id=g.grade_id) for g in submitted.spec.graded]
             continue
-        exact = functools.partial(exact_outputs, root, assignment)
+        exact = functools.partial(case_outputs, root, assignment)
         result.exercises += _grade_notebook(submitted, worker, rng, result.notes, exact)
     try:
         write_autograded(root, result, matched)
@@ -106,6 +106,13 @@ def _grade_notebook(submitted, worker, rng, notes, exact):
         notes.append(f"{spec.name}: " + "; ".join(said + replaced))
     return [run.grade(g, submitted.tampered, submitted.everywhere + replaced + channel)
             for g in spec.graded]
+
+
+@functools.lru_cache(maxsize=None)
+def _visible_expected(name, k):
+    """The expected outputs of an exercise's visible case k: the same for every submission."""
+    exercise = EXERCISES[name]
+    return read_only(exercise.expected(exercise.visible[k]))
 
 
 def _cases(exercise, rng):
@@ -271,7 +278,8 @@ class _Run:
                 returned = decode(reply["result"])
             except (TransportError, KeyError):
                 return Status.TAMPERED, f"{name} returned something the grader could not read.", None
-            problem, mistake = verdict(exercise, case, returned, hidden)
+            expected = None if hidden else _visible_expected(name, k)
+            problem, mistake = verdict(exercise, case, returned, hidden, expected)
             if problem:
                 return Status.FAILED, problem, mistake
             answers.append(exercise.as_outputs(returned))
@@ -285,7 +293,7 @@ class _Run:
             return None
         cases = self.cases[exercise.name]
         try:
-            exact = [self.exact(exercise, case) for case in cases]
+            exact = [self.exact(exercise, k, case) for k, case in enumerate(cases)]
             if any(e is None for e in exact):
                 return None
             return centered_step(exercise, cases, self.answers[exercise.name], exact)

@@ -268,28 +268,35 @@ def judge(exercise: Exercise, case: Mapping[str, Any], returned: object,
 
 
 def verdict(exercise: Exercise, case: Mapping[str, Any], returned: object,
-            hidden: bool = False) -> tuple[str | None, Mistake | None]:
+            hidden: bool = False, expected: tuple | None = None) -> tuple[str | None, Mistake | None]:
     """(message, mistake) for one case: (None, None) when right; else judge's message and the
     catalogued Mistake the returned values match, else a "looks-like-..." one when the wrong
-    output is a simple transform of the right one, else None."""
-    where = (f"On a hidden test with random inputs{_shapes(exercise, case)}, {exercise.name}"
-             if hidden else call_text(exercise, case))
-    expected = exercise.expected(case)
+    output is a simple transform of the right one, else None. expected: the case's expected
+    outputs when already known (exercise.expected(case), which is computed otherwise)."""
+    expected = exercise.expected(case) if expected is None else expected
     outputs = exercise.outputs
     if len(outputs) == 1:
         returned = (returned,)
     elif problem := promised(returned, outputs):
-        return f"{where} {problem}", None
+        return f"{_where(exercise, case, hidden)} {problem}", None
     for k, (name, want, got) in enumerate(zip(outputs, expected, returned)):
         problem = _compare(want, got, exercise.rtol, exercise.atol, hidden, exercise.shows_answer)
         if problem:
+            where = f"{_where(exercise, case, hidden)} returned a wrong {name}: {problem}"
             mistake = diagnose(exercise, case, returned, expected)
             if mistake:
-                return f"{where} returned a wrong {name}: {problem}\nMistake: {mistake.diagnosis}", mistake
+                return f"{where}\nMistake: {mistake.diagnosis}", mistake
             pattern = resemblance(exercise, k, returned, expected) if exercise.shows_answer else None
             looks = f"Looks like: {pattern.diagnosis}\n" if pattern else ""
-            return f"{where} returned a wrong {name}: {problem}\n{looks}Hint: {exercise.hint}", pattern
+            return f"{where}\n{looks}Hint: {exercise.hint}", pattern
     return None, None
+
+
+def _where(exercise, case, hidden):
+    """Which call a verdict is about: the call on a visible case, or a hidden test's shapes."""
+    if hidden:
+        return f"On a hidden test with random inputs{_shapes(exercise, case)}, {exercise.name}"
+    return call_text(exercise, case)
 
 
 def resemblance(exercise: Exercise, k: int, returned: Sequence[object],
