@@ -62,10 +62,14 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
         return [], skipped, {}
     if scheduler:
         from autograder.dask_pool import DaskCluster
+        from autograder.reference import instructor_sources
         specs = {name: read_assignment(root, name) for name in names}
         late = _late_policy(root)
+        sources = {g.exercise: instructor_sources(root, name)
+                   for name in names for spec in specs[name] for g in spec.graded}
         with DaskCluster(scheduler, limits, "none" if no_isolation else "auto") as cluster:
-            graded = _grade(root, names, specs, todo, cluster.workers(len(todo)), url, progress, late)
+            graded = _grade(root, names, specs, todo, cluster.workers(len(todo), sources), url,
+                            progress, late)
         return graded, skipped, cluster.protections
     mode = choose_mode(no_isolation)
     pool = [Worker(slot, limits, mode).launch() for slot in range(max(1, min(workers, len(todo))))]

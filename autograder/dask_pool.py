@@ -8,9 +8,12 @@ a batch's size, or what came within GATHER seconds) and sends each batch as one 
 costs the coordinator's Dask client a few milliseconds whatever it holds. On the Dask worker the
 task hands its jobs one after another to a warm autograder.worker process of its own (one per
 Dask worker thread, started on first use), which runs each in its own sandbox, with the same
-limits, as local grading. What comes back is each run's messages as a JSON text of its own: plain
-numbers and arrays in transport's form, never a pickled object; each grading thread gets (and
-parses) its own job's.
+limits, as local grading. Beside each run the Dask worker computes the right answers to the job's
+hidden cases (autograder.answers, from the instructor's functions' source sent with the job), so
+that the coordinator, which keeps up with many workers, mostly compares. What comes back is each
+run's messages as a JSON text of its own: plain numbers and arrays in transport's form, never a
+pickled object; each grading thread gets (and parses) its own job's. Only the answers, computed
+by trusted code from the coordinator's cases, travel as Dask's own values.
 
 A task whose Dask worker died is run again by Dask on another; its one result is recorded once.
 A batch that killed every worker Dask tried is split: each of its jobs runs again as a task of
@@ -24,6 +27,7 @@ import queue
 import threading
 from typing import TYPE_CHECKING
 
+from autograder.answers import hidden_answers
 from autograder.batching import gathered
 from autograder.course_dir import CourseError
 from autograder.pool import Worker
@@ -36,6 +40,9 @@ if TYPE_CHECKING:
 
     from distributed import Client
 
+    from autograder.answers import Answers
+    from autograder.reference import Sources
+
 _warm = threading.local()   # on a Dask worker: this thread's warm grading processes, by limits
 
 BATCH = 8      # jobs in one Dask task, at most
@@ -43,12 +50,15 @@ GATHER = 0.1   # seconds a batch waits for more jobs after its first
 _DIED = json.dumps([{"end": {"reason": "worker died"}}])
 
 
-def run_on_dask_worker(jobs: list[dict], limits: dict, mode: str) -> list[str]:
+def run_on_dask_worker(jobs: list[dict], limits: dict, mode: str,
+                       sources: list[Sources | None]) -> list[list]:
     """A Dask task: run the jobs one after another, each in its own sandbox, in this thread's
-    warm grading process. limits: a Limits as a dict; mode: "auto" or "none". Returns, for each
-    job, its run's messages up to its {"end": ...} as one JSON text."""
+    warm grading process. limits: a Limits as a dict; mode: "auto" or "none"; sources: per job,
+    its assignment's instructor_sources (None: no answers wanted). Returns, for each job, [its
+    run's messages up to its {"end": ...} as one JSON text, the hidden cases' Answers]."""
     worker = _warm_worker(Limits(**limits), mode)
-    return [json.dumps(list(worker.run(job))) for job in jobs]
+    return [[json.dumps(list(worker.run(job))), hidden_answers(job, code) if code else {}]
+            for job, code in zip(jobs, sources)]
 
 
 def warm_up_dask_worker(limits: dict, mode: str) -> tuple[str, dict[str, list]]:
@@ -66,23 +76,29 @@ def _warm_worker(limits, mode):
 
 
 class _Run:
-    """One job handed to the dispatcher, until its messages (or an error) come back."""
+    """One job handed to the dispatcher (with its assignment's instructor_sources), until its
+    messages and answers (or an error) come back."""
 
-    def __init__(self, job: dict) -> None:
-        self.job, self.text, self.error = job, None, None
+    def __init__(self, job: dict, sources: Sources | None) -> None:
+        self.job, self.sources = job, sources
+        self.text, self.answers, self.error = None, {}, None
         self._ready = threading.Event()
 
-    def settle(self, text: str | None, error: BaseException | None = None) -> None:
+    def settle(self, outcome: list | None, error: BaseException | None = None) -> None:
+        """outcome: [messages as JSON text, Answers] (None with an error)."""
         if not self._ready.is_set():   # the first outcome stands
-            self.text, self.error = text, error
+            if outcome is not None:
+                self.text, self.answers = outcome
+            self.error = error
             self._ready.set()
 
-    def outcome(self) -> list[dict]:
-        """The run's messages, parsed here (in the grading thread) from its JSON text."""
+    def outcome(self) -> tuple[list[dict], Answers]:
+        """The run's messages, parsed here (in the grading thread) from their JSON text, and the
+        answers computed beside it."""
         self._ready.wait()
         if self.error is not None:
             raise self.error
-        return json.loads(self.text)
+        return json.loads(self.text), self.answers
 
 
 class _Dispatcher:
@@ -98,9 +114,10 @@ class _Dispatcher:
         self.thread = threading.Thread(target=self._gather, name="dask-dispatcher", daemon=True)
         self.thread.start()
 
-    def run(self, job: dict) -> list[dict]:
-        """The messages of the job's sandboxed run on some Dask worker (waits for them)."""
-        run = _Run(job)
+    def run(self, job: dict, sources: Sources | None) -> tuple[list[dict], Answers]:
+        """The messages of the job's sandboxed run on some Dask worker and the answers to its
+        hidden cases (waits for them)."""
+        run = _Run(job, sources)
         with self.lock:
             if self.closed:
                 raise RuntimeError("the connection to the Dask cluster is closed")
@@ -114,7 +131,8 @@ class _Dispatcher:
     def _send(self, batch):
         try:
             future = self.client.submit(run_on_dask_worker, [run.job for run in batch],
-                                        self.limits, self.asked, pure=False)
+                                        self.limits, self.asked, [run.sources for run in batch],
+                                        pure=False)
         except Exception as error:  # noqa: BLE001 (each grading thread raises it)
             for run in batch:
                 run.settle(None, error)
@@ -132,20 +150,23 @@ class _Dispatcher:
         try:
             outcomes = future.result()
             if (not isinstance(outcomes, list) or len(outcomes) != len(batch)
-                    or not all(isinstance(text, str) for text in outcomes)):
-                raise ValueError("a grading task returned something other than a text per job")
+                    or not all(isinstance(outcome, list) and len(outcome) == 2
+                               and isinstance(outcome[0], str) and isinstance(outcome[1], dict)
+                               for outcome in outcomes)):
+                raise ValueError("a grading task returned something other than a text and "
+                                 "answers per job")
         except KilledWorker:
             if len(batch) > 1 and not self.closed:
                 for run in batch:
                     self._send([run])
                 return
-            outcomes = [_DIED] * len(batch)
+            outcomes = [[_DIED, {}] for _ in batch]
         except BaseException as error:  # noqa: BLE001 (each grading thread raises it)
             for run in batch:
                 run.settle(None, error)
             return
-        for run, text in zip(batch, outcomes):
-            run.settle(text)
+        for run, outcome in zip(batch, outcomes):
+            run.settle(outcome)
 
     def close(self) -> None:
         """Stop taking jobs; a grading thread still waiting gets an error."""
@@ -166,10 +187,12 @@ class _Dispatcher:
 
 
 class DaskWorker:
-    """Stands in for autograder.pool.Worker in a grading thread; its jobs run on the cluster."""
+    """Stands in for autograder.pool.Worker in a grading thread; its jobs run on the cluster.
+    sources: exercise name -> its assignment's instructor_sources."""
 
-    def __init__(self, dispatcher: _Dispatcher, mode: str) -> None:
-        self.dispatcher, self.mode = dispatcher, mode
+    def __init__(self, dispatcher: _Dispatcher, mode: str, sources: Mapping[str, Sources]) -> None:
+        self.dispatcher, self.mode, self.sources = dispatcher, mode, sources
+        self._answers = {}
 
     def start(self) -> DaskWorker:
         return self
@@ -177,7 +200,14 @@ class DaskWorker:
     def run(self, job: dict) -> Generator[dict, None, None]:
         """Yield the messages of the job's sandboxed run on some Dask worker, ending with
         {"end": ...}; a job that brought down every Dask worker Dask tried ends as "worker died"."""
-        yield from self.dispatcher.run(job)
+        names = [each["name"] for each in job["exercises"]]
+        sources = self.sources.get(names[0]) if names else None
+        messages, self._answers = self.dispatcher.run(job, sources)
+        yield from messages
+
+    def answers(self) -> Answers:
+        """The answers to the hidden cases of the last job run, computed on the Dask worker."""
+        return self._answers
 
     def stop(self) -> None:
         pass
@@ -243,16 +273,17 @@ class DaskCluster:
         self.mode = ",".join(sorted(modes))
         return weakest(reports)
 
-    def workers(self, submissions: int) -> list[DaskWorker]:
+    def workers(self, submissions: int, sources: Mapping[str, Sources]) -> list[DaskWorker]:
         """Grading threads' workers, at most one per submission: for each task slot of the
         cluster, two batches' worth (one batch runs there while the other's results are judged
         here and its next jobs gathered). A batch holds up to BATCH jobs, fewer when there are too
-        few submissions to give every slot two batches."""
+        few submissions to give every slot two batches. sources: exercise name -> its
+        assignment's instructor_sources, sent with its jobs."""
         size = max(1, min(BATCH, submissions // (2 * self.threads)))
         if self.dispatcher is None:
             self.dispatcher = _Dispatcher(self.client, asdict(self.limits), self.asked, size)
         self.dispatcher.size = size
-        return [DaskWorker(self.dispatcher, self.mode)
+        return [DaskWorker(self.dispatcher, self.mode, sources)
                 for _ in range(max(1, min(2 * size * self.threads, submissions)))]
 
     def __enter__(self) -> DaskCluster:

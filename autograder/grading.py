@@ -87,6 +87,7 @@ def _grade_notebook(submitted, worker, rng, notes, exact):
                            run.settled)
         with closing(worker.run(job)) as messages:
             culprit = run.follow(messages, job)
+        run.known.update(worker.answers())
         if culprit is None or run.settled >= set(cases):
             break
         kind, what, reason = culprit
@@ -133,6 +134,7 @@ class _Run:
         self.replaced = {}                             # names of replaced objects, in order
         self.machinery = {name: [] for name in cases}  # name -> machinery touched in its calls
         self.answers = {}                              # name -> decoded outputs, once all right
+        self.known = {}                                # name -> {case index: (expected, exact)}
         self.sandbox_errors = []
         self.settled = set()
 
@@ -278,7 +280,8 @@ class _Run:
                 returned = decode(reply["result"])
             except (TransportError, KeyError):
                 return Status.TAMPERED, f"{name} returned something the grader could not read.", None
-            expected = None if hidden else _visible_expected(name, k)
+            known = self.known.get(name, {}).get(k)
+            expected = known[0] if known else None if hidden else _visible_expected(name, k)
             problem, mistake = verdict(exercise, case, returned, hidden, expected)
             if problem:
                 return Status.FAILED, problem, mistake
@@ -293,7 +296,9 @@ class _Run:
             return None
         cases = self.cases[exercise.name]
         try:
-            exact = [self.exact(exercise, k, case) for k, case in enumerate(cases)]
+            known = self.known.get(exercise.name, {})
+            exact = [known[k][1] if k in known else self.exact(exercise, k, case)
+                     for k, case in enumerate(cases)]
             if any(e is None for e in exact):
                 return None
             return centered_step(exercise, cases, self.answers[exercise.name], exact)

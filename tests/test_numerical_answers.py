@@ -39,7 +39,7 @@ def _answers(exercise, functions, cases):
 
 
 def _exact(name, cases):
-    return [exact_outputs(Path(ROOT), HOME[name], EXERCISES[name], case) for case in cases]
+    return [exact_outputs(instructor_namespace(ROOT, HOME[name]), EXERCISES[name], case) for case in cases]
 
 
 def _single_precision(function):
