@@ -19,8 +19,9 @@ def test_does_a_new_assignment_release_and_pass_its_tests(tmp_path):
     released = run_in(copy, "-m", "autograder.cli", "release", folder)
     assert released.returncode == 0, released.stdout + released.stderr
     assert (copy / "release" / folder / "topic.ipynb").exists()
-    tested = run_in(copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", "assignments/topic",
-                    "test_checks.py", "test_mistake_catalogue.py", "test_release.py", cwd=copy / "tests")
+    tested = run_in(copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", "assignments/topic",   # the
+                    "test_checks.py", "test_mistake_catalogue.py", "test_release.py",  # README's
+                    cwd=copy / "tests", env={"BACKPROP_ASSIGNMENTS": folder})  # one-assignment run
     assert tested.returncode == 0, tested.stdout[-3000:] + tested.stderr[-2000:]
 
 

@@ -83,9 +83,10 @@ def repository_copy(folder):
     return folder
 
 
-def run_in(copy, *command, cwd=None):
-    """Run python with these arguments against a repository copy's own packages."""
-    environment = {**os.environ, "PYTHONPATH": str(copy)}
+def run_in(copy, *command, cwd=None, env=None):
+    """Run python with these arguments against a repository copy's own packages (env: more
+    environment variables)."""
+    environment = {**os.environ, "PYTHONPATH": str(copy), **(env or {})}
     return subprocess.run([sys.executable, *command], cwd=cwd or copy, env=environment,
                           capture_output=True, text=True, timeout=900)
 
