@@ -4,8 +4,9 @@ autograder.pool starts it with an empty environment and a path that holds neithe
 folder nor any folder a submission can write. It imports what notebooks use (a sandboxed run
 reads no module from disk), removes the course's answer machinery (autograder.answer_machinery),
 writes {"ready": {"mode", "protections", "course"}} (or {"ready": {"refused": why}}) on stdout,
-then reads jobs, one JSON line each, on stdin. Each job's bytes stay in one buffer, wiped after its run, and
-are never parsed here, so no run's data is left in the memory the next run is forked from.
+then reads jobs, one JSON line each, on stdin. Each job's bytes stay in one buffer, wiped after its
+run, and are never parsed here, so no run's data is left in the memory the next run is forked
+from.
 """
 from __future__ import annotations
 
