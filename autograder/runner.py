@@ -35,6 +35,7 @@ def run(job: memoryview, report_fd: int, limits: Limits, mode: str, uid: int,
         calls: Mapping[str, Exercise], address_space: int) -> NoReturn:
     """Run one job; never returns. job: a buffer holding its JSON (autograder.protocol.job); the
     other arguments are handed to autograder.student.serve."""
+    steps = None
     try:
         namespaces.prctl(namespaces.PR_SET_DUMPABLE, 0)   # no ptrace, no reading its memory
         namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # ends with its container
@@ -45,9 +46,14 @@ def run(job: memoryview, report_fd: int, limits: Limits, mode: str, uid: int,
             ours.close()
             student.serve(theirs, job, limits, mode, uid, calls, address_space)
         theirs.close()
-        Steps(pid, ours, report_fd, limits).run(json.loads(bytes(job)))
+        steps = Steps(pid, ours, report_fd, limits)
+        steps.run(json.loads(bytes(job)))
     finally:
-        os._exit(0)
+        try:
+            if steps is not None:
+                steps.end()
+        finally:
+            os._exit(0)
 
 
 class Stopped(Exception):
@@ -61,6 +67,7 @@ class Steps:
         self.pid, self.sock, self.report_fd, self.limits = pid, sock, report_fd, limits
         self.clock = (~pid << 3) | 2     # the CPU-time clock of that process (CPUCLOCK_SCHED)
         self.buffer = bytearray()
+        self.reaped = False
 
     def run(self, job: dict) -> None:
         try:
@@ -72,10 +79,6 @@ class Steps:
             self.report(protocol.FINISHED)
         except Stopped as stopped:
             self.report(stopped.args[0])
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:   # already reaped
-                pass
 
     def _cells(self, cells):
         for index, source in cells:
@@ -146,6 +149,14 @@ class Steps:
             raise Stopped(protocol.stop("garbled"))
         return message
 
+    def end(self) -> None:
+        """End the student's process and reap it here, so that its CPU time counts in the
+        worker's (reaped by the kernel as the namespace ends, its time would be lost)."""
+        if not self.reaped:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.reaped = True
+
     def _cpu(self):
         try:
             return time.clock_gettime(self.clock)
@@ -158,6 +169,7 @@ class Steps:
         for _ in range(100):
             done, status = os.waitpid(self.pid, os.WNOHANG)
             if done:
+                self.reaped = True
                 if os.WIFSIGNALED(status):
                     return protocol.stop("signal", signal=os.WTERMSIG(status))
                 return protocol.stop("exited", code=os.WEXITSTATUS(status))
