@@ -253,11 +253,14 @@ class CircuitExplorer(Explorer):
     def __init__(self, circuit: Circuit, values: Mapping[str, float],
                  ranges: dict[str, tuple[float, float]] | None = None, step: float = 0.1,
                  title: str | None = None) -> None:
-        self.circuit = circuit
-        self.drawing = CircuitDrawing(circuit, title=title, animated=True)
+        self.circuit, self.title = circuit, title
         ranges = {name: (value - 5, value + 5) for name, value in values.items()} | (ranges or {})
         super().__init__({name: slider(name, values[name], *ranges[name], step)
                           for name in circuit.inputs})
+
+    def build_figure(self) -> None:
+        """The circuit's picture, once (self.drawing); render writes the numbers on it."""
+        self.drawing = CircuitDrawing(self.circuit, title=self.title, animated=True)
 
     def render(self, values: dict[str, float]) -> tuple[Picture, dict[str, float]]:
         out = self.circuit.output

@@ -38,11 +38,14 @@ class Explorer(widgets.VBox):
     (self.picture, an Image) and a readout (self.readout, HTML), both redrawn by update()
     whenever a control moves.
 
-    A subclass builds its controls, passes them to __init__, and defines render(values) ->
-    (Figure, numbers): values maps control names to their values; numbers maps readout labels
-    to floats, and is kept as self.numbers. A subclass that keeps its figure and marks the
-    artists render changes as animated (course.blitting.animate) gets them redrawn alone
-    (self.blitter). Each assignment's explorers are in course/assignments/<name>/explorers.py.
+    A subclass builds its controls, passes them to __init__, and defines build_figure() and
+    render(values) -> (Figure, numbers). build_figure builds the figure and the artists render
+    changes, as attributes; update calls it once, before the first render, and only where
+    pictures are drawn, so __init__ sets up everything but the picture and grading, which turns
+    pictures off (course.figures.pictures_off), builds no Figure. render: values maps control
+    names to their values; numbers maps readout labels to floats, and is kept as self.numbers.
+    Artists marked animated (course.blitting.animate) are redrawn alone (self.blitter). Each
+    assignment's explorers are in course/assignments/<name>/explorers.py.
     """
 
     number_format = ".4f"
@@ -53,6 +56,7 @@ class Explorer(widgets.VBox):
         self.readout = widgets.HTML()
         self.numbers = {}
         self.blitter = Blitter()
+        self.figure_built = False
         super().__init__([*controls.values(), self.picture, self.readout])
         self.add_class("course-explorer")  # CSS classes name the parts for the browser tests
         self.picture.add_class("course-picture")
@@ -66,10 +70,18 @@ class Explorer(widgets.VBox):
         where pictures are off: see course.figures.pictures_off)."""
         if not drawing():
             return
+        if not self.figure_built:
+            self.build_figure()
+            self.figure_built = True
         figure, self.numbers = self.render({name: s.value for name, s in self.controls.items()})
         picture = self.blitter.png(figure)
         self.readout.value = table(self.numbers, self.number_format)
         self.picture.value = picture
+
+    def build_figure(self) -> None:
+        """Build the figure that render redraws and keep it, and the artists render changes, as
+        attributes: called once, before the first render, only where pictures are drawn."""
+        raise NotImplementedError
 
     def render(self, values: dict[str, Any]) -> tuple[Figure, dict[str, float]]:
         """(Figure, numbers) for these values of the controls: dict control name -> value."""

@@ -65,6 +65,14 @@ class ConvExplorer(Explorer):
 
     def __init__(self, k=3, i=0, m=0):
         n = len(self.X)
+        super().__init__({"k": slider("kernel length k", k, 1, 5, 1),
+                          "i": slider("output i", i, 0, n - 1, 1),
+                          "m": slider("input m", m, 0, n - 1, 1)})
+
+    def build_figure(self):
+        """The figure, once: two panels of boxes, links and titles, all animated, that render
+        moves."""
+        n = len(self.X)
         self.figure = Picture(figsize=(7.0, 3.6))
         self.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.93, hspace=0.12)
         self.axes = self.figure.subplots(2, 1)
@@ -84,9 +92,6 @@ class ConvExplorer(Explorer):
             self.titles.append(_frame(ax, -2, n + 1, ""))
             animate(*ax.patches, *ax.texts, *ax.lines, self.titles[-1])
         self.shown = [None, None]  # the (output, input, label) triples each panel shows
-        super().__init__({"k": slider("kernel length k", k, 1, 5, 1),
-                          "i": slider("output i", i, 0, n - 1, 1),
-                          "m": slider("input m", m, 0, n - 1, 1)})
 
     def _draw_links(self, panel, pairs, face_in, face_out, at):
         """Light the boxes and draw a labelled line for each (output, input, label) in pairs,
@@ -149,6 +154,11 @@ class PoolExplorer(Explorer):
     X = np.array([1.0, 3.0, 3.0, 0.0, 2.0, 5.0, 5.0, 1.0, 4.0])
 
     def __init__(self, size=2, stride=2):
+        super().__init__({"size": slider("window size", size, 1, 4, 1),
+                          "stride": slider("stride", stride, 1, 4, 1)})
+
+    def build_figure(self):
+        """The figure, once: boxes, hatches, texts and links, all animated, that render moves."""
         n = len(self.X)
         self.figure = Picture(figsize=(7.0, 2.5))
         self.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9)
@@ -163,8 +173,6 @@ class PoolExplorer(Explorer):
         self.links = [ax.plot([], [])[0] for _ in range(4 * n)]  # more than any window size needs
         self.title = _frame(ax, 0, n - 1, "")
         animate(*ax.patches, *ax.texts, *ax.lines, self.title)
-        super().__init__({"size": slider("window size", size, 1, 4, 1),
-                          "stride": slider("stride", stride, 1, 4, 1)})
 
     def render(self, values):
         size, stride = int(round(values["size"])), int(round(values["stride"]))

@@ -30,12 +30,11 @@ class DepthExplorer(Explorer):
 
     def __init__(self, depth=20, scale=1.0, activation="tanh"):
         self.inputs = stack_inputs()
-        self._draw()
         super().__init__({"depth": slider("depth", depth, 2, MAX_DEPTH),
                           "scale": slider(f"scale × 1/√{WIDTH}", scale, 0.1, 3.0, 0.05),
                           "activation": menu("activation", list(ACTIVATIONS), activation)})
 
-    def _draw(self):
+    def build_figure(self):
         """The figure, once: a line whose points and a title that render moves."""
         self.figure = Picture(figsize=(6.4, 3.0))
         ax = self.figure.add_axes((0.12, 0.16, 0.84, 0.74))

@@ -31,7 +31,6 @@ class DerivativeExplorer(Explorer):
     def __init__(self, f=cube, x=1.5, df=None):
         self.f, self.x = f, x
         self.df = df if df is not None else richardson(f, x)
-        self._draw()
         super().__init__({"log10_h": slider("log10(h)", -4.0, -15.0, 0.0, 0.1)})
 
     def _estimates(self, h):
@@ -39,7 +38,7 @@ class DerivativeExplorer(Explorer):
         f, x = self.f, self.x
         return {"forward": (f(x + h) - f(x)) / h, "centered": centered_difference(f, x, h)}
 
-    def _draw(self):
+    def build_figure(self):
         """The figure, once; render moves the secant, the markers and the title."""
         x, fx = self.x, self.f(self.x)
         self.figure = Picture(figsize=(7.5, 3.2))

@@ -22,6 +22,10 @@ class InputScaleExplorer(Explorer):
 
     def __init__(self, w=(2.0, -3.0, 0.5), x=(-1.0, -2.0, 4.0)):
         self.w, self.x = np.array(w, dtype=float), np.array(x, dtype=float)
+        super().__init__({"log10_scale": slider("log10(input scale)", 0.0, -1.0, 3.0, 0.05)})
+
+    def build_figure(self):
+        """The figure, once: two panels of bars whose heights, labels and axis render moves."""
         self.figure = Picture(figsize=(7.5, 3.0))
         self.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.86, wspace=0.1)
         self.axes = self.figure.subplots(1, 2, sharey=True)
@@ -39,7 +43,6 @@ class InputScaleExplorer(Explorer):
         # with the axes: a figure's own animated artists are left out of saved pictures
         animate(*(bar for bars in self.bars for bar in bars), *sum(self.labels, []), *zeros,
                 self.title, *frames(*self.axes))
-        super().__init__({"log10_scale": slider("log10(input scale)", 0.0, -1.0, 3.0, 0.05)})
 
     def axis_end(self, height):
         """The smallest round number (see ROUND) at least height (a float > 0)."""

@@ -28,11 +28,10 @@ class KinkExplorer(Explorer):
     number_format = ".4g"
 
     def __init__(self, x: float = 0.3, log10_h: float = -1.0) -> None:
-        self._draw()
         super().__init__({"x": slider("x", x, -0.5, 0.5, 0.01),
                           "log10_h": slider("log10(h)", log10_h, -3.0, -0.5, 0.1)})
 
-    def _draw(self):
+    def build_figure(self):
         """The figure, once; render moves the chord, the points, the band and the title."""
         self.figure = Picture(figsize=(6.5, 3.2))
         ax = self.figure.add_axes((0.1, 0.14, 0.86, 0.76))

@@ -30,6 +30,13 @@ class AdversarialExplorer(Explorer):
     """
 
     def __init__(self, x=(1.0, -0.3), epsilon=0.0):
+        super().__init__({"epsilon": slider("epsilon", epsilon, 0.0, 1.0, 0.005),
+                          "x0": slider("x[0]", x[0], -2.0, 2.0, 0.05),
+                          "x1": slider("x[1]", x[1], -1.5, 1.5, 0.05)})
+
+    def build_figure(self):
+        """The figure, once: the plane; render moves the circle, the arrow, the points and the
+        title."""
         self.figure = Picture(figsize=(5.2, 3.6))
         ax = self.figure.add_axes((0.1, 0.12, 0.86, 0.78))
         plane(ax, probability(GRID) - 0.5, limit=0.5)
@@ -44,9 +51,6 @@ class AdversarialExplorer(Explorer):
         ax.set_ylabel("x[1]", fontsize=8)
         self.title = ax.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
         animate(self.circle, self.arrow, self.start, self.end, self.title, *frames(ax))
-        super().__init__({"epsilon": slider("epsilon", epsilon, 0.0, 1.0, 0.005),
-                          "x0": slider("x[0]", x[0], -2.0, 2.0, 0.05),
-                          "x1": slider("x[1]", x[1], -1.5, 1.5, 0.05)})
 
     def render(self, values):
         x = np.array([values["x0"], values["x1"]])
@@ -81,9 +85,15 @@ class AscentExplorer(Explorer):
         self.unit, self.lr, self.steps = unit, lr, steps
         self.weights = dict(zip(("W1", "b1", "w2", "b2"), unit_weights(unit)))
         self.unit_field = score(GRID, **self.weights)
+        super().__init__({"lam": slider("λ (L2 strength)", lam, 0.0, 2.0, 0.05),
+                          "x0": slider("start x[0]", start[0], -2.0, 2.0, 0.05),
+                          "x1": slider("start x[1]", start[1], -2.0, 2.0, 0.05)})
+
+    def build_figure(self):
+        """The figure, once: every artist animated, as a move of λ recolours the whole plane."""
         self.figure = Picture(figsize=(5.2, 3.6))
         ax = self.figure.add_axes((0.1, 0.12, 0.86, 0.78))
-        self.image = plane(ax, self.unit_field, boundary=unit is None, data=False)
+        self.image = plane(ax, self.unit_field, boundary=self.unit is None, data=False)
         self.path, = ax.plot([], [], ".-", color="k", lw=1, ms=3)
         self.start, = ax.plot([], [], "o", color="w", mec="k", ms=7)
         self.end, = ax.plot([], [], "o", color=ORANGE, mec="k", ms=7)
@@ -91,9 +101,6 @@ class AscentExplorer(Explorer):
         ax.set_ylabel("x[1]", fontsize=8)
         self.title = ax.set_title("", fontsize=9, y=1)
         animate(*ax.images, *ax.collections, *ax.lines, self.title, *frames(ax))  # all of it
-        super().__init__({"lam": slider("λ (L2 strength)", lam, 0.0, 2.0, 0.05),
-                          "x0": slider("start x[0]", start[0], -2.0, 2.0, 0.05),
-                          "x1": slider("start x[1]", start[1], -2.0, 2.0, 0.05)})
 
     def render(self, values):
         lam = values["lam"]

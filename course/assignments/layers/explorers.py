@@ -32,11 +32,10 @@ class PointwiseExplorer(Explorer):
     Readout: x, h(x) and h'(x)."""
 
     def __init__(self, kind="tanh", x=0.5):
-        self._draw()
         super().__init__({"kind": menu("layer", list(NONLINEAR), kind),
                           "x": slider("x", x, -4.0, 4.0, 0.1)})
 
-    def _draw(self):
+    def build_figure(self):
         """The figure with every kind's curves, once; render shows one kind's and moves marks."""
         self.xs = np.linspace(-4, 4, 320)  # an even count: no grid point at the ReLU's kink
         self.figure = Picture(figsize=(6.5, 3.8))

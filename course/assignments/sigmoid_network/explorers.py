@@ -35,6 +35,10 @@ class OutputSlopeExplorer(Explorer):
 
     def __init__(self, z2=2.0, y=1.0):
         self.y = float(y)
+        super().__init__({"z2": slider("z2", z2, -6.0, 6.0, 0.1)})
+
+    def build_figure(self):
+        """The figure, once: the curves, and the points and title render moves."""
         zs = np.linspace(-6.0, 6.0, 241)
         self.figure = Picture(figsize=(6.5, 3.8))
         self.figure.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
@@ -61,7 +65,6 @@ class OutputSlopeExplorer(Explorer):
             ax.tick_params(labelsize=7)
         self.title = top.set_title("", fontsize=9, y=1)  # a given y skips costly auto-placement
         animate(self.point, self.outer, self.inner, self.title, *frames(top, bottom))
-        super().__init__({"z2": slider("z2", z2, -6.0, 6.0, 0.1)})
 
     def render(self, values):
         z2 = float(values["z2"])
@@ -93,13 +96,18 @@ class SigmoidFitExplorer(Explorer):
         self.steps = [step for step, _ in self.history]
         self.losses = [sigmoid_network_loss(*params, x, y) for _, params in self.history]
         self.grid = np.linspace(x.min() - 0.5, x.max() + 0.5, 200)[:, None]
+        super().__init__({"step": slider("training step", self.steps[-1], options=self.steps)})
+
+    def build_figure(self):
+        """The figure, once: the data and the loss curve; render moves the network's curves,
+        the mark and the title."""
         hidden = len(self.history[0][1][1])
         self.figure = Picture(figsize=(7.5, 3.0))
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.89, wspace=0.25)
         fit, curve = self.figure.subplots(1, 2)
         self.units = [fit.plot([], [], lw=0.8, color="0.6", alpha=0.7)[0] for _ in range(hidden)]
         self.units[0].set_label("hidden units a1")
-        data, = fit.plot(x[:, 0], y[:, 0], "o", ms=3.5, color=ORANGE, label="data y")
+        data, = fit.plot(self.x[:, 0], self.y[:, 0], "o", ms=3.5, color=ORANGE, label="data y")
         self.output, = fit.plot([], [], lw=2, color=BLUE, label="network yhat")
         fit.set_xlim(self.grid[0, 0], self.grid[-1, 0])
         fit.set_ylim(-0.05, 1.3)
@@ -119,7 +127,6 @@ class SigmoidFitExplorer(Explorer):
         for ax in (fit, curve):
             ax.tick_params(labelsize=7)
         animate(*self.units, data, self.output, self.mark, self.fit_title, *frames(fit, curve))
-        super().__init__({"step": slider("training step", self.steps[-1], options=self.steps)})
 
     def render(self, values):
         index = self.steps.index(values["step"])

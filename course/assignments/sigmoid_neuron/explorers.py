@@ -15,6 +15,10 @@ class SigmoidExplorer(Explorer):
 
     def __init__(self, x=0.0):
         self.xs = np.linspace(-8, 8, 321)
+        super().__init__({"x": slider("x", x, -8.0, 8.0, 0.1)})
+
+    def build_figure(self):
+        """The figure, once; render moves the tangent, the two points and the title."""
         self.figure = Picture(figsize=(6.5, 3.8))
         self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
         top, bottom = self.figure.subplots(2, 1, sharex=True)
@@ -33,7 +37,6 @@ class SigmoidExplorer(Explorer):
         for ax in (top, bottom):
             ax.tick_params(labelsize=7)
         animate(self.tangent, self.point, self.slope_point, self.title, *frames(top, bottom))
-        super().__init__({"x": slider("x", x, -8.0, 8.0, 0.1)})
 
     def render(self, values):
         x = values["x"]

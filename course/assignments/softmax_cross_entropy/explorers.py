@@ -26,13 +26,12 @@ class SoftmaxExplorer(Explorer):
 
     def __init__(self, softmax, cross_entropy, z=(3.0, 1.0, -2.0), temperature=1.0, label=0):
         self.softmax, self.cross_entropy = softmax, cross_entropy
-        self._draw()
         controls = {f"z{k}": slider(f"z{k}", value, -10.0, 10.0, 0.5) for k, value in enumerate(z)}
         controls["T"] = slider("temperature T", temperature, LOWEST_T, 5.0, 0.25)
         controls["label"] = menu("label", list(range(CLASSES)), label)
         super().__init__(controls)
 
-    def _draw(self):
+    def build_figure(self):
         """The figure, once: two rows of bars whose heights, colours and numbers render moves."""
         self.figure = Picture(figsize=(6.0, 3.6))
         self.figure.subplots_adjust(left=0.12, right=0.97, bottom=0.08, top=0.92, hspace=0.35)

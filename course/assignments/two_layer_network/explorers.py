@@ -30,13 +30,16 @@ class TwoLayerExplorer(Explorer):
 
     def __init__(self, W0=WORKED["W0"], W1=WORKED["W1"], x0=WORKED["x0"], y=WORKED["y"]):
         self.x0, self.y = np.array(x0, dtype=float), float(y)
-        self.drawing = NetworkDrawing()
-        animate(*(text for pair in self.drawing.texts.values() for text in pair),
-                self.drawing.target)
         controls = {f"W0[{i},{j}]": slider(f"W0[{i},{j}]", W0[i][j], -4.0, 4.0, 0.05)
                     for i in range(2) for j in range(2)}
         controls |= {f"W1[{i}]": slider(f"W1[{i}]", W1[i], -4.0, 4.0, 0.05) for i in range(2)}
         super().__init__(controls)
+
+    def build_figure(self):
+        """The network's picture, once (self.drawing); render writes the numbers on it."""
+        self.drawing = NetworkDrawing()
+        animate(*(text for pair in self.drawing.texts.values() for text in pair),
+                self.drawing.target)
 
     def weights(self, values):
         """(W0, W1) from slider values: dict slider name -> float."""
@@ -78,6 +81,14 @@ class TrainingExplorer(Explorer):
     def __init__(self, train, X, Y, learning_rate=0.1, batch_size=8):
         self.train, self.X, self.Y = train, X, Y
         self.runs = {}
+        controls = {"learning_rate": slider("learning rate", learning_rate, options=LEARNING_RATES),
+                    "batch_size": slider("batch size", batch_size,
+                                         options=batch_size_options(len(X)))}
+        super().__init__(controls)
+
+    def build_figure(self):
+        """The figure, once: the loss panel and the boundary panel, whose curve, shading, line,
+        titles and warning render moves."""
         self.figure = Picture(figsize=(7.5, 3.0))
         self.figure.subplots_adjust(left=0.09, right=0.99, bottom=0.15, top=0.88, wspace=0.12)
         losses, boundary = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
@@ -85,16 +96,12 @@ class TrainingExplorer(Explorer):
         loss_axes(losses, 1)
         self.losses_axes = losses
         self.steps_title = losses.set_title("", fontsize=9, y=1)
-        self.boundary = BoundaryPanel(boundary, X, Y)
+        self.boundary = BoundaryPanel(boundary, self.X, self.Y)
         self.warning = boundary.text(0.5, 0.5, "", ha="center", va="center", fontsize=10,
                                      color=RED, transform=boundary.transAxes,
                                      bbox=dict(fc="white", ec=RED, boxstyle="round"))
         animate(self.curve, self.steps_title, self.boundary.shade, *self.boundary.dots,
                 self.boundary.line, self.boundary.title, self.warning, *frames(losses, boundary))
-        controls = {"learning_rate": slider("learning rate", learning_rate, options=LEARNING_RATES),
-                    "batch_size": slider("batch size", batch_size,
-                                         options=batch_size_options(len(X)))}
-        super().__init__(controls)
 
     def run(self, learning_rate, batch_size):
         """The cached training run (W0, W1, losses) for these settings."""

@@ -53,7 +53,6 @@ class ShapeExplorer(Explorer):
     COLORS = {"W": ORANGE, "X": BLUE, "D": "0.45"}
 
     def __init__(self, layout="columns", m=5, n=10, p=3):
-        self._draw()
         self.products = widgets.HTML()
         layouts = [("columns: D = W X", "columns"), ("rows: D = X W", "rows")]
         super().__init__({"layout": menu("layout", layouts, layout),
@@ -62,7 +61,7 @@ class ShapeExplorer(Explorer):
                           "p": slider("p (batch)", p, 1, LARGEST)})
         self.children = (*self.controls.values(), self.picture, self.products, self.readout)
 
-    def _draw(self):
+    def build_figure(self):
         """The figure, once; render moves the blocks, the signs and the labels."""
         self.figure = Picture(figsize=(8.4, 2.5))
         ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
