@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.figures import BLUE, ORANGE, RED, Picture
+from course.figures import BLUE, ORANGE, RED, Picture, drawing
 from course.numgrad import GRADIENT_CHECK, centered_difference
 
 STEPS = np.logspace(-13, -0.5, 51)
@@ -29,10 +29,12 @@ def step_errors(steps: np.ndarray = STEPS) -> dict[str, np.ndarray]:
             for name, values in estimates.items()}
 
 
-def step_sweep_picture(steps: np.ndarray = STEPS) -> Picture:
+def step_sweep_picture(steps: np.ndarray = STEPS) -> Picture | None:
     """The relative error of each estimate of step_errors against h, on log-log axes, with the
     the bound of agreement of GRADIENT_CHECK (1e-6) drawn across. Returns a Figure that shows
-    itself."""
+    itself; None where pictures are off (course.figures.pictures_off)."""
+    if not drawing():
+        return None
     figure = Picture(figsize=(7.0, 3.8))
     ax = figure.add_axes((0.11, 0.14, 0.86, 0.78))
     for (name, errors), color in zip(step_errors(steps).items(), (BLUE, ORANGE, RED)):

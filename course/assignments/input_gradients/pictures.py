@@ -11,7 +11,7 @@ from course.assignments.input_gradients.forward import (
     score,
     unit_weights,
 )
-from course.figures import BLUE, ORANGE, RED, Picture
+from course.figures import BLUE, ORANGE, RED, Picture, drawing
 from course.functions import two_moons
 from course.numgrad import input_gradients
 
@@ -43,7 +43,10 @@ def plane(ax, field, cmap="RdBu_r", limit=None, boundary=True, data=True):
 
 def moons_picture(points=()):
     """The moons, the trained net's P(class 1) as colour and its decision boundary (black), with
-    the given points (each shape (2,)) marked in orange."""
+    the given points (each shape (2,)) marked in orange. A Picture; None where pictures are off
+    (course.figures.pictures_off)."""
+    if not drawing():
+        return None
     figure = Picture(figsize=(5.2, 3.6))
     ax = figure.add_axes((0.1, 0.12, 0.72, 0.8))
     image = plane(ax, probability(GRID) - 0.5, limit=0.5)
@@ -65,7 +68,9 @@ def unit_title(unit):
 def paths_picture(paths, units, lam):
     """One panel per unit of the trained net: the objective unit(x) - lam/2 ||x||^2 as colour and
     the path the input took (paths[i]: shape (steps + 1, 2), for units[i]: None for the output
-    score, j for hidden unit j)."""
+    score, j for hidden unit j). A Picture; None where pictures are off."""
+    if not drawing():
+        return None
     figure = Picture(figsize=(2.6 * len(units), 2.6))
     figure.subplots_adjust(left=0.06, right=0.99, bottom=0.1, top=0.86, wspace=0.2)
     for ax, path, unit in zip(np.atleast_1d(figure.subplots(1, len(units))), paths, units):
@@ -82,7 +87,10 @@ def paths_picture(paths, units, lam):
 
 def embedding_picture(ids, E, dout, words):
     """The lookup E[ids] as one-hot rows times E, and the gradient on E (centered differences)
-    for the upstream gradient dout. ids: ints (T,); E: (V, d); dout: (T, d); words: V labels."""
+    for the upstream gradient dout. ids: ints (T,); E: (V, d); dout: (T, d); words: V labels.
+    A Picture; None where pictures are off."""
+    if not drawing():
+        return None
     ids, E, dout = np.asarray(ids, dtype=int), np.asarray(E, float), np.asarray(dout, float)
     onehot = one_hot(ids, len(E))
     dE = input_gradients(lambda E: lookup(ids, E), {"E": E}, ("E",), dout)[0]

@@ -3,7 +3,7 @@ from matplotlib.patches import FancyBboxPatch
 import numpy as np
 
 from course.assignments.layers.forward import layer_values, network_loss, parameter_names
-from course.figures import BLUE, ORANGE, RED, Picture
+from course.figures import BLUE, ORANGE, RED, Picture, drawing
 from course.numbers import fixed, short
 from course.numgrad import input_gradients, numerical_gradient
 
@@ -21,8 +21,11 @@ def layer_chain_picture(layers, title=None, params=None, x=None, y=None):
     linear layer hands down the gradients on its parameters. Given params, a batch of one row x
     (1, n) and its target y (1, k), the wires and parameters are labelled with their numbers
     (values by the forward pass, gradients by centered differences; a wire shows its one row),
-    best for 3 entries or fewer. Returns a Figure that shows itself.
+    best for 3 entries or fewer. Returns a Figure that shows itself; None where pictures are off
+    (course.figures.pictures_off).
     """
+    if not drawing():
+        return None
     count = len(layers) + 1
     numbers = params is not None
     if numbers:

@@ -3,7 +3,7 @@ produces, and loss curves."""
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 import numpy as np
 
-from course.figures import BLUE, GRADIENT_COLOR, NODE_FACE, ORANGE, VALUE_COLOR, Picture
+from course.figures import BLUE, GRADIENT_COLOR, NODE_FACE, ORANGE, VALUE_COLOR, Picture, drawing
 
 _STEPS = [  # (box text, what the step's backward pass produces)
     ("$x$", None),
@@ -22,7 +22,10 @@ _STEPS = [  # (box text, what the step's backward pass produces)
 def za_picture():
     """A Picture of the network as a chain of z (affine) and a (sigmoid) steps: forward along
     the top in green, and under each step, in red, the gradients its backward pass produces
-    from the one arriving from its right (delta_i stands for dJ/dz_i)."""
+    from the one arriving from its right (delta_i stands for dJ/dz_i). None where pictures are
+    off (course.figures.pictures_off)."""
+    if not drawing():
+        return None
     fig = Picture(figsize=(9.0, 2.2))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 9.0)
@@ -54,7 +57,10 @@ def za_picture():
 
 
 def loss_curves_picture(curves, title=""):
-    """A Picture of J against the training step; curves: dict label -> sequence of losses."""
+    """A Picture of J against the training step; curves: dict label -> sequence of losses.
+    None where pictures are off."""
+    if not drawing():
+        return None
     fig = Picture(figsize=(6.0, 2.8))
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.17, top=0.9)
     ax = fig.add_subplot()

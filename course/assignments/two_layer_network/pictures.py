@@ -16,6 +16,7 @@ from course.figures import (
     PALE_ORANGE,
     VALUE_COLOR,
     Picture,
+    drawing,
 )
 from course.functions import two_layer_values
 
@@ -100,7 +101,10 @@ def draw_boundary(ax, W0, W1, X, Y, title=""):
 def training_picture(curves, networks, X, Y, title=""):
     """A Picture of training runs: their loss curves on top (curves: dict label -> losses per
     epoch), and below one decision-boundary panel per network (networks: dict title ->
-    (W0, W1)) on the data set X, Y (see labelled_moons)."""
+    (W0, W1)) on the data set X, Y (see labelled_moons). None where pictures are off
+    (course.figures.pictures_off)."""
+    if not drawing():
+        return None
     fig = Picture(figsize=(3.1 * len(networks), 4.8))
     grid = fig.add_gridspec(2, len(networks), height_ratios=[1, 1.05], left=0.07, right=0.98,
                             bottom=0.02, top=0.94, hspace=0.3, wspace=0.08)
@@ -190,5 +194,8 @@ class NetworkDrawing:
 
 
 def two_layer_picture(W0, W1, x0, y):
-    """A Picture of the network at these weights, input and target (see NetworkDrawing)."""
+    """A Picture of the network at these weights, input and target (see NetworkDrawing); None
+    where pictures are off."""
+    if not drawing():
+        return None
     return NetworkDrawing().show(W0, W1, x0, y)
