@@ -2,16 +2,17 @@
 
 Modes (see `best_mode`): "root" when the grader is root; "user" for an ordinary account where the
 kernel allows unprivileged user namespaces (the account is mapped to "nobody" inside); "none" when
-the instructor turned isolation off. `isolate` runs in a freshly forked, single-threaded process
-before anything else: it enters new mount, network, IPC, PID and UTS namespaces (and, in "user"
-mode, a user namespace first) and makes a root directory that holds only the Python installation,
-read-only, the course package hidden, and a small writable scratch folder.
+the instructor turned isolation off. `fork_into_namespaces` forks a process straight into new
+mount, network, IPC, PID and UTS namespaces (and, in "user" mode, a user namespace that owns
+them); before anything else it calls `settle`, which makes a root directory that holds only the
+Python installation, read-only, the course package hidden, and a small writable scratch folder.
 """
 from __future__ import annotations
 
 import ctypes
 import os
 import platform
+import signal
 import site
 import sys
 import sysconfig
@@ -31,6 +32,9 @@ MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
 PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 36, 38, 47
 _PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}
+_CLONE = {"x86_64": 56, "aarch64": 220, "riscv64": 220, "ppc64le": 120, "s390x": 120}
+_python = ctypes.PyDLL(None, use_errno=True)   # C calls that keep the GIL (os.fork's own steps)
+_python.syscall.restype = ctypes.c_long
 NOBODY = 65534
 SCRATCH = "/scratch"
 
@@ -61,12 +65,18 @@ def best_mode() -> tuple[str | None, str]:
     if not sys.platform.startswith("linux"):
         return None, f"the sandbox needs Linux namespaces; this is {sys.platform}"
     mode = "root" if os.geteuid() == 0 else "user"
+    ids = os.geteuid(), os.getegid()
     read, write = os.pipe()
-    pid = os.fork()
+    try:
+        pid = fork_into_namespaces(mode)
+    except OSError as error:
+        os.close(read)
+        os.close(write)
+        return None, str(error)
     if pid == 0:
         os.close(read)
         try:
-            isolate(mode, "/", 1, probe=True)
+            settle(mode, ids, "/", 1, probe=True)
             os._exit(0)
         except BaseException as error:   # noqa: B036 (report anything, then leave)
             os.write(write, str(error).encode()[:500])
@@ -78,19 +88,42 @@ def best_mode() -> tuple[str | None, str]:
     return (mode, "") if status == 0 else (None, why or f"probe ended with status {status}")
 
 
-def isolate(mode: str, workdir: str, scratch_mb: int, owner: int = NOBODY,
-            probe: bool = False) -> None:
-    """Enter new namespaces and make `workdir` (an empty folder) the root directory: the Python
-    installation read-only, the course package hidden, SCRATCH writable (scratch_mb MiB, owned by
-    owner, the uid the student's process will have). The next process forked is PID 1 of the new
-    PID namespace. With probe, stop after the namespaces and one tmpfs mount."""
-    uid, gid = os.geteuid(), os.getegid()
+def namespace_flags(mode: str) -> int:
+    """The namespaces of a sandboxed run: mount, network, IPC, PID and UTS, and in "user" mode a
+    user namespace that owns them."""
     flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWUTS
-    _check(_libc.unshare(flags | (CLONE_NEWUSER if mode == "user" else 0)), "unshare")
+    return flags | (CLONE_NEWUSER if mode == "user" else 0)
+
+
+def fork_into_namespaces(mode: str) -> int:
+    """os.fork, but the child starts in the namespaces of namespace_flags(mode), as PID 1 of its
+    PID namespace (one process fewer than unshare and a fork). Returns the child's pid in the
+    parent, 0 in the child, which must call settle first. Python's own steps around a fork run
+    as os.fork runs them; the caller must be single-threaded."""
+    _python.PyOS_BeforeFork()
+    pid = _python.syscall(ctypes.c_long(_CLONE[platform.machine()]),
+                          ctypes.c_long(namespace_flags(mode) | signal.SIGCHLD),
+                          *(ctypes.c_long(0) for _ in range(4)))
+    if pid == 0:
+        _python.PyOS_AfterFork_Child()
+        return 0
+    error = ctypes.get_errno()
+    _python.PyOS_AfterFork_Parent()
+    if pid < 0:
+        raise OSError(error, f"clone: {os.strerror(error)}")
+    return pid
+
+
+def settle(mode: str, ids: tuple[int, int], workdir: str, scratch_mb: int, owner: int = NOBODY,
+           probe: bool = False) -> None:
+    """In new namespaces: map ids (the (uid, gid) outside) to nobody in "user" mode, and make
+    `workdir` (an empty folder) the root directory: the Python installation read-only, the course
+    package hidden, SCRATCH writable (scratch_mb MiB, owned by owner, the uid the student's
+    process will have). With probe, stop after one tmpfs mount."""
     if mode == "user":
         _write("/proc/self/setgroups", "deny")
-        _write("/proc/self/uid_map", f"{NOBODY} {uid} 1")
-        _write("/proc/self/gid_map", f"{NOBODY} {gid} 1")
+        _write("/proc/self/uid_map", f"{NOBODY} {ids[0]} 1")
+        _write("/proc/self/gid_map", f"{NOBODY} {ids[1]} 1")
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     if probe:
         mount("probe", "/tmp" if os.path.isdir("/tmp") else "/", "tmpfs", MS_NOSUID | MS_NODEV,

@@ -38,7 +38,7 @@ def run(job: memoryview, report_fd: int, limits: Limits, mode: str, uid: int,
     steps = None
     try:
         namespaces.prctl(namespaces.PR_SET_DUMPABLE, 0)   # no ptrace, no reading its memory
-        namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # ends with its container
+        namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # ends with its worker
         signal.signal(signal.SIGINT, signal.SIG_IGN)      # PID 1 gets only signals it handles
         ours, theirs = socket.socketpair()
         pid = os.fork()

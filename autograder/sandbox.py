@@ -1,9 +1,9 @@
 """Run one grading job in a sandbox and relay its report, keeping nothing of it in memory.
 
-Per job the warm worker (autograder.worker) forks a *container*. The container puts its process
-group in a session of its own, enters the isolation of its mode (autograder.namespaces) and forks
-the *runner* (autograder.runner: PID 1 of a new PID namespace, trusted code), which forks the
-*student's process* (autograder.student), where the notebook runs under limits on CPU time,
+Per job the warm worker (autograder.worker) forks the *runner* (autograder.runner, trusted code)
+straight into the namespaces of its mode (autograder.namespaces), as PID 1 of a new PID namespace.
+The runner puts its process group in a session of its own, settles into its isolation and forks
+the *student's process* (autograder.student), where the notebook runs under limits on CPU time,
 memory, processes and file size, with no privilege. When the runner ends, the kernel ends every
 process left in its namespace. Only the runner writes the report: the worker relays its complete
 lines without reading them, enforces the job's absolute deadline and the report's size, and ends
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from course.checks import Exercise
 
-# In "root" mode the student's process runs as uid SANDBOX_UID + the container's pid: a user of
+# In "root" mode the student's process runs as uid SANDBOX_UID + the runner's pid: a user of
 # its own while it lives, in a range (above the ones systemd gives to containers) no account uses.
 SANDBOX_UID = 0x70000000
 MODES = ("root", "user", "none")
@@ -112,9 +112,10 @@ def run_job(job: memoryview, limits: Limits, mode: str, out_fd: int,
     workdir = tempfile.mkdtemp(prefix="sandbox-")
     read_fd, write_fd = os.pipe()
     address_space = _address_space()
-    pid = os.fork()
+    ids = os.geteuid(), os.getegid()
+    pid = os.fork() if mode == "none" else namespaces.fork_into_namespaces(mode)
     if pid == 0:
-        _container(job, limits, mode, workdir, write_fd, calls, address_space)
+        _sandboxed(job, limits, mode, ids, workdir, write_fd, calls, address_space)
     os.close(write_fd)
     try:
         end = _relay(pid, read_fd, limits, out_fd)
@@ -125,8 +126,9 @@ def run_job(job: memoryview, limits: Limits, mode: str, out_fd: int,
     write_all(out_fd, (json.dumps(end) + "\n").encode())
 
 
-def _container(job, limits, mode, workdir, report_fd, calls, address_space):
-    """The container process: isolate, fork the runner, wait for it; never returns."""
+def _sandboxed(job, limits, mode, ids, workdir, report_fd, calls, address_space):
+    """The runner's process, before it runs: a session of its own, settled into its isolation
+    (ids: the worker's (uid, gid)); never returns."""
     try:
         os.setsid()
         namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -135,18 +137,14 @@ def _container(job, limits, mode, workdir, report_fd, calls, address_space):
             os.dup2(null, fd)
         os.closerange(3, report_fd)
         os.closerange(report_fd + 1, 65536)
-        uid = {"root": SANDBOX_UID + os.getpid(), "user": namespaces.NOBODY}.get(mode, os.getuid())
+        host_pid = int(os.readlink("/proc/self"))   # 1 by getpid, inside its PID namespace
+        uid = {"root": SANDBOX_UID + host_pid, "user": namespaces.NOBODY}.get(mode, ids[0])
         if mode == "none":
             os.chdir(workdir)
         else:
-            namespaces.isolate(mode, workdir, limits.scratch_mb, owner=uid)
-        pid = os.fork()
-        if pid == 0:
-            from autograder import runner  # the worker's, loaded before it forked
-            runner.run(job, report_fd, limits, mode, uid, calls, address_space)
-        os.close(report_fd)
-        _, status = os.waitpid(pid, 0)
-        os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
+            namespaces.settle(mode, ids, workdir, limits.scratch_mb, owner=uid)
+        from autograder import runner  # the worker's, loaded before it forked
+        runner.run(job, report_fd, limits, mode, uid, calls, address_space)
     except BaseException as error:   # noqa: B036 (report what stopped the sandbox, then leave)
         stop = protocol.stop("sandbox", error=f"{type(error).__name__}: {error}"[:300])
         write_all(report_fd, (json.dumps(stop) + "\n").encode())
@@ -198,7 +196,7 @@ def _report_buffer(size):
 
 
 def _wait(pid, deadline):
-    """The container's end, once it exits (by the job's deadline at the latest)."""
+    """The runner's end, once it exits (by the job's deadline at the latest)."""
     while time.monotonic() < deadline:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -210,8 +208,7 @@ def _wait(pid, deadline):
 
 
 def _kill(pid):
-    """End the container's process group (the runner with it, and so its PID namespace); reap
-    it."""
+    """End the runner's process group (and so its PID namespace); reap it."""
     for kill in (os.killpg, os.kill):
         try:
             kill(pid, signal.SIGKILL)
