@@ -1,7 +1,8 @@
 """A grading worker's life: does a worker whose grader stops listening early (a run that ends on a
 configuration error while its workers are still warming up) end quietly, without printing a
 traceback into the grader's terminal? Is a grader run from a source folder whose workers import
-another course package refused before it grades anything?"""
+another course package refused before it grades anything? Does the CPU time of a run's student
+process count in its worker's?"""
 from dataclasses import asdict
 import json
 import os
@@ -45,3 +46,24 @@ def test_is_a_grader_whose_workers_import_another_course_refused_before_grading(
     assert f"but this grader runs course {VERSION} from {(copy / 'course').resolve()}:" in said
     assert "pip install -e" in said
     assert not list((course / "autograded").rglob("grading.json"))
+
+
+def test_does_the_cpu_time_of_a_students_process_count_in_its_workers():
+    """The benchmarks read the workers' CPU time from their ended children: the student's
+    process, inside the run's PID namespace, must be reaped where its time is added up."""
+    worker = pool.Worker(0).start()
+    try:
+        before = _children_cpu(worker.process.pid)
+        burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5: pass\n"
+        messages = list(worker.run({"cells": [[0, burn]], "exercises": [], "skip_exercises": []}))
+        assert messages[1:] == [{"cell_done": 0, "error": None}, {"finished": True},
+                                {"end": {"reason": "exited", "code": 0}}]
+        assert _children_cpu(worker.process.pid) - before >= 0.45
+    finally:
+        worker.stop()
+
+
+def _children_cpu(pid):
+    """CPU seconds of a process's reaped children (cutime + cstime in /proc/PID/stat)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
