@@ -173,7 +173,7 @@ def _relay(pid, read_fd, limits, out_fd):
             if read_fd in ready:
                 count = os.readv(read_fd, [view[filled:]])
                 if count == 0:
-                    return _wait(pid, deadline)
+                    return _wait(pid, pidfd, deadline)
                 filled += count
                 last = buffer.rfind(b"\n", 0, filled) + 1
                 if last > sent:
@@ -182,7 +182,7 @@ def _relay(pid, read_fd, limits, out_fd):
                 if filled == len(buffer):
                     return protocol.end("too much")
             elif pidfd in ready and not select.select([read_fd], [], [], 0)[0]:
-                return _wait(pid, deadline)
+                return _wait(pid, pidfd, deadline)
     finally:
         os.close(pidfd)
         view.release()
@@ -195,15 +195,14 @@ def _report_buffer(size):
     return bytearray(size)
 
 
-def _wait(pid, deadline):
-    """The runner's end, once it exits (by the job's deadline at the latest)."""
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            if os.WIFSIGNALED(status):
-                return protocol.end("signal", signal=os.WTERMSIG(status))
-            return protocol.end("exited", code=os.WEXITSTATUS(status))
-        time.sleep(0.005)
+def _wait(pid, pidfd, deadline):
+    """The runner's end, once it exits (by the job's deadline at the latest); pidfd: its pidfd,
+    readable once it has exited."""
+    if select.select([pidfd], [], [], max(deadline - time.monotonic(), 0))[0]:
+        _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status):
+            return protocol.end("signal", signal=os.WTERMSIG(status))
+        return protocol.end("exited", code=os.WEXITSTATUS(status))
     return protocol.end("timeout")
 
 
