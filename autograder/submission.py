@@ -203,8 +203,9 @@ def read_notebook(name: str, dir_fd: int) -> nbformat.NotebookNode:
     data = read_file(name, dir_fd, MAX_NOTEBOOK_BYTES)
     if not data:
         raise Ungradable(f"{name} is an empty file")
+    import nbformat
     try:
-        raw = json.loads(data)
+        raw = json.loads(data, object_hook=nbformat.NotebookNode)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise Ungradable(f"{name} is not valid notebook JSON ({error})") from None
     try:
@@ -218,10 +219,14 @@ def read_notebook(name: str, dir_fd: int) -> nbformat.NotebookNode:
 
 
 def _as_version_4(raw: object) -> nbformat.NotebookNode:
-    """Parsed notebook JSON as an nbformat 4 NotebookNode, as nbformat.reads makes it, without
-    its schema validation (which only logs, and costs more than the rest of reading)."""
+    """Parsed notebook JSON (its objects already NotebookNodes) as an nbformat 4 NotebookNode, as
+    nbformat.reads makes it, without its schema validation (which only logs, and costs more than
+    the rest of reading)."""
     import nbformat
+    from nbformat.v4.rwbase import rejoin_lines, strip_transient
     major, minor = nbformat.reader.get_version(raw)
+    if major == 4:   # nbformat's reader would convert every object again
+        return strip_transient(rejoin_lines(raw))
     if major not in nbformat.versions:
         raise nbformat.reader.NBFormatError(f"notebook format {major} is not one nbformat reads")
     return nbformat.convert(nbformat.versions[major].to_notebook_json(raw, minor=minor), 4)
