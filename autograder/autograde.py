@@ -2,6 +2,7 @@
 sandboxes, into nbgrader's gradebook and per-student result files."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 import queue
 import threading
@@ -112,6 +113,7 @@ def _grade(root, names, specs, todo, pool, url, progress, late):
         for name in names:
             ensure_assignment(root, name, url)
         writer = GradebookWriter(url, late)
+        gc.freeze()   # what the run set up, out of the collector's full passes until it ends
         try:
             with tqdm(total=len(todo), desc="autograde", unit="submission",
                       disable=not progress) as bar:
@@ -129,6 +131,7 @@ def _grade(root, names, specs, todo, pool, url, progress, late):
                     bar.set_postfix_str(visible(f"{result.assignment} {result.student}"))
                     bar.update(len(batch))
         finally:
+            gc.unfreeze()
             writer.close()
     finally:
         _drain(jobs)
