@@ -16,6 +16,7 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = "1"  # a forked child must not inherit BLAS threads
 os.environ.setdefault("MPLBACKEND", "agg")
 
+import contextlib  # noqa: E402
 import ctypes  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
@@ -37,12 +38,18 @@ MAX_JOB = 256 * 2**20   # bytes of one job line
 PRELOADED = ("collections", "copy", "functools", "itertools", "math", "random", "re", "time",
              "numpy", "numpy.linalg", "numpy.random", "numpy.testing",
              "IPython.core.inputtransformer2", "IPython.core.interactiveshell")
+# the system libraries that a package a notebook may import links and numpy has not loaded: loaded
+# here, as a sandboxed run sees only the Python installation (matplotlib, not preloaded, needs libdl)
+SYSTEM_LIBRARIES = ("libdl.so.2",)
 
 
 def warm_up() -> None:
     """Import what course notebooks use, so that a sandboxed run never needs to read a module."""
     for name in PRELOADED:
         importlib.import_module(name)
+    for name in SYSTEM_LIBRARIES:
+        with contextlib.suppress(OSError):   # none where the C library is not glibc
+            ctypes.CDLL(name)
     import course
     import course.exercises  # noqa: F401 (the registry first: it gathers every assignment's)
     for module in pkgutil.walk_packages(course.__path__, "course."):
