@@ -8,10 +8,7 @@ from io import BytesIO
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.text import Text
 import numpy as np
-from PIL import Image
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -37,6 +34,9 @@ class Blitter:
 
     def png(self, figure: Figure) -> bytes:
         """PNG bytes (RGB, fast compression) of figure at its own dpi."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
         canvas = figure.canvas
         if not isinstance(canvas, FigureCanvasAgg):
             canvas = FigureCanvasAgg(figure)
@@ -82,6 +82,8 @@ def reach(artist: Artist, renderer: RendererBase, pad: float = 2) -> tuple[int, 
     and clipped to the figure, its window extent widened by its line width, the box of a text
     and pad pixels of antialiasing (the whole figure when matplotlib does not know the extent,
     as for a LineCollection); or None when it draws nothing."""
+    from matplotlib.text import Text
+
     if not artist.get_visible():
         return None
     width, height = renderer.get_canvas_width_height()

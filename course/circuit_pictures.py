@@ -5,20 +5,19 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-from matplotlib.collections import LineCollection
-from matplotlib.font_manager import FontProperties
 import numpy as np
 
+from . import figures
 from .controls import slider
 from .explorers import Explorer
-from .figures import DPI, GRADIENT_COLOR, NODE_EDGE, NODE_FACE, VALUE_COLOR, Picture
+from .figures import DPI, GRADIENT_COLOR, NODE_EDGE, NODE_FACE, VALUE_COLOR
 from .numbers import wire_label
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .circuits import Circuit
+    from .figures import Picture
 
 GATE_RADIUS = 12  # points
 COLUMN_WIDTH, ROW_HEIGHT = 0.7, 0.45  # inches a column and a row need to keep labels apart
@@ -39,6 +38,9 @@ class CircuitDrawing:
     def __init__(self, circuit: Circuit, show_gradients: bool = True, title: str | None = None,
                  figsize: tuple[float, float] | None = None, dpi: float | None = None,
                  animated: bool = False) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.collections import LineCollection
+
         self.circuit, self.show_gradients, self.animated = circuit, show_gradients, animated
         nodes, self.paths = circuit.layout()
         gates = [nodes[gate.name] for gate in circuit.gates]
@@ -52,7 +54,7 @@ class CircuitDrawing:
         self.stub = [end, (end[0] + stub, end[1])]
         wires = [*self.paths.values(), self.stub]
         xlim = (-left, max(xs) + stub + 0.3)
-        fig = Picture(figsize=(width, height), dpi=dpi or DPI)
+        fig = figures.Picture(figsize=(width, height), dpi=dpi or DPI)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.88))
         ax.set_xlim(*xlim)
@@ -124,15 +126,20 @@ def _margins(right, name, width):
     return left, stub
 
 
-_RULER = RendererAgg(1, 1, 72)  # measures texts in points
+@lru_cache(maxsize=1)
+def _ruler():
+    """A renderer that measures texts in points (made once, at the first measure)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    return RendererAgg(1, 1, 72)
 
 
 @lru_cache(maxsize=4096)
 def _text_size(text, fontsize, style):
     """Width and height in points of a one-line text, as matplotlib lays it out."""
-    font = FontProperties(size=fontsize, style=style)
-    width, height, _ = _RULER.get_text_width_height_descent(text, font, ismath=False)
-    return width, max(height, _RULER.get_text_width_height_descent("lp", font, ismath=False)[1])
+    from matplotlib.font_manager import FontProperties
+    font, ruler = FontProperties(size=fontsize, style=style), _ruler()
+    width, height, _ = ruler.get_text_width_height_descent(text, font, ismath=False)
+    return width, max(height, ruler.get_text_width_height_descent("lp", font, ismath=False)[1])
 
 
 class _Labeller:

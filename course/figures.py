@@ -1,16 +1,18 @@
 """Figures of the course: the palette, the resolution, and a Figure that shows itself.
 
 Every picture is a matplotlib Figure made without pyplot, at DPI dots per inch, in these colours.
+matplotlib is imported only when a picture is made (the Picture class is built on first use), so
+that a process that draws nothing, such as a grading worker, never loads it.
 """
 from __future__ import annotations
 
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
-
 if TYPE_CHECKING:
     from typing import Any
+
+    from matplotlib.figure import Figure
 
 DPI = 90
 _drawing = [True]   # whether pictures are drawn at all (grading turns them off: nobody sees them)
@@ -40,12 +42,23 @@ def png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-class Picture(Figure):
-    """A Figure that a notebook shows as a PNG by itself: a plain Figure made without pyplot has
-    no notebook display of its own (it shows as "<Figure size ...>"). Made at DPI unless told."""
+def __getattr__(name: str) -> Any:
+    """Picture, the class built (and kept as this module's) the first time it is asked for."""
+    if name != "Picture":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from matplotlib.figure import Figure
 
-    def __init__(self, *args: Any, dpi: float = DPI, **kwargs: Any) -> None:
-        super().__init__(*args, dpi=dpi, **kwargs)
+    class Picture(Figure):
+        """A Figure that a notebook shows as a PNG by itself: a plain Figure made without pyplot
+        has no notebook display of its own (it shows as "<Figure size ...>"). Made at DPI unless
+        told."""
 
-    def _repr_png_(self):
-        return png(self)
+        def __init__(self, *args: Any, dpi: float = DPI, **kwargs: Any) -> None:
+            super().__init__(*args, dpi=dpi, **kwargs)
+
+        def _repr_png_(self):
+            return png(self)
+
+    Picture.__qualname__ = "Picture"   # as a module-level class's: its repr, pickling
+    globals()["Picture"] = Picture
+    return Picture

@@ -1,11 +1,11 @@
 """Pictures of assignment 15: an expression graph drawn as a circuit, and a training run (loss
 curve and decision boundary)."""
-from matplotlib.colors import ListedColormap
 import numpy as np
 
+from course import figures
 from course.assignments.autograd.forward import LEAF, OP_NAMES, POW, exponents, mlp_scores
 from course.circuits import Circuit, Gate
-from course.figures import BLUE, ORANGE, PALE_BLUE, PALE_ORANGE, Picture, drawing
+from course.figures import BLUE, ORANGE, PALE_BLUE, PALE_ORANGE, drawing
 
 _POWERS = {2.0: "square", -1.0: "inv"}   # the powers a circuit can draw
 
@@ -46,7 +46,9 @@ def training_picture(losses, layers, X, Y, resolution=120):
     [(W, b), ...] (see forward.mlp_scores); X (N, 2), Y (N,) of +1 and -1."""
     if not drawing():
         return None
-    fig = Picture(figsize=(8.0, 3.4))
+    from matplotlib.colors import ListedColormap
+
+    fig = figures.Picture(figsize=(8.0, 3.4))
     curve, plane = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
     curve.plot(np.arange(len(losses)), losses, color=BLUE, lw=1.5)
     curve.set_xlabel("training step", fontsize=9)

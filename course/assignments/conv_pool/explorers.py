@@ -8,10 +8,9 @@ forward definition.
 """
 from itertools import zip_longest
 
-from matplotlib.colors import to_rgba
-from matplotlib.patches import Rectangle
 import numpy as np
 
+from course import figures
 from course.assignments.conv_pool.forward import (
     conv1d,
     maxpool1d,
@@ -22,7 +21,7 @@ from course.assignments.conv_pool.forward import (
 from course.blitting import animate
 from course.controls import slider
 from course.explorers import Explorer
-from course.figures import ORANGE, PALE_ORANGE, PALE_RED, RED, Picture
+from course.figures import ORANGE, PALE_ORANGE, PALE_RED, RED
 from course.numgrad import input_gradients
 
 GREY = "0.55"  # the lines of the forward pass
@@ -31,6 +30,8 @@ IN_Y, OUT_Y, BOX = 0.0, 2.0, 0.8  # rows of the inputs and outputs; box width an
 
 def _box(ax, x, y, text, face="w", dashed=False, edge="0.2"):
     """A box centred at (x, y) with a text in it; returns (rectangle, text)."""
+    from matplotlib.patches import Rectangle
+
     rectangle = ax.add_patch(Rectangle((x - BOX / 2, y - BOX / 2), BOX, BOX, facecolor=face,
                                        edgecolor=edge, ls="--" if dashed else "-", lw=0.8))
     return rectangle, ax.text(x, y, text, ha="center", va="center", fontsize=7.5)
@@ -38,6 +39,8 @@ def _box(ax, x, y, text, face="w", dashed=False, edge="0.2"):
 
 def _fill(rectangle, face):
     """Give rectangle this face colour, leaving it unstale if it has it (see course.blitting)."""
+    from matplotlib.colors import to_rgba
+
     if rectangle.get_facecolor() != to_rgba(face):
         rectangle.set_facecolor(face)
 
@@ -73,7 +76,7 @@ class ConvExplorer(Explorer):
         """The figure, once: two panels of boxes, links and titles, all animated, that render
         moves."""
         n = len(self.X)
-        self.figure = Picture(figsize=(7.0, 3.6))
+        self.figure = figures.Picture(figsize=(7.0, 3.6))
         self.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.93, hspace=0.12)
         self.axes = self.figure.subplots(2, 1)
         self.inputs, self.outputs, self.links, self.titles = [], [], [], []
@@ -159,8 +162,10 @@ class PoolExplorer(Explorer):
 
     def build_figure(self):
         """The figure, once: boxes, hatches, texts and links, all animated, that render moves."""
+        from matplotlib.patches import Rectangle
+
         n = len(self.X)
-        self.figure = Picture(figsize=(7.0, 2.5))
+        self.figure = figures.Picture(figsize=(7.0, 2.5))
         self.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9)
         ax = self.figure.subplots()
         self.inputs = [_box(ax, p, IN_Y, f"{value:g}") for p, value in enumerate(self.X)]

@@ -3,6 +3,7 @@ activation in, the norm of the gradient reaching each layer out (course.assignme
 draws the weights and runs the backward pass)."""
 import numpy as np
 
+from course import figures
 from course.assignments.depth.forward import (
     ACTIVATIONS,
     WIDTH,
@@ -13,7 +14,7 @@ from course.assignments.depth.forward import (
 from course.blitting import animate, frames
 from course.controls import menu, slider
 from course.explorers import Explorer
-from course.figures import BLUE, Picture
+from course.figures import BLUE
 
 MAX_DEPTH = 40
 LOWEST, HIGHEST = 1e-30, 1e6   # the picture's norms; the readout gives any
@@ -36,7 +37,7 @@ class DepthExplorer(Explorer):
 
     def build_figure(self):
         """The figure, once: a line whose points and a title that render moves."""
-        self.figure = Picture(figsize=(6.4, 3.0))
+        self.figure = figures.Picture(figsize=(6.4, 3.0))
         ax = self.figure.add_axes((0.12, 0.16, 0.84, 0.74))
         self.line, = ax.plot([], [], "o-", color=BLUE, ms=3, lw=1.4)
         ax.set_yscale("log")

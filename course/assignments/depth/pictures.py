@@ -2,6 +2,7 @@
 log scale, one line per activation and initialisation, and the same with residual blocks."""
 import numpy as np
 
+from course import figures
 from course.assignments.depth.forward import (
     ACTIVATIONS,
     SCALES,
@@ -10,7 +11,7 @@ from course.assignments.depth.forward import (
     stack_inputs,
     stack_weights,
 )
-from course.figures import BLUE, GREEN, ORANGE, RED, Picture, drawing
+from course.figures import BLUE, GREEN, ORANGE, RED, drawing
 
 _COLOURS = {"sigmoid": ORANGE, "tanh": BLUE, "relu": GREEN}
 _STYLES = {"std 0.01": ":", "Xavier": "--", "He": "-"}
@@ -22,7 +23,7 @@ def norms_by_layer(curves, title):
     are off."""
     if not drawing():
         return None
-    fig = Picture(figsize=(7.6, 3.4))   # 684 px wide
+    fig = figures.Picture(figsize=(7.6, 3.4))   # 684 px wide
     ax = fig.add_axes((0.09, 0.14, 0.6, 0.76))
     for label, norms, colour, style in curves:
         ax.plot(np.arange(1, len(norms) + 1), norms, style, color=colour, lw=1.6, label=label)

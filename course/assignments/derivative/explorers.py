@@ -1,11 +1,12 @@
 """The explorer of assignment 01: forward and centered differences as the step shrinks."""
 import numpy as np
 
+from course import figures
 from course.assignments.derivative.forward import cube
 from course.blitting import animate, frames
 from course.controls import slider
 from course.explorers import Explorer
-from course.figures import BLUE, ORANGE, RED, Picture
+from course.figures import BLUE, ORANGE, RED
 from course.numgrad import centered_difference
 
 
@@ -41,7 +42,7 @@ class DerivativeExplorer(Explorer):
     def build_figure(self):
         """The figure, once; render moves the secant, the markers and the title."""
         x, fx = self.x, self.f(self.x)
-        self.figure = Picture(figsize=(7.5, 3.2))
+        self.figure = figures.Picture(figsize=(7.5, 3.2))
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.3)
         curve, errors = self.figure.subplots(1, 2)
 

@@ -7,8 +7,9 @@ validation examples were given, "validation", the validation accuracy after each
 """
 import numpy as np
 
+from course import figures
 from course.assignments.digits.forward import as_rows, network_logits
-from course.figures import BLUE, GREEN, ORANGE, RED, Picture, drawing
+from course.figures import BLUE, GREEN, ORANGE, RED, drawing
 
 _COLORS = (BLUE, ORANGE, GREEN, RED, "0.35")
 
@@ -28,7 +29,7 @@ def digit_grid(images, titles, columns=10):
     if not drawing():
         return None
     rows = -(-len(images) // columns)
-    fig = Picture(figsize=(0.8 * columns, 0.95 * rows))
+    fig = figures.Picture(figsize=(0.8 * columns, 0.95 * rows))
     _show_digits(fig.subplots(rows, columns, squeeze=False).ravel(), images, titles)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, hspace=0.5)
     return fig
@@ -52,7 +53,7 @@ def loss_curves(runs, title):
     runs: dict label -> run (see the module's docstring). Returns a Picture, or None."""
     if not drawing():
         return None
-    fig = Picture(figsize=(7.0, 3.4))
+    fig = figures.Picture(figsize=(7.0, 3.4))
     ax = fig.subplots()
     _plot_losses(ax, runs)
     ax.legend(fontsize=8, loc="lower left")
@@ -70,7 +71,7 @@ def trained_picture(run, images, labels, shown=10):
         return None
     predicted = network_logits(as_rows(images), run["parameters"]).argmax(axis=1)
     wrong = np.flatnonzero(predicted != labels)[:shown]
-    fig = Picture(figsize=(8.0, 4.6))
+    fig = figures.Picture(figsize=(8.0, 4.6))
     top, bottom = fig.subfigures(2, 1, height_ratios=[2.4, 1.0])
     curve, score = top.subplots(1, 2)
     _plot_losses(curve, {"": run})

@@ -1,10 +1,11 @@
 """The explorer of assignment 03: weight gradients grow with the input's scale."""
 import numpy as np
 
+from course import figures
 from course.blitting import animate, frames
 from course.controls import slider
 from course.explorers import Explorer
-from course.figures import BLUE, RED, Picture
+from course.figures import BLUE, RED
 from course.numgrad import input_gradients
 
 
@@ -26,7 +27,7 @@ class InputScaleExplorer(Explorer):
 
     def build_figure(self):
         """The figure, once: two panels of bars whose heights, labels and axis render moves."""
-        self.figure = Picture(figsize=(7.5, 3.0))
+        self.figure = figures.Picture(figsize=(7.5, 3.0))
         self.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.86, wspace=0.1)
         self.axes = self.figure.subplots(1, 2, sharey=True)
         self.bars, self.labels, zeros = [], [], []

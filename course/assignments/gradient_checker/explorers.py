@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from course import figures
 from course.blitting import animate, frames
 from course.controls import slider
 from course.explorers import Explorer
-from course.figures import BLUE, ORANGE, RED, Picture
+from course.figures import BLUE, ORANGE, RED
 from course.numgrad import centered_difference, relative_error
 
 
@@ -33,7 +34,7 @@ class KinkExplorer(Explorer):
 
     def build_figure(self):
         """The figure, once; render moves the chord, the points, the band and the title."""
-        self.figure = Picture(figsize=(6.5, 3.2))
+        self.figure = figures.Picture(figsize=(6.5, 3.2))
         ax = self.figure.add_axes((0.1, 0.14, 0.86, 0.76))
         ts = np.linspace(-1, 1, 201)
         ax.plot(ts, np.maximum(0, ts), color="0.2", lw=1.5, label="max(0, t)")

@@ -1,10 +1,16 @@
 """Pictures of assignment 14: how a difference quotient's error depends on the step h."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from course.figures import BLUE, ORANGE, RED, Picture, drawing
+from course import figures
+from course.figures import BLUE, ORANGE, RED, drawing
 from course.numgrad import GRADIENT_CHECK, centered_difference
+
+if TYPE_CHECKING:
+    from course.figures import Picture
 
 STEPS = np.logspace(-13, -0.5, 51)
 POINT = 1.0   # where the derivative of sin is estimated; its true value is cos(1)
@@ -35,7 +41,7 @@ def step_sweep_picture(steps: np.ndarray = STEPS) -> Picture | None:
     itself; None where pictures are off (course.figures.pictures_off)."""
     if not drawing():
         return None
-    figure = Picture(figsize=(7.0, 3.8))
+    figure = figures.Picture(figsize=(7.0, 3.8))
     ax = figure.add_axes((0.11, 0.14, 0.86, 0.78))
     for (name, errors), color in zip(step_errors(steps).items(), (BLUE, ORANGE, RED)):
         ax.loglog(steps, errors, "o-", ms=3, lw=1.2, color=color, label=name)

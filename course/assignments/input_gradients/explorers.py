@@ -1,9 +1,9 @@
 """Explorers of assignment 10: an adversarial step across the toy network's decision boundary,
 and gradient ascent on the input. Gradients by centered differences (course.numgrad); figures
 drawn once, their moving artists animated."""
-from matplotlib.patches import Circle, FancyArrowPatch
 import numpy as np
 
+from course import figures
 from course.assignments.input_gradients.forward import (
     adversarial,
     numerical_path,
@@ -17,7 +17,7 @@ from course.assignments.input_gradients.pictures import GRID, plane, unit_title
 from course.blitting import animate, frames
 from course.controls import slider
 from course.explorers import Explorer
-from course.figures import ORANGE, Picture
+from course.figures import ORANGE
 
 
 class AdversarialExplorer(Explorer):
@@ -37,7 +37,9 @@ class AdversarialExplorer(Explorer):
     def build_figure(self):
         """The figure, once: the plane; render moves the circle, the arrow, the points and the
         title."""
-        self.figure = Picture(figsize=(5.2, 3.6))
+        from matplotlib.patches import Circle, FancyArrowPatch
+
+        self.figure = figures.Picture(figsize=(5.2, 3.6))
         ax = self.figure.add_axes((0.1, 0.12, 0.86, 0.78))
         plane(ax, probability(GRID) - 0.5, limit=0.5)
         self.circle = ax.add_patch(Circle((0, 0), 0.1, fill=False, ls="--", color="0.2", lw=0.8,
@@ -91,7 +93,7 @@ class AscentExplorer(Explorer):
 
     def build_figure(self):
         """The figure, once: every artist animated, as a move of λ recolours the whole plane."""
-        self.figure = Picture(figsize=(5.2, 3.6))
+        self.figure = figures.Picture(figsize=(5.2, 3.6))
         ax = self.figure.add_axes((0.1, 0.12, 0.86, 0.78))
         self.image = plane(ax, self.unit_field, boundary=self.unit is None, data=False)
         self.path, = ax.plot([], [], ".-", color="k", lw=1, ms=3)

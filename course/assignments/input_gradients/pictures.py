@@ -1,8 +1,8 @@
 """Pictures of assignment 10: the toy network's plane, gradient ascent on the input, and the
 embedding lookup. Every gradient drawn comes from centered differences (course.numgrad)."""
-from matplotlib.colors import ListedColormap
 import numpy as np
 
+from course import figures
 from course.assignments.input_gradients.forward import (
     lookup,
     objective,
@@ -11,7 +11,7 @@ from course.assignments.input_gradients.forward import (
     score,
     unit_weights,
 )
-from course.figures import BLUE, ORANGE, RED, Picture, drawing
+from course.figures import BLUE, ORANGE, RED, drawing
 from course.functions import two_moons
 from course.numgrad import input_gradients
 
@@ -19,12 +19,13 @@ EXTENT = (-2.5, 2.5, -2.0, 2.0)  # the plane every picture shows: x[0] from, to;
 _XS = np.linspace(EXTENT[0], EXTENT[1], 161)
 _YS = np.linspace(EXTENT[2], EXTENT[3], 129)
 GRID = np.stack(np.meshgrid(_XS, _YS), axis=-1)  # shape (129, 161, 2)
-CLASSES = ListedColormap([BLUE, RED])
 
 
 def plane(ax, field, cmap="RdBu_r", limit=None, boundary=True, data=True):
     """Draw a field over GRID (shape (129, 161)) as an image, the trained net's decision boundary
     (score 0) and the moons; return the image."""
+    from matplotlib.colors import ListedColormap
+
     limit = limit or float(np.max(np.abs(field)))
     image = ax.imshow(field, extent=EXTENT, origin="lower", cmap=cmap, vmin=-limit, vmax=limit,
                       aspect="auto", interpolation="bilinear", alpha=0.8)
@@ -32,7 +33,8 @@ def plane(ax, field, cmap="RdBu_r", limit=None, boundary=True, data=True):
         ax.contour(_XS, _YS, score(GRID), [0.0], colors="k", linewidths=1.2)
     if data:
         X, y = two_moons()
-        ax.scatter(X[:, 0], X[:, 1], c=y, cmap=CLASSES, s=7, lw=0.3, edgecolors="w", alpha=0.7)
+        ax.scatter(X[:, 0], X[:, 1], c=y, cmap=ListedColormap([BLUE, RED]), s=7, lw=0.3,
+                   edgecolors="w", alpha=0.7)
     ax.set_xlim(EXTENT[:2])
     ax.set_ylim(EXTENT[2:])
     ax.set_xticks([-2, -1, 0, 1, 2])  # few labels: they are most of a redraw's cost
@@ -47,7 +49,7 @@ def moons_picture(points=()):
     (course.figures.pictures_off)."""
     if not drawing():
         return None
-    figure = Picture(figsize=(5.2, 3.6))
+    figure = figures.Picture(figsize=(5.2, 3.6))
     ax = figure.add_axes((0.1, 0.12, 0.72, 0.8))
     image = plane(ax, probability(GRID) - 0.5, limit=0.5)
     for point in points:
@@ -71,7 +73,7 @@ def paths_picture(paths, units, lam):
     score, j for hidden unit j). A Picture; None where pictures are off."""
     if not drawing():
         return None
-    figure = Picture(figsize=(2.6 * len(units), 2.6))
+    figure = figures.Picture(figsize=(2.6 * len(units), 2.6))
     figure.subplots_adjust(left=0.06, right=0.99, bottom=0.1, top=0.86, wspace=0.2)
     for ax, path, unit in zip(np.atleast_1d(figure.subplots(1, len(units))), paths, units):
         W1, b1, w2, b2 = unit_weights(unit)
@@ -94,7 +96,7 @@ def embedding_picture(ids, E, dout, words):
     ids, E, dout = np.asarray(ids, dtype=int), np.asarray(E, float), np.asarray(dout, float)
     onehot = one_hot(ids, len(E))
     dE = input_gradients(lambda E: lookup(ids, E), {"E": E}, ("E",), dout)[0]
-    figure = Picture(figsize=(8.6, 3.0))
+    figure = figures.Picture(figsize=(8.6, 3.0))
     figure.subplots_adjust(left=0.05, right=0.99, bottom=0.1, top=0.86, wspace=0.45)
     panels = figure.subplots(1, 4, gridspec_kw={"width_ratios": [len(E), E.shape[1],
                                                                   E.shape[1], E.shape[1]]})

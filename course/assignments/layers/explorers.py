@@ -2,11 +2,12 @@
 passes back."""
 import numpy as np
 
+from course import figures
 from course.assignments.layers.forward import relu_forward, sigmoid_forward, tanh_forward
 from course.blitting import animate, frames
 from course.controls import menu, slider
 from course.explorers import Explorer
-from course.figures import ORANGE, RED, Picture
+from course.figures import ORANGE, RED
 from course.numgrad import STEP, centered_difference
 
 NONLINEAR = {"tanh": tanh_forward, "ReLU": relu_forward, "sigmoid": sigmoid_forward}
@@ -38,7 +39,7 @@ class PointwiseExplorer(Explorer):
     def build_figure(self):
         """The figure with every kind's curves, once; render shows one kind's and moves marks."""
         self.xs = np.linspace(-4, 4, 320)  # an even count: no grid point at the ReLU's kink
-        self.figure = Picture(figsize=(6.5, 3.8))
+        self.figure = figures.Picture(figsize=(6.5, 3.8))
         self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
         top, bottom = self.figure.subplots(2, 1, sharex=True)
         self.curves = {}

@@ -1,9 +1,9 @@
 """Pictures of assignment 07: a network drawn as a chain of layers, with its numbers."""
-from matplotlib.patches import FancyBboxPatch
 import numpy as np
 
+from course import figures
 from course.assignments.layers.forward import layer_values, network_loss, parameter_names
-from course.figures import BLUE, ORANGE, RED, Picture, drawing
+from course.figures import BLUE, ORANGE, RED, drawing
 from course.numbers import fixed, short
 from course.numgrad import input_gradients, numerical_gradient
 
@@ -26,11 +26,13 @@ def layer_chain_picture(layers, title=None, params=None, x=None, y=None):
     """
     if not drawing():
         return None
+    from matplotlib.patches import FancyBboxPatch
+
     count = len(layers) + 1
     numbers = params is not None
     if numbers:
         values, wire_grads, param_grads = network_numbers(layers, params, x, y)
-    figure = Picture(figsize=((1.8 if numbers else 1.4) * count + 1.0, 2.7 if numbers else 2.1))
+    figure = figures.Picture(figsize=((1.8 if numbers else 1.4) * count + 1.0, 2.7 if numbers else 2.1))
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_xlim(-0.9, 2 * count + 0.9)
     ax.set_ylim(-2.3 if numbers else -1.75, 1.3)

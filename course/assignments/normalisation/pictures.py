@@ -6,7 +6,8 @@ import timeit
 
 import numpy as np
 
-from course.figures import BLUE, GREEN, NODE_EDGE, NODE_FACE, ORANGE, RED, Picture, drawing
+from course import figures
+from course.figures import BLUE, GREEN, NODE_EDGE, NODE_FACE, ORANGE, RED, drawing
 
 # the stages: name -> (column, row, what it is), x in the middle row
 _NODES = {"x": (0, 1, "x (N, D)"), "mu": (1.2, 2, "μ = mean of x\n(D,)"),
@@ -27,7 +28,7 @@ def staged_graph():
     are off."""
     if not drawing():
         return None
-    fig = Picture(figsize=(9.4, 2.9))   # 846 px wide
+    fig = figures.Picture(figsize=(9.4, 2.9))   # 846 px wide
     ax = fig.add_axes((0.01, 0.02, 0.98, 0.96))
     ax.set_xlim(-0.5, 8.1)
     ax.set_ylim(-0.75, 2.55)
@@ -58,7 +59,7 @@ def before_and_after(before, after):
         return None
     before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
     colours = [BLUE, ORANGE, GREEN, RED]
-    fig = Picture(figsize=(7.6, 0.9 + 0.45 * before.shape[1]))
+    fig = figures.Picture(figsize=(7.6, 0.9 + 0.45 * before.shape[1]))
     for column, (title, values) in enumerate((("before", before), ("after", after))):
         ax = fig.add_axes((0.1 + 0.47 * column, 0.22, 0.4, 0.62))
         for j in range(values.shape[1]):
@@ -96,7 +97,7 @@ def timing(passes, sizes):
     if not drawing():
         return None
     times = best_times(passes, sizes)
-    fig = Picture(figsize=(7.0, 2.6))
+    fig = figures.Picture(figsize=(7.0, 2.6))
     ax = fig.add_axes((0.09, 0.2, 0.88, 0.62))
     width = 0.8 / len(passes)
     places = np.arange(len(sizes))

@@ -2,6 +2,7 @@
 prediction goes wrong, and the network fitting a curve, step by step of training."""
 import numpy as np
 
+from course import figures
 from course.assignments.sigmoid_network.forward import (
     half_squared_distance,
     sigmoid_network_loss,
@@ -10,7 +11,7 @@ from course.assignments.sigmoid_network.forward import (
 from course.blitting import animate, frames
 from course.controls import slider
 from course.explorers import Explorer
-from course.figures import BLUE, GRADIENT_COLOR, ORANGE, RED, Picture
+from course.figures import BLUE, GRADIENT_COLOR, ORANGE, RED
 from course.functions import sigmoid
 from course.numgrad import centered_difference
 
@@ -40,7 +41,7 @@ class OutputSlopeExplorer(Explorer):
     def build_figure(self):
         """The figure, once: the curves, and the points and title render moves."""
         zs = np.linspace(-6.0, 6.0, 241)
-        self.figure = Picture(figsize=(6.5, 3.8))
+        self.figure = figures.Picture(figsize=(6.5, 3.8))
         self.figure.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
         top, bottom = self.figure.subplots(2, 1, sharex=True)
         top.plot(zs, sigmoid(zs), color="0.2", lw=1.5)
@@ -102,7 +103,7 @@ class SigmoidFitExplorer(Explorer):
         """The figure, once: the data and the loss curve; render moves the network's curves,
         the mark and the title."""
         hidden = len(self.history[0][1][1])
-        self.figure = Picture(figsize=(7.5, 3.0))
+        self.figure = figures.Picture(figsize=(7.5, 3.0))
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.89, wspace=0.25)
         fit, curve = self.figure.subplots(1, 2)
         self.units = [fit.plot([], [], lw=0.8, color="0.6", alpha=0.7)[0] for _ in range(hidden)]

@@ -1,9 +1,9 @@
 """Pictures of assignment 09: the network as a chain of z and a steps with the gradients each
 produces, and loss curves."""
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 import numpy as np
 
-from course.figures import BLUE, GRADIENT_COLOR, NODE_FACE, ORANGE, VALUE_COLOR, Picture, drawing
+from course import figures
+from course.figures import BLUE, GRADIENT_COLOR, NODE_FACE, ORANGE, VALUE_COLOR, drawing
 
 _STEPS = [  # (box text, what the step's backward pass produces)
     ("$x$", None),
@@ -26,7 +26,9 @@ def za_picture():
     off (course.figures.pictures_off)."""
     if not drawing():
         return None
-    fig = Picture(figsize=(9.0, 2.2))
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    fig = figures.Picture(figsize=(9.0, 2.2))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 9.0)
     ax.set_ylim(0.5, 2.7)
@@ -61,7 +63,7 @@ def loss_curves_picture(curves, title=""):
     None where pictures are off."""
     if not drawing():
         return None
-    fig = Picture(figsize=(6.0, 2.8))
+    fig = figures.Picture(figsize=(6.0, 2.8))
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.17, top=0.9)
     ax = fig.add_subplot()
     for (label, losses), color in zip(curves.items(), (BLUE, GRADIENT_COLOR, ORANGE)):

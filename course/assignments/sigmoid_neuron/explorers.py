@@ -1,10 +1,11 @@
 """The explorer of assignment 04: the sigmoid and its slope."""
 import numpy as np
 
+from course import figures
 from course.blitting import animate, frames
 from course.controls import slider
 from course.explorers import Explorer
-from course.figures import ORANGE, RED, Picture
+from course.figures import ORANGE, RED
 from course.functions import sigmoid
 from course.numgrad import centered_difference
 
@@ -19,7 +20,7 @@ class SigmoidExplorer(Explorer):
 
     def build_figure(self):
         """The figure, once; render moves the tangent, the two points and the title."""
-        self.figure = Picture(figsize=(6.5, 3.8))
+        self.figure = figures.Picture(figsize=(6.5, 3.8))
         self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.11, top=0.93, hspace=0.15)
         top, bottom = self.figure.subplots(2, 1, sharex=True)
         top.plot(self.xs, sigmoid(self.xs), color="0.2", lw=1.5)

@@ -1,13 +1,13 @@
 """The explorer of assignment 13: logits and a temperature in, probabilities and the gradient on
 the logits out, computed with the student's own softmax and cross_entropy (the course package
 holds no softmax of its own)."""
-from matplotlib.colors import to_rgba
 import numpy as np
 
+from course import figures
 from course.blitting import animate, frames
 from course.controls import menu, slider
 from course.explorers import Explorer
-from course.figures import BLUE, GREEN, ORANGE, Picture
+from course.figures import BLUE, GREEN, ORANGE
 from course.numgrad import numerical_gradient
 
 CLASSES = 3
@@ -33,7 +33,7 @@ class SoftmaxExplorer(Explorer):
 
     def build_figure(self):
         """The figure, once: two rows of bars whose heights, colours and numbers render moves."""
-        self.figure = Picture(figsize=(6.0, 3.6))
+        self.figure = figures.Picture(figsize=(6.0, 3.6))
         self.figure.subplots_adjust(left=0.12, right=0.97, bottom=0.08, top=0.92, hspace=0.35)
         top, bottom = self.figure.subplots(2, 1, sharex=True)
         names = [f"class {k}" for k in range(CLASSES)]
@@ -50,6 +50,8 @@ class SoftmaxExplorer(Explorer):
         animate(*self.p_bars, *self.g_bars, self.title, *frames(top, bottom))
 
     def render(self, values):
+        from matplotlib.colors import to_rgba
+
         z = np.array([values[f"z{k}"] for k in range(CLASSES)])
         T, label = values["T"], values["label"]
         p = self.softmax(z[None, :] / T)[0]

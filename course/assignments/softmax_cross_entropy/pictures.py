@@ -3,7 +3,8 @@ example as its label's logit moves. They draw numbers the notebook computed with
 own functions; nothing here computes a softmax or a loss."""
 import numpy as np
 
-from course.figures import BLUE, GREEN, ORANGE, RED, Picture, drawing
+from course import figures
+from course.figures import BLUE, GREEN, ORANGE, RED, drawing
 
 
 def probability_bars(logits, probabilities, label=None, names=None):
@@ -16,7 +17,7 @@ def probability_bars(logits, probabilities, label=None, names=None):
     logits = np.asarray(logits, dtype=float)
     names = names or [str(k) for k in range(len(logits))]
     colours = [GREEN if k == label else BLUE for k in range(len(logits))]
-    fig = Picture(figsize=(2.2 + 1.9 * len(probabilities), 2.4))   # 3 panels: 710 px wide
+    fig = figures.Picture(figsize=(2.2 + 1.9 * len(probabilities), 2.4))   # 3 panels: 710 px wide
     grid = fig.add_gridspec(1, 1 + len(probabilities), left=0.06, right=0.98, bottom=0.14,
                             top=0.84, wspace=0.35)
     ax = fig.add_subplot(grid[0, 0])
@@ -42,7 +43,7 @@ def loss_against_logit(logits, curves, label_logit_name="z of the label"):
     if not drawing():
         return None
     logits = np.asarray(logits, dtype=float)
-    fig = Picture(figsize=(6.0, 2.8))
+    fig = figures.Picture(figsize=(6.0, 2.8))
     ax = fig.add_axes((0.1, 0.17, 0.86, 0.72))
     finite_top = max(float(np.max(np.where(np.isfinite(c), c, -np.inf))) for c in curves.values())
     for k, (name, losses) in enumerate(curves.items()):

@@ -6,6 +6,7 @@ passes in (the student's backward pass and step), so this module holds no backwa
 """
 import numpy as np
 
+from course import figures
 from course.assignments.two_layer_network.forward import WORKED, accuracy, measured_gradients
 from course.assignments.two_layer_network.pictures import (
     BoundaryPanel,
@@ -16,7 +17,7 @@ from course.assignments.two_layer_network.pictures import (
 from course.blitting import animate, frames
 from course.controls import slider
 from course.explorers import Explorer
-from course.figures import BLUE, RED, Picture
+from course.figures import BLUE, RED
 from course.functions import two_layer_values
 
 
@@ -89,7 +90,7 @@ class TrainingExplorer(Explorer):
     def build_figure(self):
         """The figure, once: the loss panel and the boundary panel, whose curve, shading, line,
         titles and warning render moves."""
-        self.figure = Picture(figsize=(7.5, 3.0))
+        self.figure = figures.Picture(figsize=(7.5, 3.0))
         self.figure.subplots_adjust(left=0.09, right=0.99, bottom=0.15, top=0.88, wspace=0.12)
         losses, boundary = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
         self.curve, = losses.plot([], [], lw=1.5, color=BLUE)

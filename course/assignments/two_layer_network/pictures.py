@@ -1,10 +1,9 @@
 """Pictures of assignment 08: loss curves, decision boundaries, and the worked network with every
 value and gradient on it."""
 from contourpy import contour_generator
-from matplotlib.collections import LineCollection
-from matplotlib.colors import ListedColormap
 import numpy as np
 
+from course import figures
 from course.assignments.two_layer_network.forward import measured_gradients, network_outputs
 from course.figures import (
     BLUE,
@@ -15,7 +14,6 @@ from course.figures import (
     PALE_BLUE,
     PALE_ORANGE,
     VALUE_COLOR,
-    Picture,
     drawing,
 )
 from course.functions import two_layer_values
@@ -62,6 +60,9 @@ class BoundaryPanel:
     boundary, changing artists but adding none (so an explorer can blit them)."""
 
     def __init__(self, ax, X, Y, resolution=100):
+        from matplotlib.collections import LineCollection
+        from matplotlib.colors import ListedColormap
+
         lows, highs = X[:, :2].min(axis=0) - 0.4, X[:, :2].max(axis=0) + 0.4
         self.extent = (lows[0], highs[0], lows[1], highs[1])
         gx, gy = np.meshgrid(np.linspace(lows[0], highs[0], resolution),
@@ -105,7 +106,7 @@ def training_picture(curves, networks, X, Y, title=""):
     (course.figures.pictures_off)."""
     if not drawing():
         return None
-    fig = Picture(figsize=(3.1 * len(networks), 4.8))
+    fig = figures.Picture(figsize=(3.1 * len(networks), 4.8))
     grid = fig.add_gridspec(2, len(networks), height_ratios=[1, 1.05], left=0.07, right=0.98,
                             bottom=0.02, top=0.94, hspace=0.3, wspace=0.08)
     losses = fig.add_subplot(grid[0, :])
@@ -130,7 +131,7 @@ class NetworkDrawing:
                "x3": "x3 = W1 · x2", "L": "L = ½ (x3 − y)²"}
 
     def __init__(self, figure=None):
-        self.figure = figure or Picture(figsize=(7.5, 3.3))
+        self.figure = figure or figures.Picture(figsize=(7.5, 3.3))
         ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
         ax.set_xlim(-0.8, 7.3)
         ax.set_ylim(-1.75, 1.75)

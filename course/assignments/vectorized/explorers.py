@@ -6,12 +6,12 @@ exercise comes before it). For the row layout D = X W, the next graded exercise,
 shapes alone: which products and transposes fit is for the student to find.
 """
 import ipywidgets as widgets
-from matplotlib.patches import Rectangle
 
+from course import figures
 from course.assignments.vectorized.forward import candidates, shape_text
 from course.controls import menu, slider
 from course.explorers import Explorer
-from course.figures import BLUE, GREEN, ORANGE, Picture
+from course.figures import BLUE, GREEN, ORANGE
 
 LARGEST = 10  # the largest size a slider offers
 
@@ -63,7 +63,9 @@ class ShapeExplorer(Explorer):
 
     def build_figure(self):
         """The figure, once; render moves the blocks, the signs and the labels."""
-        self.figure = Picture(figsize=(8.4, 2.5))
+        from matplotlib.patches import Rectangle
+
+        self.figure = figures.Picture(figsize=(8.4, 2.5))
         ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
         ax.set_xlim(-0.5, 3 * LARGEST + 8.5)
         ax.set_ylim(-1.6, LARGEST + 0.3)
