@@ -18,7 +18,6 @@ os.environ.setdefault("MPLBACKEND", "agg")
 
 import contextlib  # noqa: E402
 import ctypes  # noqa: E402
-import gc  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
 import pkgutil  # noqa: E402
@@ -142,7 +141,6 @@ def main(limits: sandbox.Limits, mode: str) -> None:
     warm_up()
     skip_pictures()
     calls = answer_machinery.purge()
-    gc.freeze()   # a run's collections then skip the warm objects, and copy none of their pages
     ready = {"ready": {"mode": mode, "protections": sandbox.protections(mode), "course": identity()}}
     try:
         sandbox.write_all(out, (json.dumps(ready) + "\n").encode())
