@@ -10,6 +10,7 @@ Python installation, read-only, the course package hidden, and a small writable 
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import platform
 import signal
@@ -32,7 +33,9 @@ MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
 PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 36, 38, 47
 _PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}
-_CLONE = {"x86_64": 56, "aarch64": 220, "riscv64": 220, "ppc64le": 120, "s390x": 120}
+# clone's number, and where its flags go among its arguments (s390x takes the stack first)
+_CLONE = {"x86_64": (56, 0), "aarch64": (220, 0), "riscv64": (220, 0), "ppc64le": (120, 0),
+          "s390x": (120, 1)}
 _python = ctypes.PyDLL(None, use_errno=True)   # C calls that keep the GIL (os.fork's own steps)
 _python.syscall.restype = ctypes.c_long
 NOBODY = 65534
@@ -65,27 +68,31 @@ def best_mode() -> tuple[str | None, str]:
     if not sys.platform.startswith("linux"):
         return None, f"the sandbox needs Linux namespaces; this is {sys.platform}"
     mode = "root" if os.geteuid() == 0 else "user"
-    ids = os.geteuid(), os.getegid()
     read, write = os.pipe()
-    try:
-        pid = fork_into_namespaces(mode)
-    except OSError as error:
-        os.close(read)
-        os.close(write)
-        return None, str(error)
+    pid = os.fork()   # a single-threaded child, whatever threads this process has
     if pid == 0:
         os.close(read)
-        try:
-            settle(mode, ids, "/", 1, probe=True)
-            os._exit(0)
-        except BaseException as error:   # noqa: B036 (report anything, then leave)
-            os.write(write, str(error).encode()[:500])
-            os._exit(1)
+        os._exit(_probe(mode, (os.geteuid(), os.getegid()), write))
     os.close(write)
     with os.fdopen(read, "rb") as pipe:
         why = pipe.read().decode(errors="replace")
     _, status = os.waitpid(pid, 0)
     return (mode, "") if status == 0 else (None, why or f"probe ended with status {status}")
+
+
+def _probe(mode, ids, report):
+    """Fork into the namespaces of mode and settle there (probe only): 0 if that worked, else 1
+    with why written to the file descriptor report."""
+    try:
+        pid = fork_into_namespaces(mode)
+        if pid == 0:
+            settle(mode, ids, "/", 1, probe=True)
+            return 0
+        _, status = os.waitpid(pid, 0)
+        return 0 if status == 0 else 1
+    except BaseException as error:   # noqa: B036 (report anything, then leave)
+        os.write(report, str(error).encode()[:500])
+        return 1
 
 
 def namespace_flags(mode: str) -> int:
@@ -100,10 +107,13 @@ def fork_into_namespaces(mode: str) -> int:
     PID namespace (one process fewer than unshare and a fork). Returns the child's pid in the
     parent, 0 in the child, which must call settle first. Python's own steps around a fork run
     as os.fork runs them; the caller must be single-threaded."""
+    if platform.machine() not in _CLONE:
+        raise OSError(errno.ENOSYS, f"the sandbox cannot clone on {platform.machine()}")
+    number, at = _CLONE[platform.machine()]
+    arguments = [ctypes.c_long(0) for _ in range(5)]
+    arguments[at] = ctypes.c_long(namespace_flags(mode) | signal.SIGCHLD)
     _python.PyOS_BeforeFork()
-    pid = _python.syscall(ctypes.c_long(_CLONE[platform.machine()]),
-                          ctypes.c_long(namespace_flags(mode) | signal.SIGCHLD),
-                          *(ctypes.c_long(0) for _ in range(4)))
+    pid = _python.syscall(ctypes.c_long(number), *arguments)
     if pid == 0:
         _python.PyOS_AfterFork_Child()
         return 0

@@ -141,6 +141,8 @@ def _sandboxed(job, limits, mode, ids, workdir, report_fd, calls, address_space)
         uid = {"root": SANDBOX_UID + host_pid, "user": namespaces.NOBODY}.get(mode, ids[0])
         if mode == "none":
             os.chdir(workdir)
+        elif os.getpid() != 1:
+            raise OSError("the runner is not PID 1 of a PID namespace of its own")
         else:
             namespaces.settle(mode, ids, workdir, limits.scratch_mb, owner=uid)
         from autograder import runner  # the worker's, loaded before it forked

@@ -34,6 +34,11 @@ def test_is_the_strongest_mode_here_chosen_with_every_protection_on():
     assert all(on for on, _ in protections(mode).values())
 
 
+def test_does_a_machine_the_sandbox_cannot_clone_on_give_no_mode_and_say_why(monkeypatch):
+    monkeypatch.setattr(namespaces.platform, "machine", lambda: "sparc64")
+    assert namespaces.best_mode() == (None, "[Errno 38] the sandbox cannot clone on sparc64")
+
+
 def test_does_grading_refuse_without_isolation_and_say_how_to_get_it(course, monkeypatch):
     monkeypatch.setattr(namespaces, "best_mode", lambda: NO_USER_NAMESPACES)
     with pytest.raises(IsolationUnavailable) as refused:
