@@ -106,9 +106,13 @@ def fork_into_namespaces(mode: str) -> int:
     """os.fork, but the child starts in the namespaces of namespace_flags(mode), as PID 1 of its
     PID namespace (one process fewer than unshare and a fork). Returns the child's pid in the
     parent, 0 in the child, which must call settle first. Python's own steps around a fork run
-    as os.fork runs them; the caller must be single-threaded."""
+    as os.fork runs them. Only a single-threaded process may call it: unlike fork, the raw clone
+    runs none of the C library's fork handlers, so a lock another thread held would stay held
+    in the child (raises OSError)."""
     if platform.machine() not in _CLONE:
         raise OSError(errno.ENOSYS, f"the sandbox cannot clone on {platform.machine()}")
+    if len(os.listdir("/proc/self/task")) > 1:
+        raise OSError(errno.EINVAL, "the sandbox clones only from a single-threaded process")
     number, at = _CLONE[platform.machine()]
     arguments = [ctypes.c_long(0) for _ in range(5)]
     arguments[at] = ctypes.c_long(namespace_flags(mode) | signal.SIGCHLD)

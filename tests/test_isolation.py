@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 import subprocess
 import sysconfig
+import threading
 
 import pytest
 
@@ -37,6 +38,20 @@ def test_is_the_strongest_mode_here_chosen_with_every_protection_on():
 def test_does_a_machine_the_sandbox_cannot_clone_on_give_no_mode_and_say_why(monkeypatch):
     monkeypatch.setattr(namespaces.platform, "machine", lambda: "sparc64")
     assert namespaces.best_mode() == (None, "[Errno 38] the sandbox cannot clone on sparc64")
+
+
+def test_does_a_process_with_threads_refuse_to_clone_into_namespaces():
+    """A raw clone skips the C library's fork handlers: from a process with threads, the child
+    could wait forever on a lock another thread held."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with pytest.raises(OSError, match="single-threaded"):
+            namespaces.fork_into_namespaces(choose_mode())
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_does_grading_refuse_without_isolation_and_say_how_to_get_it(course, monkeypatch):
