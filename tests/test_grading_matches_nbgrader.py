@@ -1,4 +1,5 @@
 """On honest submissions, does our grading give the per-exercise scores of plain nbgrader autograde?"""
+from concurrent.futures import ThreadPoolExecutor
 import shutil
 import subprocess
 
@@ -30,34 +31,49 @@ HONEST = {  # (assignment, notebook) -> student -> how the notebook is made
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
-    """The same honest submissions graded by plain nbgrader and by our pipeline, in two copies of
-    the course. Returns {(assignment, student, exercise): (nbgrader score, our score)}."""
-    folders = {name: tmp_path_factory.mktemp(name) for name in ("nbgrader", "ours")}
-    for folder in folders.values():
-        shutil.copy(ROOT / "nbgrader_config.py", folder)
-        for (assignment, notebook), students in HONEST.items():
-            shutil.copytree(ROOT / "source" / assignment, folder / "source" / assignment)
-            solved = solved_release(ROOT, assignment, notebook)
-            for student, make in students.items():
-                path = folder / "submitted" / student / assignment / notebook
-                path.parent.mkdir(parents=True)
-                nb = make(solved) if make else notebooks.read(ROOT / "release" / assignment / notebook)
-                nbformat.write(nb, path)
-    scores = {}
+    """The same honest submissions graded by plain nbgrader (a course copy per assignment, so that
+    both run at once) and by our pipeline (one copy), all at the same time.
+    Returns {(assignment, student, exercise): (nbgrader score, our score)}."""
+    ours = tmp_path_factory.mktemp("ours")
+    for place in HONEST:
+        _write_class(ours, *place)
+    with ThreadPoolExecutor(len(HONEST)) as beside:
+        plain = [beside.submit(_plain_nbgrader, _write_class(tmp_path_factory.mktemp("nbgrader"),
+                                                             *place), *place) for place in HONEST]
+        autograde(ours, [assignment for assignment, _ in HONEST], progress=False)
+        scores = {key: score for run in plain for key, score in run.result().items()}
     for assignment, _ in HONEST:
-        subprocess.run(["nbgrader", "generate_assignment", assignment], cwd=folders["nbgrader"],
-                       check=True, capture_output=True)
-        subprocess.run(["nbgrader", "autograde", assignment], cwd=folders["nbgrader"], check=True,
-                       capture_output=True)
-        autograde(folders["ours"], [assignment], progress=False)
-        with Gradebook(f"sqlite:///{folders['nbgrader'] / 'gradebook.db'}") as gradebook:
-            for student in HONEST[(assignment, _)]:
-                for nb in gradebook.find_submission(assignment, student).notebooks:
-                    for grade in nb.grades:
-                        scores[(assignment, student, grade.name.removeprefix("check_"))] = [grade.score]
-        for result in results.load_all(folders["ours"], assignment):
+        for result in results.load_all(ours, assignment):
             for e in result.exercises:
                 scores[(assignment, result.student, e.exercise)].append(e.score)
+    return scores
+
+
+def _write_class(folder, assignment, notebook):
+    """The course's nbgrader_config.py, the assignment's source and its honest submissions written
+    into folder; returns folder."""
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    shutil.copytree(ROOT / "source" / assignment, folder / "source" / assignment)
+    solved = solved_release(ROOT, assignment, notebook)
+    for student, make in HONEST[(assignment, notebook)].items():
+        path = folder / "submitted" / student / assignment / notebook
+        path.parent.mkdir(parents=True)
+        nb = make(solved) if make else notebooks.read(ROOT / "release" / assignment / notebook)
+        nbformat.write(nb, path)
+    return folder
+
+
+def _plain_nbgrader(course, assignment, notebook):
+    """generate_assignment and autograde of the assignment with nbgrader's own commands;
+    returns {(assignment, student, exercise): [nbgrader score]}."""
+    for step in ("generate_assignment", "autograde"):
+        subprocess.run(["nbgrader", step, assignment], cwd=course, check=True, capture_output=True)
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for student in HONEST[(assignment, notebook)]:
+            for nb in gradebook.find_submission(assignment, student).notebooks:
+                for grade in nb.grades:
+                    scores[(assignment, student, grade.name.removeprefix("check_"))] = [grade.score]
     return scores
 
 
