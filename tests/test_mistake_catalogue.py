@@ -40,9 +40,10 @@ def graded(tmp_path_factory):
     """student -> SubmissionResult, for a class of one mutant per catalogued mistake."""
     root = copy_course(ROOT, tmp_path_factory.mktemp("catalogue") / "course")
     where = WHERE
+    solved = {place: solved_release(ROOT, *place) for place in {where[e] for e, _ in CATALOGUE}}
     for exercise, mistake in CATALOGUE:
         assignment, notebook = where[exercise]
-        nb = solved_release(ROOT, assignment, notebook)
+        nb = solved[(assignment, notebook)]   # replace_in edits a copy
         for old, new in MUTATIONS.get((exercise, mistake), []):
             nb = replace_in(nb, exercise, old, new)
         write_class(root, assignment, notebook, {student(exercise, mistake): nb})
