@@ -1,4 +1,5 @@
 """Is every assignment right under plain nbgrader, and is the committed release what source/ makes?"""
+from concurrent.futures import ProcessPoolExecutor
 import json
 import subprocess
 import sys
@@ -73,32 +74,46 @@ def test_does_the_course_package_hold_no_solution_line():
         assert not solution_lines & package_lines, path.name
 
 
-@pytest.fixture
-def broken_course(tmp_path):
-    """A copy of the course with one assignment, the chain-rule one, ready to be broken."""
-    course_copy(tmp_path, "02_chain_rule")
-    path = tmp_path / "source" / "02_chain_rule" / "chain_rule.ipynb"
-    return tmp_path, path, nbformat.read(path, as_version=4)
-
-
-def test_does_validation_catch_a_solution_left_in_a_plain_cell(broken_course):
-    root, path, nb = broken_course
+def _solution_in_a_plain_cell(nb):
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
             del cell.metadata["nbgrader"]
             cell.source = "\n".join(line for line in cell.source.splitlines() if "###" not in line)
+
+
+def _source_raises(nb):
+    nb.cells[1].source += "\nundefined_name"
+
+
+def _broken_check(folder, breaking):
+    """build_and_check of a copy of the course with the chain-rule assignment broken by breaking."""
+    course_copy(folder, "02_chain_rule")
+    path = folder / "source" / "02_chain_rule" / "chain_rule.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    breaking(nb)
     nbformat.write(nb, path)
-    check = build_and_check(root, "02_chain_rule")
+    return build_and_check(folder, "02_chain_rule")
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory):
+    """breaking function -> the AssignmentCheck of a course it broke; both built at once."""
+    breakings = (_solution_in_a_plain_cell, _source_raises)
+    with ProcessPoolExecutor(len(breakings)) as pool:
+        checks = pool.map(_broken_check, [tmp_path_factory.mktemp(b.__name__) for b in breakings],
+                          breakings)
+        return dict(zip(breakings, checks))
+
+
+def test_does_validation_catch_a_solution_left_in_a_plain_cell(broken):
+    check = broken[_solution_in_a_plain_cell]
     assert not check.ok
     assert check.untouched_score == check.max_score
     assert any(f"untouched release earns {check.max_score:g}," in problem for problem in check.problems)
 
 
-def test_does_validation_catch_a_source_that_raises(broken_course):
-    root, path, nb = broken_course
-    nb.cells[1].source += "\nundefined_name"
-    nbformat.write(nb, path)
-    check = build_and_check(root, "02_chain_rule")
+def test_does_validation_catch_a_source_that_raises(broken):
+    check = broken[_source_raises]
     assert any("chain_rule.ipynb: the source raises NameError in code cell 1:" in problem
                for problem in check.problems)
     assert any("the untouched release raises NameError" in problem for problem in check.problems)
