@@ -5,13 +5,16 @@ holds tools/equivalent_mutants.py to account both ways: no survivor without an e
 no explanation of a mutant that is killed (or no longer made).
 """
 import io
+import json
 
+import nbformat
 import pytest
 
 from autograder.course_dir import assignments
+from autograder.sample_class import solved_release, with_source
 from support import ROOT
 from tools.equivalent_mutants import EQUIVALENT
-from tools.mutation_sweep import Outcome, report, sweep
+from tools.mutation_sweep import Outcome, mutant_file, report, solution_mutants, sweep
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
 
@@ -48,3 +51,14 @@ def test_does_the_sweep_make_every_kind_of_slip(outcomes):
                  "dX3 = (X3 - Y) / len(X0) -> dX3 = (Y - X3) / len(X0)",
                  "dX2 = np.outer(dX3, W1) -> dX2 = np.outer(W1, dX3)"):
         assert slip in labels, slip
+
+
+def test_is_a_mutants_file_what_nbformat_writes_for_the_solved_release_with_that_cell_changed():
+    solved = solved_release(ROOT, "03_gates", "gates.ipynb")
+    parsed = json.loads(nbformat.writes(solved))
+    made = solution_mutants(ROOT, "03_gates")
+    assert made
+    for _, exercise, mutant in made:
+        written = io.StringIO()
+        nbformat.write(with_source(solved, exercise, mutant.source), written)
+        assert mutant_file(parsed, exercise, mutant.source) == written.getvalue().encode()

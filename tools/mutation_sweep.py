@@ -11,16 +11,19 @@ tools/equivalent_mutants.py or not. Exit status 1 when an unexplained survivor i
 import argparse
 from collections import defaultdict
 from dataclasses import dataclass
+import json
 from pathlib import Path
 import sys
 import tempfile
+
+import nbformat
 
 from autograder import notebooks
 from autograder.autograde import autograde
 from autograder.conventions import findings
 from autograder.course_dir import assignments, find_root
 from autograder.regions import course_markers, solution_code
-from autograder.sample_class import copy_course, solved_release, with_source, write_class
+from autograder.sample_class import copy_course, solved_release, write_class
 from autograder.sandbox import Limits
 from tools.equivalent_mutants import EQUIVALENT
 from tools.mutants import mutants
@@ -65,16 +68,30 @@ def sweep(root, names, workers=2, progress=True):
             solved = {}
             for notebook, exercise, mutant in solution_mutants(root, assignment):
                 if notebook not in solved:
-                    solved[notebook] = solved_release(root, assignment, notebook)
+                    solved[notebook] = json.loads(nbformat.writes(
+                        solved_release(root, assignment, notebook)))
                 student = f"mutant-{len(planned):04d}"
                 write_class(course, assignment, notebook,
-                            {student: with_source(solved[notebook], exercise, mutant.source)})
+                            {student: mutant_file(solved[notebook], exercise, mutant.source)})
                 planned[student] = (assignment, exercise, mutant.label)
         graded, _, _ = autograde(course, names, workers=workers, limits=LIMITS, progress=progress)
     found = {r.student: r for r in graded}
     return [Outcome(a, e, label, found[student].score < found[student].max_score,
                     next(x.mistake for x in found[student].exercises if x.exercise == e))
             for student, (a, e, label) in planned.items()]
+
+
+def mutant_file(solved, exercise, source):
+    """The bytes nbformat.write writes for the solved notebook (solved: its JSON, parsed) with the
+    cell of grade id exercise holding source instead; made without copying or validating the
+    whole notebook again for each of the sweep's thousand mutants."""
+    cells = list(solved["cells"])
+    k = next(k for k, cell in enumerate(cells)
+             if cell["metadata"].get("nbgrader", {}).get("grade_id") == exercise)
+    cells[k] = {**cells[k], "source": source.splitlines(keepends=True)}
+    text = json.dumps({**solved, "cells": cells}, indent=1, sort_keys=True, separators=(",", ": "),
+                      ensure_ascii=False)
+    return (text + "\n").encode()
 
 
 def report(outcomes, out=sys.stdout):
