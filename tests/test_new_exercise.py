@@ -2,6 +2,7 @@
 repository: scaffold tanh_gate_backward into 04_sigmoid_neuron, see validate list the TODOs, fill
 them in as an instructor would, release, and grade a right, a catalogued-wrong and a blank
 submission: is the mistake named?"""
+from concurrent.futures import ThreadPoolExecutor
 import csv
 import json
 import re
@@ -83,10 +84,13 @@ def instructor(tmp_path_factory):
                              f"print(*findings('.', '{ASSIGNMENT}'), sep='\\n')")}
     fill_in(copy)
     cli = ("-m", "autograder.cli")
-    steps["release"] = run_in(copy, *cli, "release", ASSIGNMENT)
-    steps["ruff"] = run_in(copy, "-m", "ruff", "check", "course", "tests/assignments/sigmoid_neuron")
-    steps["tests"] = run_in(copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_checks.py", "-k",
-                            "instructor_solution", cwd=copy / "tests")
+    with ThreadPoolExecutor(1) as beside:   # ruff and the checks need no release: run meanwhile
+        checked = beside.submit(lambda: (
+            run_in(copy, "-m", "ruff", "check", "course", "tests/assignments/sigmoid_neuron"),
+            run_in(copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_checks.py", "-k",
+                   "instructor_solution", cwd=copy / "tests")))
+        steps["release"] = run_in(copy, *cli, "release", ASSIGNMENT)
+        steps["ruff"], steps["tests"] = checked.result()
     steps["class"] = run_in(copy, "-c", GRADE_CLASS)
     # from outside the copy: a grading worker leaves the current folder off its import path
     outside = ("-m", "autograder.cli", "--course-dir", str(copy))
