@@ -1,37 +1,39 @@
-"""Grading workers on a Dask cluster: the untrusted runs go to the cluster, judging stays here.
+"""Grading workers on a Dask cluster: each submitted notebook is run and judged there.
 
-A grading thread drives a DaskWorker exactly as it drives a local autograder.pool.Worker. A run
-of a submission is a job holding everything it needs (the notebook's cells and the cases, read
-and drawn by the coordinator), so a Dask worker needs the course package but not the course
-folder. The cluster's dispatcher gathers the jobs its grading threads hand it into batches (up to
-a batch's size, or what came within GATHER seconds) and sends each batch as one Dask task: a task
-costs the coordinator's Dask client a few milliseconds whatever it holds. On the Dask worker the
-task hands its jobs one after another to a warm autograder.worker process of its own (one per
-Dask worker thread, started on first use), which runs each in its own sandbox, with the same
-limits, as local grading. Beside each run the Dask worker computes the right answers to the job's
-hidden cases (autograder.answers, from the instructor's functions' source sent with the job), so
-that the coordinator, which keeps up with many workers, mostly compares. What comes back is each
-run's messages as a JSON text of its own: plain numbers and arrays in transport's form, never a
-pickled object; each grading thread gets (and parses) its own job's. Only the answers, computed
-by trusted code from the coordinator's cases, travel as Dask's own values.
+A grading thread drives a DaskWorker where it would drive a local autograder.pool.Worker: it reads
+the submission, and hands each readable notebook (its spec, the cells to run, what was tampered
+with) to the cluster, which sends back the notebook's ExerciseResults and notes; the coordinator,
+which keeps up with many workers, then only records them. A Dask worker needs the course package
+but not the course folder: the instructor's functions' source (the reference for the exact
+answers) travels with the notebook. The cluster's dispatcher gathers the notebooks its grading
+threads hand it into batches (up to a batch's size, or what came within GATHER seconds) and sends
+each batch as one Dask task: a task costs the coordinator's Dask client a few milliseconds
+whatever it holds. On the Dask worker the task grades its notebooks one after another with
+autograder.grading.grade_notebook, as local grading does: the hidden cases drawn there, each run
+in its own sandbox of a warm autograder.worker process (one per Dask worker thread, started on
+first use) with the same limits, the messages followed and judged in the Dask worker's process,
+which student code never runs in.
 
 A task whose Dask worker died is run again by Dask on another; its one result is recorded once.
-A batch that killed every worker Dask tried is split: each of its jobs runs again as a task of
-its own, so that only the job that kills workers ends as "worker died".
+A batch that killed every worker Dask tried is split: each of its notebooks runs again as a task
+of its own, so that only the one that kills workers ends as "worker died".
 """
 from __future__ import annotations
 
 from dataclasses import asdict
-import json
+import functools
 import queue
 import threading
 from typing import TYPE_CHECKING
 
-from autograder.answers import hidden_answers
+import numpy as np
+
 from autograder.batching import gathered
 from autograder.course_dir import CourseError
 from autograder.pool import Worker
+from autograder.reference import exact_outputs, namespace_of
 from autograder.sandbox import IsolationUnavailable, Limits
+from autograder.submission import SubmittedNotebook
 from autograder.versions import stale_workers
 from course.version import installed
 
@@ -40,25 +42,39 @@ if TYPE_CHECKING:
 
     from distributed import Client
 
-    from autograder.answers import Answers
     from autograder.reference import Sources
+    from autograder.results import ExerciseResult
 
 _warm = threading.local()   # on a Dask worker: this thread's warm grading processes, by limits
 
-BATCH = 8      # jobs in one Dask task, at most
-GATHER = 0.1   # seconds a batch waits for more jobs after its first
-_DIED = json.dumps([{"end": {"reason": "worker died"}}])
+BATCH = 8      # notebooks in one Dask task, at most
+GATHER = 0.1   # seconds a batch waits for more notebooks after its first
 
 
-def run_on_dask_worker(jobs: list[dict], limits: dict, mode: str,
-                       sources: list[Sources | None]) -> list[list]:
-    """A Dask task: run the jobs one after another, each in its own sandbox, in this thread's
-    warm grading process. limits: a Limits as a dict; mode: "auto" or "none"; sources: per job,
-    its assignment's instructor_sources (None: no answers wanted). Returns, for each job, [its
-    run's messages up to its {"end": ...} as one JSON text, the hidden cases' Answers]."""
+def grade_on_dask_worker(notebooks: list[dict], limits: dict, mode: str,
+                         sources: list[Sources | None]) -> list[list]:
+    """A Dask task: grade the notebooks one after another (grade_notebook), their runs in this
+    thread's warm grading process. notebooks: each as _payload() makes it; limits: a Limits as a
+    dict; mode: "auto" or "none"; sources: per notebook, its assignment's instructor_sources (None:
+    no exact reference). Returns, for each notebook, [its ExerciseResults, its notes]."""
+    from autograder.grading import grade_notebook
     worker = _warm_worker(Limits(**limits), mode)
-    return [[json.dumps(list(worker.run(job))), hidden_answers(job, code) if code else {}]
-            for job, code in zip(jobs, sources)]
+    graded = []
+    for notebook, code in zip(notebooks, sources):
+        notes = []
+        submitted = SubmittedNotebook(notebook["spec"], cells=notebook["cells"],
+                                      tampered=notebook["tampered"], everywhere=notebook["everywhere"])
+        exact = _exact(tuple(map(tuple, code))) if code else None
+        graded.append([grade_notebook(submitted, worker, np.random.default_rng(), notes, exact), notes])
+    return graded
+
+
+@functools.lru_cache(maxsize=64)
+def _exact(sources):
+    """grading's exact(exercise, k, case) from an assignment's instructor_sources (as a tuple),
+    their namespace made once per Dask worker process."""
+    namespace = namespace_of(sources)
+    return lambda exercise, k, case: exact_outputs(namespace, exercise, case)
 
 
 def warm_up_dask_worker(limits: dict, mode: str) -> tuple[str, dict[str, list]]:
@@ -75,75 +91,81 @@ def _warm_worker(limits, mode):
     return workers[limits, mode]
 
 
-class _Run:
-    """One job handed to the dispatcher (with its assignment's instructor_sources), until its
-    messages and answers (or an error) come back."""
+_DIED = "worker died"   # the outcome of a notebook that brought down every Dask worker tried
 
-    def __init__(self, job: dict, sources: Sources | None) -> None:
-        self.job, self.sources = job, sources
-        self.text, self.answers, self.error = None, {}, None
+
+def _payload(submitted: SubmittedNotebook) -> dict:
+    """What grade_on_dask_worker needs of a readable submitted notebook (not the notebook)."""
+    return {"spec": submitted.spec, "cells": submitted.cells, "tampered": submitted.tampered,
+            "everywhere": submitted.everywhere}
+
+
+class _Pending:
+    """One notebook handed to the dispatcher (with its assignment's instructor_sources), until its
+    verdicts (or an error) come back."""
+
+    def __init__(self, notebook: dict, sources: Sources | None) -> None:
+        self.notebook, self.sources = notebook, sources
+        self.graded, self.error = None, None
         self._ready = threading.Event()
 
-    def settle(self, outcome: list | None, error: BaseException | None = None) -> None:
-        """outcome: [messages as JSON text, Answers] (None with an error)."""
+    def settle(self, graded: list | str | None, error: BaseException | None = None) -> None:
+        """graded: [ExerciseResults, notes] or _DIED (None with an error)."""
         if not self._ready.is_set():   # the first outcome stands
-            if outcome is not None:
-                self.text, self.answers = outcome
-            self.error = error
+            self.graded, self.error = graded, error
             self._ready.set()
 
-    def outcome(self) -> tuple[list[dict], Answers]:
-        """The run's messages, parsed here (in the grading thread) from their JSON text, and the
-        answers computed beside it."""
+    def outcome(self) -> list | str:
         self._ready.wait()
         if self.error is not None:
             raise self.error
-        return json.loads(self.text), self.answers
+        return self.graded
 
 
 class _Dispatcher:
-    """Gathers the jobs of a cluster's grading threads into batches and runs each batch as one
-    Dask task (run_on_dask_worker); hands each job's messages back to the thread that gave it."""
+    """Gathers the notebooks of a cluster's grading threads into batches and grades each batch as
+    one Dask task (grade_on_dask_worker); hands each notebook's verdicts back to the thread that
+    gave it."""
 
     def __init__(self, client: Client, limits: dict, asked: str, size: int) -> None:
         self.client, self.limits, self.asked, self.size = client, limits, asked, size
-        self.jobs = queue.Queue()
-        self.running = {}   # future -> the _Runs of its batch
+        self.pending = queue.Queue()
+        self.running = {}   # future -> the _Pendings of its batch
         self.lock = threading.Lock()
         self.closed = False
         self.thread = threading.Thread(target=self._gather, name="dask-dispatcher", daemon=True)
         self.thread.start()
 
-    def run(self, job: dict, sources: Sources | None) -> tuple[list[dict], Answers]:
-        """The messages of the job's sandboxed run on some Dask worker and the answers to its
-        hidden cases (waits for them)."""
-        run = _Run(job, sources)
+    def grade(self, notebook: dict, sources: Sources | None) -> list | str:
+        """[ExerciseResults, notes] of the notebook (a _payload) graded on some Dask worker, or
+        _DIED (waits for them)."""
+        pending = _Pending(notebook, sources)
         with self.lock:
             if self.closed:
                 raise RuntimeError("the connection to the Dask cluster is closed")
-            self.jobs.put(run)
-        return run.outcome()
+            self.pending.put(pending)
+        return pending.outcome()
 
     def _gather(self):
-        while (first := self.jobs.get()) is not None:
-            self._send(gathered(self.jobs, first, self.size, GATHER))
+        while (first := self.pending.get()) is not None:
+            self._send(gathered(self.pending, first, self.size, GATHER))
 
     def _send(self, batch):
         try:
-            future = self.client.submit(run_on_dask_worker, [run.job for run in batch],
-                                        self.limits, self.asked, [run.sources for run in batch],
+            future = self.client.submit(grade_on_dask_worker, [each.notebook for each in batch],
+                                        self.limits, self.asked, [each.sources for each in batch],
                                         pure=False)
         except Exception as error:  # noqa: BLE001 (each grading thread raises it)
-            for run in batch:
-                run.settle(None, error)
+            for each in batch:
+                each.settle(None, error)
             return
         with self.lock:
             self.running[future] = batch   # a future let go of would cancel its task
         future.add_done_callback(self._done)
 
     def _done(self, future):
-        """In Dask's callback thread: hand each job its messages; a batch whose task killed every
-        worker Dask tried runs again one job per task, a lone job ends as "worker died"."""
+        """In Dask's callback thread: hand each notebook its verdicts; a batch whose task killed
+        every worker Dask tried runs again one notebook per task, a lone one ends as _DIED."""
         from distributed import KilledWorker
         with self.lock:
             batch = self.running.pop(future)
@@ -151,63 +173,73 @@ class _Dispatcher:
             outcomes = future.result()
             if (not isinstance(outcomes, list) or len(outcomes) != len(batch)
                     or not all(isinstance(outcome, list) and len(outcome) == 2
-                               and isinstance(outcome[0], str) and isinstance(outcome[1], dict)
+                               and isinstance(outcome[0], list) and isinstance(outcome[1], list)
                                for outcome in outcomes)):
-                raise ValueError("a grading task returned something other than a text and "
-                                 "answers per job")
+                raise ValueError("a grading task returned something other than verdicts and "
+                                 "notes per notebook")
         except KilledWorker:
             if len(batch) > 1 and not self.closed:
-                for run in batch:
-                    self._send([run])
+                for each in batch:
+                    self._send([each])
                 return
-            outcomes = [[_DIED, {}] for _ in batch]
+            outcomes = [_DIED for _ in batch]
         except BaseException as error:  # noqa: BLE001 (each grading thread raises it)
-            for run in batch:
-                run.settle(None, error)
+            for each in batch:
+                each.settle(None, error)
             return
-        for run, outcome in zip(batch, outcomes):
-            run.settle(outcome)
+        for each, outcome in zip(batch, outcomes):
+            each.settle(outcome)
 
     def close(self) -> None:
-        """Stop taking jobs; a grading thread still waiting gets an error."""
+        """Stop taking notebooks; a grading thread still waiting gets an error."""
         with self.lock:
             self.closed = True
-            waiting = [run for batch in self.running.values() for run in batch]
-        self.jobs.put(None)
+            waiting = [each for batch in self.running.values() for each in batch]
+        self.pending.put(None)
         self.thread.join(timeout=10)
         while True:
             try:
-                run = self.jobs.get_nowait()
+                each = self.pending.get_nowait()
             except queue.Empty:
                 break
-            if run is not None:
-                waiting.append(run)
-        for run in waiting:
-            run.settle(None, RuntimeError("the connection to the Dask cluster was closed"))
+            if each is not None:
+                waiting.append(each)
+        for each in waiting:
+            each.settle(None, RuntimeError("the connection to the Dask cluster was closed"))
+
+
+class _FellOver:
+    """A worker whose every run ends as "worker died": how a notebook that brought down every
+    Dask worker Dask tried is graded."""
+
+    @staticmethod
+    def run(job: dict) -> Generator[dict, None, None]:
+        yield {"end": {"reason": _DIED}}
 
 
 class DaskWorker:
-    """Stands in for autograder.pool.Worker in a grading thread; its jobs run on the cluster.
-    sources: exercise name -> its assignment's instructor_sources."""
+    """Stands in for autograder.pool.Worker in a grading thread: the notebooks it is given are run
+    and judged on the cluster. sources: exercise name -> its assignment's instructor_sources."""
 
     def __init__(self, dispatcher: _Dispatcher, mode: str, sources: Mapping[str, Sources]) -> None:
         self.dispatcher, self.mode, self.sources = dispatcher, mode, sources
-        self._answers = {}
 
     def start(self) -> DaskWorker:
         return self
 
-    def run(self, job: dict) -> Generator[dict, None, None]:
-        """Yield the messages of the job's sandboxed run on some Dask worker, ending with
-        {"end": ...}; a job that brought down every Dask worker Dask tried ends as "worker died"."""
-        names = [each["name"] for each in job["exercises"]]
-        sources = self.sources.get(names[0]) if names else None
-        messages, self._answers = self.dispatcher.run(job, sources)
-        yield from messages
-
-    def answers(self) -> Answers:
-        """The answers to the hidden cases of the last job run, computed on the Dask worker."""
-        return self._answers
+    def grade_notebook(self, submitted: SubmittedNotebook, notes: list[str]) -> list[ExerciseResult]:
+        """grading.grade_notebook's ExerciseResults of a readable submitted notebook, worked out
+        on some Dask worker (its notes added to notes); a notebook that brought down every Dask
+        worker Dask tried ends as "worker died"."""
+        from autograder.grading import grade_notebook
+        graded = submitted.spec.graded
+        graded = self.dispatcher.grade(_payload(submitted),
+                                       self.sources.get(graded[0].exercise) if graded else None)
+        if graded == _DIED:
+            return grade_notebook(submitted, _FellOver(), np.random.default_rng(), notes, None)
+        verdicts, more = graded
+        notes += more
+        return verdicts
 
     def stop(self) -> None:
         pass

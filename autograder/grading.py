@@ -1,9 +1,11 @@
-"""Grade one submission: run its notebooks' code in the sandbox, judge every exercise here.
+"""Grade one submission: run its notebooks' code in the sandbox, judge every exercise outside it.
 
 Nothing in this module runs student code. In the sandbox (autograder.sandbox) the student's
 process executes the notebook's cells and calls the exercise functions on cases drawn here (hidden
 ones freshly at random); what comes back is decoded as plain numbers and arrays and judged against
-expected values computed here by centered differences of the course's forward functions. A cell
+expected values computed here by centered differences of the course's forward functions. This
+happens in the grader's process with local workers, and on the Dask worker with a cluster's
+(autograder.dask_pool), which then sends back each notebook's verdicts. A cell
 that ends or hangs the student's process is skipped on a rerun; an exercise that does is marked
 and the others are still graded. An exercise whose call touched the course's answer machinery
 earns nothing and is flagged for a person.
@@ -28,12 +30,13 @@ from course.checks import CONTRACT_KINDS, call_text, contract_verdict, verdict
 from course.exercises import EXERCISES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from pathlib import Path
 
     from autograder.assignment import GradedCell, NotebookSpec
     from autograder.dask_pool import DaskWorker
     from autograder.pool import Worker
+    from autograder.submission import SubmittedNotebook
 
 MAX_RUNS = 4   # one run, plus a rerun for each cell or exercise that ended a run
 _CHANNEL = ("garbled", "too much")   # a cell can only cause these by writing to its socket
@@ -65,8 +68,11 @@ def grade_submission(root: Path, assignment: str, student: str, specs: Sequence[
                                                 submitted.problem_status, submitted.problem,
                                                 grade_id=g.grade_id) for g in submitted.spec.graded]
             continue
-        exact = functools.partial(case_outputs, root, assignment)
-        result.exercises += _grade_notebook(submitted, worker, rng, result.notes, exact)
+        if hasattr(worker, "grade_notebook"):   # a cluster's: run and judged on a Dask worker
+            result.exercises += worker.grade_notebook(submitted, result.notes)
+        else:
+            exact = functools.partial(case_outputs, root, assignment)
+            result.exercises += grade_notebook(submitted, worker, rng, result.notes, exact)
     try:
         write_autograded(root, result, matched)
     except Exception as error:  # the grade stands without the copy for formgrader
@@ -76,7 +82,12 @@ def grade_submission(root: Path, assignment: str, student: str, specs: Sequence[
     return result
 
 
-def _grade_notebook(submitted, worker, rng, notes, exact):
+def grade_notebook(submitted: SubmittedNotebook, worker: Worker, rng: np.random.Generator,
+                   notes: list[str], exact: Callable | None) -> list[ExerciseResult]:
+    """The ExerciseResults of one readable submitted notebook: its cells run by the worker in a
+    sandbox on cases drawn with rng (again, without a cell or an exercise that ended a run),
+    each exercise judged; notes for a person are added to notes. exact(exercise, k, case): the
+    instructor's outputs on case k (case_outputs), None where there is no reference."""
     spec = submitted.spec
     cases = {g.exercise: _cases(EXERCISES[g.exercise], rng) for g in spec.graded}
     run = _Run(spec, cases, exact)
@@ -87,7 +98,6 @@ def _grade_notebook(submitted, worker, rng, notes, exact):
                            run.settled)
         with closing(worker.run(job)) as messages:
             culprit = run.follow(messages, job)
-        run.known.update(worker.answers())
         if culprit is None or run.settled >= set(cases):
             break
         kind, what, reason = culprit
@@ -134,7 +144,6 @@ class _Run:
         self.replaced = {}                             # names of replaced objects, in order
         self.machinery = {name: [] for name in cases}  # name -> machinery touched in its calls
         self.answers = {}                              # name -> decoded outputs, once all right
-        self.known = {}                                # name -> {case index: (expected, exact)}
         self.sandbox_errors = []
         self.settled = set()
 
@@ -280,8 +289,7 @@ class _Run:
                 returned = decode(reply["result"])
             except (TransportError, KeyError):
                 return Status.TAMPERED, f"{name} returned something the grader could not read.", None
-            known = self.known.get(name, {}).get(k)
-            expected = known[0] if known else None if hidden else _visible_expected(name, k)
+            expected = None if hidden else _visible_expected(name, k)
             problem, mistake = verdict(exercise, case, returned, hidden, expected)
             if problem:
                 return Status.FAILED, problem, mistake
@@ -296,9 +304,7 @@ class _Run:
             return None
         cases = self.cases[exercise.name]
         try:
-            known = self.known.get(exercise.name, {})
-            exact = [known[k][1] if k in known else self.exact(exercise, k, case)
-                     for k, case in enumerate(cases)]
+            exact = [self.exact(exercise, k, case) for k, case in enumerate(cases)]
             if any(e is None for e in exact):
                 return None
             return centered_step(exercise, cases, self.answers[exercise.name], exact)

@@ -102,11 +102,6 @@ class Worker:
             while "end" not in message:
                 message = self._next()
 
-    def answers(self) -> dict:
-        """The answers to the last job's hidden cases computed beside its run: none here, where
-        the grader computes them (a grading worker holds no answer machinery)."""
-        return {}
-
     def _next(self):
         line = self.process.stdout.readline()
         if not line:

@@ -1,7 +1,7 @@
 """Grading on a Dask cluster: does `autograde --scheduler` give exactly the scores of local
 grading, with the same sandbox on the Dask workers, and does a Dask worker killed in the middle
-of a run lose no submission and grade none twice? Are the answers to the hidden cases computed on
-the Dask workers, and are they the coordinator's?
+of a run lose no submission and grade none twice? Are the notebooks run and judged on the Dask
+workers, leaving the coordinator only to record?
 
 The cluster is a real distributed.LocalCluster of two worker processes (one thread each) on
 127.0.0.1; the coordinator is a `backprop-course` process or autograde() in this one.
@@ -15,23 +15,16 @@ import time
 import dask
 from distributed import Client, LocalCluster
 from nbgrader.api import Gradebook
-import numpy as np
 import psutil
 import pytest
 
-from autograder import protocol, reference, results
-from autograder.answers import hidden_answers
-from autograder.assignment import read_assignment
+from autograder import grading, results
 from autograder.autograde import autograde
-from autograder.course_dir import CourseError, assignments
+from autograder.course_dir import CourseError
 from autograder.dask_pool import DaskCluster
-from autograder.grading import _cases
-from autograder.reference import exact_outputs, instructor_namespace, instructor_sources
 from autograder.sample_class import gates_class, replace_in, solved_release, with_cell, write_class
 from autograder.sandbox import Limits
-from autograder.transport import encode_case
 from course.checks import Exercise
-from course.exercises import EXERCISES
 from support import ROOT, course_copy
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own
@@ -129,12 +122,12 @@ def test_does_a_dask_worker_killed_mid_run_lose_no_submission_and_grade_none_twi
 
 def _busy_worker(client, seconds=120):
     """Once a few grading tasks have started: the pid of a Dask worker that is running one, and
-    how many tasks have started so far (Dask keys them run_on_dask_worker-...)."""
+    how many tasks have started so far (Dask keys them grade_on_dask_worker-...)."""
     seen = set()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         for address, keys in client.processing().items():
-            running = {k for k in keys if str(k).startswith("run_on_dask_worker")}
+            running = {k for k in keys if str(k).startswith("grade_on_dask_worker")}
             seen |= running
             if running and len(seen) > 2:
                 return client.run(os.getpid)[address], len(seen)
@@ -198,51 +191,31 @@ def test_does_a_batch_with_a_submission_that_kills_its_dask_worker_blame_only_th
         assert sorted(s.student.id for s in submissions) == sorted(expected)
 
 
-def test_are_the_answers_a_dask_worker_computes_the_coordinators_for_every_exercise():
-    """hidden_answers on a job's encoded cases (as a Dask worker gets them) against expected and
-    the instructor's exact outputs on the coordinator's own cases: the same numbers."""
-    rng = np.random.default_rng(7)
-    for assignment in assignments(ROOT):
-        for spec in read_assignment(ROOT, assignment):
-            cases = {g.exercise: _cases(EXERCISES[g.exercise], rng) for g in spec.graded}
-            job = protocol.job([], {name: [encode_case(c) for c in each]
-                                    for name, each in cases.items()}, [])
-            answers = hidden_answers(job, instructor_sources(ROOT, assignment))
-            namespace = instructor_namespace(ROOT, assignment)
-            for name, each in cases.items():
-                exercise = EXERCISES[name]
-                hidden = range(len(exercise.visible), len(each))
-                assert sorted(answers[name]) == list(hidden), name
-                for k in hidden:
-                    expected, exact = answers[name][k]
-                    assert _same(expected, exercise.expected(each[k])), (name, k)
-                    assert _same(exact, exact_outputs(namespace, exercise, each[k])), (name, k)
-
-
-def _same(these, those):
-    """Whether two tuples of outputs (or Nones) hold the same numbers."""
-    if these is None or those is None:
-        return these is those
-    return len(these) == len(those) and all(
-        np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float), equal_nan=True)
-        for a, b in zip(these, those))
-
-
-def test_does_the_coordinator_leave_the_hidden_cases_answers_to_the_dask_workers(
+def test_does_the_coordinator_leave_drawing_running_and_judging_to_the_dask_workers(
         cluster, tmp_path, monkeypatch):
+    """A right, a wrong and a blank notebook graded on the cluster: their verdicts are the ones
+    local grading gives, and the coordinator drew no hidden case, computed no expected value and
+    judged no answer."""
     address, _ = cluster
-    computed_here = []
+    done_here = []
 
     def counted(function):
-        def wrapper(*args):
-            exercise, case = args[-2], args[-1]
-            if not any(case is visible for visible in exercise.visible):
-                computed_here.append(exercise.name)
-            return function(*args)
+        def wrapper(*args, **kwargs):
+            done_here.append(function.__name__)
+            return function(*args, **kwargs)
         return wrapper
     monkeypatch.setattr(Exercise, "expected", counted(Exercise.expected))
-    monkeypatch.setattr(reference, "exact_outputs", counted(reference.exact_outputs))
-    course = gates_course(tmp_path / "course", {"ann": solved_release(ROOT, "03_gates", "gates.ipynb")})
-    autograde(course, ["03_gates"], limits=LIMITS, progress=False, scheduler=address)
-    assert [e.status for e in results.load(course, "03_gates", "ann").exercises] == ["passed"] * 5
-    assert computed_here == []
+    for name in ("_cases", "verdict", "grade_notebook"):
+        monkeypatch.setattr(grading, name, counted(getattr(grading, name)))
+    every = gates_class(ROOT)
+    sample = {"ann": every["sample-01-correct"], "bob": every["sample-03-mul-not-swapped"],
+              "cy": every["sample-02-blank"]}
+    there = gates_course(tmp_path / "there", sample)
+    autograde(there, ["03_gates"], limits=LIMITS, progress=False, scheduler=address)
+    assert done_here == []
+    monkeypatch.undo()
+    here = gates_course(tmp_path / "here", sample)
+    autograde(here, ["03_gates"], workers=1, limits=LIMITS, progress=False)
+    assert graded(there) == graded(here)
+    assert [e.status for e in results.load(there, "03_gates", "ann").exercises] == ["passed"] * 5
+    assert "failed" in [e.status for e in results.load(there, "03_gates", "bob").exercises]
