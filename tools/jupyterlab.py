@@ -130,14 +130,24 @@ class JupyterLab:
 
     @contextlib.contextmanager
     def run(self, browser, path):
-        """The notebook at path opened and run with Run All (a Notebook); on leaving, its page
-        is closed and the server's kernels stopped."""
-        notebook = self.open(browser, path)
+        """The notebook at path opened and run with Run All (a Notebook); on leaving, its tab is
+        closed and the server's kernels stopped. The page, with JupyterLab loaded in it, is kept
+        for the next run with the same browser: loading JupyterLab takes seconds."""
+        page = getattr(self, "_page", None)
+        if page is None or page.is_closed() or page.context.browser is not browser:
+            notebook = self.open(browser, path)
+            self._page = notebook.page
+        else:
+            notebook = Notebook(page, path)
+            notebook.command("docmanager:open", {"path": path})
+            page.wait_for_function(_OPENED_AND_IDLE, arg=path)
+            notebook.wait_until_idle()
         try:
             notebook.run_all()
             yield notebook
         finally:
-            notebook.page.close()
+            if not notebook.page.is_closed():
+                notebook.page.evaluate(_CLOSE_ALL)
             self.shut_down_kernels()
 
     def open(self, browser, path, timeout=60):
@@ -148,6 +158,24 @@ class JupyterLab:
         notebook = Notebook(page, path)
         notebook.wait_until_idle()
         return notebook
+
+
+# JavaScript: whether the notebook at path is the current tab, loaded, and its kernel idle.
+_OPENED_AND_IDLE = """path => {
+    const widget = window.jupyterapp.shell.currentWidget;
+    return Boolean(widget && widget.context && widget.context.path === path
+                   && widget.context.isReady && widget.sessionContext
+                   && widget.sessionContext.kernelDisplayStatus === "idle");
+}"""
+
+# JavaScript: close every tab of the main area without asking to save (the run's outputs are
+# not kept: the file on disk stays as it was).
+_CLOSE_ALL = """() => {
+    for (const widget of [...window.jupyterapp.shell.widgets("main")]) {
+        if (widget.context) widget.context.model.dirty = false;
+        widget.dispose();
+    }
+}"""
 
 
 @contextlib.contextmanager
