@@ -3,6 +3,7 @@ run_autograder and the course, and does its run_autograder, run in a throwaway f
 Gradescope lays out /autograder, grade a right, a wrong and a broken upload into the results.json
 Gradescope documents (one test per exercise with name, score, max_score, output and visibility),
 with nothing of a hidden check's inputs in it?"""
+from concurrent.futures import ThreadPoolExecutor
 import json
 import os
 import re
@@ -52,22 +53,27 @@ def test_does_the_zip_hold_setup_run_autograder_and_the_course(autograder_zip):
 @pytest.fixture(scope="module")
 def gradescope_runs(autograder_zip, tmp_path_factory):
     """run_autograder on each upload, each in its own folder laid out as /autograder: source/
-    (the unzipped autograder), submission/ (the upload); returns name -> results.json."""
-    found = {}
-    for name, upload in UPLOADS.items():
-        root = tmp_path_factory.mktemp(f"autograder-{name}")
-        with zipfile.ZipFile(autograder_zip) as archive:
-            archive.extractall(root / "source")
-        for script in ("setup.sh", "run_autograder"):
-            (root / "source" / script).chmod(0o755)
-        (root / "submission").mkdir()
-        (root / "submission" / NOTEBOOK).write_text(upload)
-        environment = {**os.environ, "GRADESCOPE_ROOT": str(root), "BACKPROP_PYTHON": sys.executable}
-        run = subprocess.run([str(root / "source" / "run_autograder")], capture_output=True, text=True,
-                             env=environment, cwd=root, timeout=300)
-        assert run.returncode == 0, run.stdout + run.stderr
-        found[name] = json.loads((root / "results" / "results.json").read_text())
-    return found
+    (the unzipped autograder), submission/ (the upload), all at once; returns name ->
+    results.json."""
+    roots = {name: tmp_path_factory.mktemp(f"autograder-{name}") for name in UPLOADS}
+    with ThreadPoolExecutor(len(UPLOADS)) as pool:
+        found = pool.map(lambda name: _run_autograder(autograder_zip, roots[name], UPLOADS[name]),
+                         UPLOADS)
+        return dict(zip(UPLOADS, found))
+
+
+def _run_autograder(autograder_zip, root, upload):
+    with zipfile.ZipFile(autograder_zip) as archive:
+        archive.extractall(root / "source")
+    for script in ("setup.sh", "run_autograder"):
+        (root / "source" / script).chmod(0o755)
+    (root / "submission").mkdir()
+    (root / "submission" / NOTEBOOK).write_text(upload)
+    environment = {**os.environ, "GRADESCOPE_ROOT": str(root), "BACKPROP_PYTHON": sys.executable}
+    run = subprocess.run([str(root / "source" / "run_autograder")], capture_output=True, text=True,
+                         env=environment, cwd=root, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return json.loads((root / "results" / "results.json").read_text())
 
 
 def _tests(results):
