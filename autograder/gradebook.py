@@ -1,6 +1,8 @@
 """Scores into nbgrader's own gradebook, so formgrader and `nbgrader export` keep working."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import timedelta
 import logging
 from pathlib import Path
 import random
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from nbgrader.api import Gradebook
+    from sqlalchemy.engine import Connection
 
     from autograder.late_policy import LatePolicy
     from autograder.results import SubmissionResult
@@ -130,18 +133,74 @@ def _pause(attempt):
     time.sleep(random.uniform(0.05, 0.2) * 2 ** attempt)
 
 
+@dataclass
+class _Grade:
+    """A grade row of a submitted notebook, as far as a late penalty needs it."""
+    id: str
+    auto: float | None = None
+    manual: float | None = None
+    extra: float | None = None
+
+
+@dataclass
+class _Submission:
+    """A student's submitted assignment: its id, extension, and per notebook name (its submitted
+    notebook's id, cell name -> its _Grade)."""
+    id: str
+    extension: timedelta | None
+    notebooks: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Assignment:
+    """An assignment as the gradebook knows it: id, due date, and its notebooks as (name, id,
+    [(name, id) of the cells graded: grade and task cells], [ids of the cells commented: solution
+    and task cells])."""
+    id: str
+    duedate: datetime | None
+    notebooks: list
+
+
+class _Rows:
+    """The rows one transaction inserts and updates, executed together (one statement per kind)."""
+
+    def __init__(self) -> None:
+        self.inserts = {name: [] for name in ("student", "submitted_assignment",
+                                               "submitted_notebook", "grade", "comment")}
+        self.timestamps, self.grades, self.penalties = [], [], []
+
+    def execute(self, connection: Connection) -> None:
+        from nbgrader.api import Base
+        from sqlalchemy import bindparam, case, update
+        tables = Base.metadata.tables
+        for name, rows in self.inserts.items():
+            if rows:
+                connection.execute(tables[name].insert(), rows)
+        submitted, grade, notebook = (tables[name] for name in ("submitted_assignment", "grade",
+                                                                "submitted_notebook"))
+        for table, values, rows in (
+                (submitted, {"timestamp": bindparam("when")}, self.timestamps),
+                (grade, {"auto_score": bindparam("auto"), "needs_manual_grade": case(
+                    (grade.c.manual_score.is_(None), bindparam("flag")),
+                    else_=grade.c.needs_manual_grade)}, self.grades),
+                (notebook, {"late_submission_penalty": bindparam("penalty")}, self.penalties)):
+            if rows:
+                connection.execute(update(table).where(table.c.id == bindparam("row"))
+                                   .values(values), rows)
+
+
 class GradebookWriter:
     """An open gradebook that records SubmissionResults as nbgrader's autograde would: a student,
     a submission with its timestamp, each test cell's auto_score (flagged for manual grading when
     its status needs a person) and each notebook's late penalty by the LatePolicy. A manual score
     a person set is never touched, nor its flag: it keeps winning over the automatic one.
 
-    Results are written in batches, one transaction each; what a batch needs (the assignment's
-    cells, its submissions and the students) is read once per run, not per submission."""
+    Results are written in batches, one transaction each, with a few SQL statements for the whole
+    batch (nbgrader's tables, written directly rather than object by object); what a batch needs
+    (the assignment's cells, its submissions and the students) is read once per run."""
 
     def __init__(self, url: str, late: LatePolicy | None = None) -> None:
         self.gradebook = open_gradebook(url)
-        self.gradebook.db().expire_on_commit = False   # what was read stays valid between batches
         self.late = late
         self._forget()
 
@@ -153,99 +212,116 @@ class GradebookWriter:
         penalty (points, 0 for none). Another grader creating the same student or submission at
         the same moment makes the transaction fail; it is rolled back, everything read again,
         and the batch written again."""
-        from nbgrader.api import InvalidEntry
-        from sqlalchemy.orm.exc import FlushError
+        db = self.gradebook.db
         for attempt in range(TRIES):
             try:
-                penalties = [self._write(result, timestamp) for result, timestamp in batch]
-                self.gradebook.db.commit()
-                self._let_go([result for result, _ in batch])
+                rows = _Rows()
+                penalties = [self._write(result, timestamp, rows) for result, timestamp in batch]
+                rows.execute(db.connection())
+                db.commit()
+                for result, _ in batch:   # a run writes each submission once: memory stays flat
+                    self._submissions[result.assignment].pop(result.student)
                 return penalties
-            except (DBAPIError, InvalidEntry, FlushError):
-                self.gradebook.db.rollback()
+            except DBAPIError:
+                db.rollback()
                 self._forget()
                 if attempt == TRIES - 1:
                     raise
                 _pause(attempt)
 
-    def _write(self, result, timestamp):
-        submission = self._submission(result.assignment, result.student)
-        submission.timestamp = timestamp
+    def _write(self, result, timestamp, rows):
+        assignment = self._assignment(result.assignment)
+        submission = self._submission(assignment, result.assignment, result.student, rows)
+        rows.timestamps.append({"row": submission.id, "when": timestamp})
+        late = 0.0
+        if timestamp is not None and assignment.duedate is not None:
+            late = max(0.0, (timestamp - assignment.duedate - (submission.extension or timedelta()))
+                       .total_seconds())
         by_cell = {(e.notebook.removesuffix(".ipynb"), e.grade_id): e for e in result.exercises}
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                graded = by_cell.get((notebook.name, grade.name))
+        total = 0.0
+        for name, (notebook, grades) in submission.notebooks.items():
+            for cell, grade in grades.items():
+                graded = by_cell.get((name, cell))
                 if graded is not None:
-                    grade.auto_score = graded.score
-                    if grade.manual_score is None:
-                        grade.needs_manual_grade = graded.status in NEEDS_A_PERSON
-            score = sum(grade_score(g.auto_score, g.manual_score, g.extra_credit) for g in notebook.grades)
-            notebook.late_submission_penalty = self.late and self.late.penalty(
-                result.student, score, submission.total_seconds_late)
-        return sum(n.late_submission_penalty or 0.0 for n in submission.notebooks)
+                    grade.auto = graded.score
+                    rows.grades.append({"row": grade.id, "auto": graded.score,
+                                        "flag": graded.status in NEEDS_A_PERSON})
+            score = sum(grade_score(g.auto, g.manual, g.extra) for g in grades.values())
+            penalty = self.late and self.late.penalty(result.student, score, late)
+            rows.penalties.append({"row": notebook, "penalty": penalty})
+            total += penalty or 0.0
+        return total
 
-    def _let_go(self, written):
-        """Drop the written submissions (of the results written) from the session and the
-        cache, so that memory does not grow with the class (a run writes each submission once)."""
-        db = self.gradebook.db
-        for result in written:
-            submission = self._submissions[result.assignment].pop(result.student)
-            for notebook in submission.notebooks:
-                for row in (*notebook.grades, *notebook.comments, notebook):
-                    db.expunge(row)
-            db.expunge(submission)
-        # what the read rows keep of the new ones (their collections, never loaded here)
-        for assignment in self._assignments.values():
-            db.expire(assignment, ["submissions"])
-            for notebook in assignment.notebooks:
-                db.expire(notebook, ["submissions"])
-                for cell in notebook._base_cells:
-                    db.expire(cell, ["grades", "comments"])
-        for student in (self._students or {}).keys() & {result.student for result in written}:
-            db.expire(self._students[student], ["submissions"])
-
-    def _submission(self, assignment, student):
-        """The student's SubmittedAssignment of the assignment: the one read, or a new one made as
+    def _submission(self, assignment, name, student, rows):
+        """The student's _Submission of the assignment: the one read, or a new one made as
         nbgrader's add_submission makes it (a notebook per notebook of the assignment, a grade per
         graded cell, a comment per solution or task cell), with the student if new too."""
-        from nbgrader.api import Comment, Grade, Student, SubmittedAssignment, SubmittedNotebook
-        submissions = self._submissions_of(assignment)
+        from nbgrader.api import new_uuid
+        submissions = self._submissions_of(assignment, name)
         if student not in submissions:
             if student not in self._known_students():
-                self._students[student] = Student(id=student)
-            submission = SubmittedAssignment(assignment=self._assignments[assignment],
-                                             student=self._students[student])
-            for notebook in submission.assignment.notebooks:
-                submitted = SubmittedNotebook(notebook=notebook, assignment=submission)
-                for cell in notebook.grade_cells + notebook.task_cells:
-                    Grade(cell=cell, notebook=submitted)
-                for cell in notebook.solution_cells + notebook.task_cells:
-                    Comment(cell=cell, notebook=submitted)
-            self.gradebook.db.add(submission)
+                self._students.add(student)
+                rows.inserts["student"].append({"id": student})
+            submission = _Submission(new_uuid(), None)
+            rows.inserts["submitted_assignment"].append(
+                {"id": submission.id, "assignment_id": assignment.id, "student_id": student,
+                 "timestamp": None, "extension": None})
+            for notebook, notebook_id, graded, commented in assignment.notebooks:
+                submitted = new_uuid()
+                rows.inserts["submitted_notebook"].append(
+                    {"id": submitted, "assignment_id": submission.id, "notebook_id": notebook_id,
+                     "flagged": False, "late_submission_penalty": None})
+                grades = {cell: _Grade(new_uuid()) for cell, _ in graded}
+                rows.inserts["grade"] += [
+                    {"id": grades[cell].id, "notebook_id": submitted, "cell_id": cell_id,
+                     "auto_score": None, "manual_score": None, "extra_credit": None,
+                     "needs_manual_grade": True} for cell, cell_id in graded]
+                rows.inserts["comment"] += [
+                    {"id": new_uuid(), "notebook_id": submitted, "cell_id": cell_id,
+                     "auto_comment": None, "manual_comment": None} for cell_id in commented]
+                submission.notebooks[notebook] = (submitted, grades)
             submissions[student] = submission
         return submissions[student]
 
-    def _submissions_of(self, name):
-        """student id -> SubmittedAssignment of the assignment, read at once with their notebooks
-        and grades (and the assignment with its cells)."""
-        from nbgrader.api import Assignment, Grade, Notebook, SubmittedAssignment, SubmittedNotebook
-        from sqlalchemy.orm import selectinload
+    def _assignment(self, name):
+        """The _Assignment called name, read once (with its notebooks' cells)."""
+        from nbgrader.api import Assignment
+        if name not in self._assignments:
+            found = self.gradebook.db.query(Assignment).filter(Assignment.name == name).one()
+            self._assignments[name] = _Assignment(found.id, found.duedate, [
+                (nb.name, nb.id, [(c.name, c.id) for c in nb.grade_cells + nb.task_cells],
+                 [c.id for c in nb.solution_cells + nb.task_cells]) for nb in found.notebooks])
+        return self._assignments[name]
+
+    def _submissions_of(self, assignment, name):
+        """student id -> _Submission of the assignment, read at once with their notebooks and
+        grades."""
+        from nbgrader.api import Base
+        from sqlalchemy import select
         if name not in self._submissions:
-            db = self.gradebook.db
-            self._assignments[name] = db.query(Assignment).filter(Assignment.name == name).options(
-                selectinload(Assignment.notebooks).selectinload(Notebook._base_cells)).one()
-            query = db.query(SubmittedAssignment).filter(
-                SubmittedAssignment.assignment_id == self._assignments[name].id).options(
-                selectinload(SubmittedAssignment.notebooks).selectinload(SubmittedNotebook.grades)
-                .selectinload(Grade.cell),
-                selectinload(SubmittedAssignment.notebooks).selectinload(SubmittedNotebook.notebook))
-            self._submissions[name] = {s.student_id: s for s in query}
+            t = Base.metadata.tables
+            sa, sn, nb, g, cell = (t[n] for n in ("submitted_assignment", "submitted_notebook",
+                                                  "notebook", "grade", "base_cell"))
+            query = (select(sa.c.id, sa.c.student_id, sa.c.extension, nb.c.name, sn.c.id, cell.c.name,
+                            g.c.id, g.c.auto_score, g.c.manual_score, g.c.extra_credit)
+                     .join(sn, sn.c.assignment_id == sa.c.id).join(nb, nb.c.id == sn.c.notebook_id)
+                     .outerjoin(g, g.c.notebook_id == sn.c.id).outerjoin(cell, cell.c.id == g.c.cell_id)
+                     .where(sa.c.assignment_id == assignment.id))
+            submissions = {}
+            for row in self.gradebook.db.execute(query):
+                submission = submissions.setdefault(row[1], _Submission(row[0], row[2]))
+                _, grades = submission.notebooks.setdefault(row[3], (row[4], {}))
+                if row[6] is not None:
+                    grades[row[5]] = _Grade(*row[6:])
+            self._submissions[name] = submissions
         return self._submissions[name]
 
     def _known_students(self):
-        from nbgrader.api import Student
+        from nbgrader.api import Base
+        from sqlalchemy import select
         if self._students is None:
-            self._students = {s.id: s for s in self.gradebook.db.query(Student)}
+            student = Base.metadata.tables["student"]
+            self._students = set(self.gradebook.db.execute(select(student.c.id)).scalars())
         return self._students
 
     def close(self) -> None:
