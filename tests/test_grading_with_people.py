@@ -319,3 +319,30 @@ def test_does_a_score_lowered_below_the_late_penalty_count_zero_as_nbgrader_expo
                    check=True, capture_output=True)
     with open(graded.course / "lowered-nbgrader.csv", newline="") as f:
         assert next(float(r["score"]) for r in csv.DictReader(f) if r["student_id"] == "ben") == 0
+
+
+def test_does_an_extension_a_person_gives_move_the_due_date_the_late_penalty_counts_from(tmp_path):
+    """ben, two days and an hour late under the "zero" policy, loses everything; given a three-day
+    extension in the gradebook (as formgrader or `nbgrader db` records it) and graded again, he
+    is on time, by nbgrader's own reckoning too."""
+    from datetime import timedelta
+    course = course_copy(tmp_path / "course", A)
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write('\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    write_class(course, A, NOTEBOOK, {"ben": solved_release(ROOT, A, NOTEBOOK)})
+    (course / "submitted" / "ben" / A / "timestamp.txt").write_text(SUBMITTED["ben"])
+    url = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(url) as gradebook:
+        gradebook.update_or_create_assignment(A, duedate=DUE)
+
+    def penalty_and_lateness():
+        with Gradebook(url) as gradebook:
+            submission = gradebook.find_submission(A, "ben")
+            return submission.late_submission_penalty, submission.total_seconds_late
+
+    _cli(course, "autograde", A)
+    assert penalty_and_lateness() == (6.0, 2 * 86400 + 3600)
+    with Gradebook(url) as gradebook:
+        gradebook.update_or_create_submission(A, "ben", extension=timedelta(days=3))
+    _cli(course, "autograde", A, "--force")
+    assert penalty_and_lateness() == (0.0, 0)
