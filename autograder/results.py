@@ -102,11 +102,10 @@ def save(root: Path | str, result: SubmissionResult) -> None:
 def copy_stamps(source: Path | str, folder: Path | str) -> None:
     """Make folder's STAMPS those of the folder source: copied, or removed where source has none
     that is a small regular file (a link is never followed, nor written through)."""
-    from autograder.submission import read_stamp
+    from autograder.submission import read_stamps
     Path(folder).mkdir(parents=True, exist_ok=True)
-    for name in STAMPS:
+    for name, data in read_stamps(source, STAMPS).items():
         (Path(folder) / name).unlink(missing_ok=True)
-        data = read_stamp(source, name)
         if data is not None:
             (Path(folder) / name).write_bytes(data)
 

@@ -127,21 +127,29 @@ def _listing(dir_fd):
         return sorted((e.name, e.stat(follow_symlinks=False)) for e in islice(entries, MAX_ENTRIES))
 
 
-def read_stamp(folder: Path | str, name: str) -> bytes | None:
-    """The bytes of a submission's small metadata file (timestamp.txt, submission_secret.txt), or
-    None if it is missing, not a regular file or over MAX_STAMP_BYTES."""
+def read_stamps(folder: Path | str, names: Sequence[str]) -> dict[str, bytes | None]:
+    """name -> the bytes of each of a submission's small metadata files (timestamp.txt,
+    submission_secret.txt), or None where it is missing, not a regular file or over
+    MAX_STAMP_BYTES (every one None if the folder cannot be opened)."""
+    stamps = dict.fromkeys(names)
     try:
         with opened(folder) as fd:
-            return read_file(name, fd, MAX_STAMP_BYTES)
+            for name in names:
+                try:
+                    stamps[name] = read_file(name, fd, MAX_STAMP_BYTES)
+                except (Ungradable, OSError):
+                    pass
     except (Ungradable, OSError):
-        return None
+        pass
+    return stamps
 
 
 def submitted_at(folder: Path | str) -> datetime | None:
     """The time in a submission's timestamp.txt as a naive UTC datetime, or None if there is none
     that nbgrader's parse_utc reads as a time between EARLIEST and LATEST."""
     from nbgrader.utils import parse_utc
-    text = (read_stamp(folder, "timestamp.txt") or b"").decode("utf-8", "replace").strip()
+    stamp = read_stamps(folder, ["timestamp.txt"])["timestamp.txt"]
+    text = (stamp or b"").decode("utf-8", "replace").strip()
     if not text or _ZONE_FILE.search(text):
         return None
     try:
