@@ -1,5 +1,7 @@
 """Shared fixtures: the course root, and one validation run of every assignment per test session.
 Helpers the tests share are in tests/support."""
+import functools
+
 import pytest
 
 from autograder.release import release
@@ -9,6 +11,18 @@ from support import ROOT, chosen_assignments
 @pytest.fixture(scope="session")
 def root():
     return ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def alembic_asked_once():
+    """nbgrader runs `alembic heads` (seconds) for every new gradebook to learn the schema's head
+    revision, which cannot change during a session: this process, and the processes it forks, ask
+    once. Other programs (our CLI, nbgrader's commands, the grading workers) still ask each time."""
+    from nbgrader import api
+    asked = api.get_alembic_version
+    api.get_alembic_version = functools.cache(asked)
+    yield
+    api.get_alembic_version = asked
 
 
 @pytest.fixture(scope="session")
