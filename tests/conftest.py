@@ -33,6 +33,8 @@ def validated(tmp_path_factory):
     Returns (checks by name, folder): folder/<assignment>/release/<assignment> holds the fresh
     release, folder/<assignment>/autograded/<student>/<assignment> the autograded notebooks.
     """
+    from nbgrader import api
+    api.get_alembic_version()   # asked once here, so the builds' forked processes need not ask
     folder = tmp_path_factory.mktemp("validated")
     checks = release(ROOT, chosen_assignments(), write=False, keep=folder)
     return {check.name: check for check in checks}, folder
