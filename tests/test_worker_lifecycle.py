@@ -2,7 +2,8 @@
 configuration error while its workers are still warming up) end quietly, without printing a
 traceback into the grader's terminal? Is a grader run from a source folder whose workers import
 another course package refused before it grades anything? Does the CPU time of a run's student
-process count in its worker's?"""
+process count in its worker's? Is IPython's terminal front end, which a sandbox has no terminal
+for, left out of the memory every run is forked from, with IPython.embed saying so?"""
 from dataclasses import asdict
 import json
 import os
@@ -67,3 +68,13 @@ def _children_cpu(pid):
     """CPU seconds of a process's reaped children (cutime + cstime in /proc/PID/stat)."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_is_ipythons_terminal_left_out_of_a_warm_worker_with_embed_saying_why():
+    warmed = ("from autograder import worker; worker.warm_up(); import sys, IPython\n"
+              "print(sorted({'prompt_toolkit', 'jedi', 'IPython.terminal.interactiveshell'} & "
+              "set(sys.modules)))\n"
+              "try:\n    IPython.embed()\nexcept RuntimeError as error:\n    print(error)")
+    run = subprocess.run([sys.executable, "-c", warmed], capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines() == [
+        "[]", "IPython.embed needs a terminal, and grading has none: take it out"]
