@@ -232,12 +232,12 @@ class DaskWorker:
         on some Dask worker (its notes added to notes); a notebook that brought down every Dask
         worker Dask tried ends as "worker died"."""
         from autograder.grading import grade_notebook
-        graded = submitted.spec.graded
-        graded = self.dispatcher.grade(_payload(submitted),
-                                       self.sources.get(graded[0].exercise) if graded else None)
-        if graded == _DIED:
+        cells = submitted.spec.graded
+        outcome = self.dispatcher.grade(_payload(submitted),
+                                        self.sources.get(cells[0].exercise) if cells else None)
+        if outcome == _DIED:
             return grade_notebook(submitted, _FellOver(), np.random.default_rng(), notes, None)
-        verdicts, more = graded
+        verdicts, more = outcome
         notes += more
         return verdicts
 
