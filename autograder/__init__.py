@@ -1,6 +1,7 @@
 """The `backprop-course` command: release building and checking, grading, feedback and reports."""
 import importlib.util
 import sys
+import types
 
 # nbformat imports jsonschema, which builds a grammar for one optional URI format checker
 # (rfc3987_syntax) at import time: 2.4 s of every command's start-up on this kind of machine.
@@ -21,4 +22,42 @@ def _nbgrader_without_server_extensions():
     package.__version__ = importlib.import_module("nbgrader._version").__version__
 
 
+class _OnDemand(types.ModuleType):
+    """A stand-in for a module that imports the real one when first used: then the real module
+    takes its place in sys.modules, and the stand-in hands every look-up over to it."""
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):   # what the import system asks of any module (__path__, ...)
+            raise AttributeError(name)
+        return getattr(self._real(), name)
+
+    def _real(self) -> types.ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
+
+    def function(self, name: str) -> None:
+        """Offer the real module's function `name` under that name now, imported when called
+        (`from module import name` takes it at once)."""
+        def call(*args: object, **kwargs: object) -> object:
+            return getattr(self._real(), name)(*args, **kwargs)
+        call.__name__ = call.__qualname__ = name
+        setattr(self, name, call)
+
+
+def _setuptools_archive_util_on_demand():
+    """nbgrader.utils takes three functions of setuptools.archive_util, for unzipping uploads,
+    at import time, and that module imports all of setuptools and pkg_resources: about 0.15 s of
+    the start-up of every command that opens a gradebook. They are offered by a stand-in that
+    imports setuptools when one is called."""
+    name = "setuptools.archive_util"
+    if name in sys.modules or "nbgrader.utils" in sys.modules:
+        return
+    stand_in = _OnDemand(name, _setuptools_archive_util_on_demand.__doc__)
+    for function in ("unpack_archive", "unpack_tarfile", "unpack_zipfile"):
+        stand_in.function(function)
+    sys.modules[name] = stand_in
+
+
 _nbgrader_without_server_extensions()
+_setuptools_archive_util_on_demand()
