@@ -20,3 +20,35 @@ def test_is_setuptools_left_out_until_nbgrader_unzips_an_archive(tmp_path):
     run = subprocess.run([sys.executable, "-c", script, str(archive), str(out)],
                          capture_output=True, text=True, check=True)
     assert run.stdout.splitlines() == ["[]", "42 True", "setuptools.archive_util"]
+
+
+def _run(script):
+    """The lines a fresh interpreter prints running script."""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return run.stdout.splitlines()
+
+
+def test_is_requests_imported_only_when_a_gradebook_user_calls_it():
+    assert _run("import sys\n"
+                "import autograder, nbgrader.api\n"
+                "print(type(sys.modules['requests']).__name__, 'urllib3' in sys.modules)\n"
+                "import requests\n"
+                "from requests.adapters import HTTPAdapter\n"
+                "print(requests.codes.ok, requests.Session().get_adapter('http://x') is not None)\n"
+                "print(type(sys.modules['requests']).__name__)\n") == [
+        "_OnDemand False", "200 True", "module"]
+
+
+def test_does_nbformat_still_validate_notebooks_without_jsonschemas_format_checkers():
+    assert _run("import sys\n"
+                "import autograder, nbformat\n"
+                "print(sorted({'isoduration', 'arrow', 'webcolors', 'jsonpointer'} & set(sys.modules)"
+                " - {name for name, module in sys.modules.items() if module is None}))\n"
+                "good = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')])\n"
+                "nbformat.validate(good)\n"
+                "good.cells[0].pop('source')\n"
+                "try:\n"
+                "    nbformat.validate(good)\n"
+                "except nbformat.ValidationError:\n"
+                "    print('a cell without source is refused')\n") == [
+        "[]", "a cell without source is refused"]
