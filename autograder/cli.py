@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from autograder.course_dir import CourseError, assignments, find_root
-from autograder.environment import own_scripts_first
+from autograder.environment import BLAS_THREADS, own_scripts_first
 from autograder.safe_text import terminal, visible
 
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ def validate_command(args: argparse.Namespace) -> int:
 
 
 def autograde_command(args: argparse.Namespace, root: Path | None = None) -> int:
+    for name in BLAS_THREADS:   # the grader's numpy work is small: no BLAS thread of its own
+        os.environ.setdefault(name, "1")   # spinning on a core the grading workers need
     from autograder.autograde import autograde
     from autograder.versions import stale_release_notes
     root = root or find_root(args.course_dir)

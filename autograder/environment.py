@@ -7,6 +7,9 @@ from pathlib import Path
 import sys
 import sysconfig
 
+# what numpy reads, when a process imports it, for the number of its BLAS threads
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
 
 def own_scripts_first() -> None:
     """Put the folder of the alembic program this Python's packages installed, and this

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+from autograder.environment import BLAS_THREADS
+
+for _name in BLAS_THREADS:
     os.environ[_name] = "1"  # a forked child must not inherit BLAS threads
 os.environ.setdefault("MPLBACKEND", "agg")
 

@@ -52,3 +52,12 @@ def test_does_nbformat_still_validate_notebooks_without_jsonschemas_format_check
                 "except nbformat.ValidationError:\n"
                 "    print('a cell without source is refused')\n") == [
         "[]", "a cell without source is refused"]
+
+
+def test_does_the_grader_run_numpy_on_one_blas_thread_leaving_the_cores_to_its_workers(tmp_path):
+    assert _run("import os, sys\n"
+                "from autograder.cli import main\n"
+                f"main(['--course-dir', {str(tmp_path)!r}, 'autograde'])   # no course there\n"
+                "import numpy\n"
+                "print(os.environ['OPENBLAS_NUM_THREADS'], len(os.listdir('/proc/self/task')))\n"
+                ) == ["1 1"]
