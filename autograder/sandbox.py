@@ -11,10 +11,10 @@ the run with {"end": {"reason": ...}}: exited (code), signal (number), timeout o
 """
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass
 from functools import lru_cache
 import json
+import mmap
 import os
 import select
 import signal
@@ -188,13 +188,16 @@ def _relay(pid, read_fd, limits, out_fd):
     finally:
         os.close(pidfd)
         view.release()
-        ctypes.memset(ctypes.addressof(ctypes.c_char.from_buffer(buffer)), 0, filled)
+        buffer.madvise(mmap.MADV_DONTNEED)   # wiped: its pages are dropped, and read as zeros
 
 
 @lru_cache(maxsize=1)
 def _report_buffer(size):
-    """The worker's one buffer for reports (wiped after each run): made once, not per job."""
-    return bytearray(size)
+    """The worker's one buffer for reports, made once: memory of its own, taken up only as far
+    as a report fills it, that a run's processes do not inherit (forking them copies none of it)."""
+    buffer = mmap.mmap(-1, size)
+    buffer.madvise(mmap.MADV_DONTFORK)
+    return buffer
 
 
 def _wait(pid, pidfd, deadline):

@@ -78,3 +78,23 @@ def test_is_ipythons_terminal_left_out_of_a_warm_worker_with_embed_saying_why():
     run = subprocess.run([sys.executable, "-c", warmed], capture_output=True, text=True, check=True)
     assert run.stdout.splitlines() == [
         "[]", "IPython.embed needs a terminal, and grading has none: take it out"]
+
+
+def test_does_a_warm_worker_keep_no_more_memory_after_runs_than_before():
+    worker = pool.Worker(0).start()
+    try:
+        printing = "for line in range(2000):\n    print('a line of output', line)\n"
+        job = {"cells": [[0, printing]], "exercises": [], "skip_exercises": []}
+        warm = _anonymous_kb(worker.process.pid)
+        for _ in range(3):
+            assert list(worker.run(job))[-1] == {"end": {"reason": "exited", "code": 0}}
+        assert _anonymous_kb(worker.process.pid) - warm < 2048
+    finally:
+        worker.stop()
+
+
+def _anonymous_kb(pid):
+    """The anonymous memory a process holds (RssAnon), in KiB: what every fork of it copies."""
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1])
