@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+from autograder.course_dir import CourseError
+
 
 class Status(str, Enum):
     """How an exercise was graded: passed and failed need nobody, the others a person."""
@@ -111,13 +113,23 @@ def copy_stamps(source: Path | str, folder: Path | str) -> None:
 
 
 def load(root: Path | str, assignment: str, student: str) -> SubmissionResult | None:
-    """The saved result of a student's submission, or None."""
+    """The saved result of a student's submission, or None (also when its file vanishes as it is
+    read); raises CourseError for a file that is not a result (half-written, edited)."""
     path = path_for(root, assignment, student)
     if not path.is_file():
         return None
-    data = json.loads(path.read_text())
-    data["exercises"] = [ExerciseResult(**{**e, "status": _status(e["status"])}) for e in data["exercises"]]
-    return SubmissionResult(**data)
+    try:
+        data = json.loads(path.read_text())
+        data["exercises"] = [ExerciseResult(**{**e, "status": _status(e["status"])})
+                             for e in data["exercises"]]
+        return SubmissionResult(**data)
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError) as error:
+        raise CourseError(
+            f"the results file {path} cannot be read ({type(error).__name__}: {error}): was it "
+            f"half-written or edited? Grade that submission again, which rewrites it: "
+            f"backprop-course autograde {assignment} --student {student} --force") from None
 
 
 def _status(text):
@@ -131,7 +143,6 @@ def _status(text):
 def load_all(root: Path | str, assignment: str | None = None) -> list[SubmissionResult]:
     """Every saved result, for one assignment or all, sorted by assignment and student."""
     pattern = f"*/{assignment or '*'}/grading.json"
-    found = []
-    for path in sorted(Path(root, "autograded").glob(pattern)):
-        found.append(load(root, path.parent.name, path.parent.parent.name))
-    return sorted(found, key=lambda r: (r.assignment, r.student))
+    found = [load(root, path.parent.name, path.parent.parent.name)
+             for path in sorted(Path(root, "autograded").glob(pattern))]
+    return sorted((r for r in found if r is not None), key=lambda r: (r.assignment, r.student))
