@@ -12,6 +12,7 @@ pictures, cell attachments and metadata other than nbgrader's, and HTML tags and
 markdown (shown as text)."""
 from __future__ import annotations
 
+from functools import lru_cache
 import json
 import os
 from pathlib import Path
@@ -85,18 +86,29 @@ def _grade_id(cell):
 
 def _test_cell(graded: GradedCell, verdict: ExerciseResult) -> dict:
     """A test cell as released, with the verdict as its output, its metadata nbgrader's."""
-    meta = {"cell_type": "code", "grade": True, "grade_id": graded.grade_id, "locked": True,
-            "points": graded.points, "schema_version": 3, "solution": False, "task": False}
     text = (f"Autograder: {verdict.status}, {verdict.score:g} of {verdict.max_score:g} point(s)\n"
             + (verdict.message or "Right on every check."))
     output = {"output_type": "display_data", "data": {"text/plain": text},
               "metadata": {VERDICT: {"status": str(verdict.status), "score": verdict.score,
                                      "max_score": verdict.max_score}}}
-    cell = {"cell_type": "code", "execution_count": None, "outputs": [output],
+    meta = {**_test_meta(graded), "checksum": _checksum(graded)}
+    return {"cell_type": "code", "execution_count": None, "outputs": [output],
             "metadata": {"deletable": False, "editable": False, "nbgrader": meta},
             "source": graded.visible_source}
-    meta["checksum"] = compute_checksum(nbformat.from_dict(cell))
-    return cell
+
+
+def _test_meta(graded):
+    return {"cell_type": "code", "grade": True, "grade_id": graded.grade_id, "locked": True,
+            "points": graded.points, "schema_version": 3, "solution": False, "task": False}
+
+
+@lru_cache(maxsize=None)
+def _checksum(graded):
+    """nbgrader's checksum of a test cell as released: it covers the cell's source, kind, grade
+    id, points and flags, not its output, so it is the same for every submission."""
+    cell = {"cell_type": "code", "metadata": {"nbgrader": _test_meta(graded)},
+            "source": graded.visible_source}
+    return compute_checksum(nbformat.from_dict(cell))
 
 
 def _as_submitted(cell, markers, solutions):
