@@ -1,14 +1,14 @@
 """Grade N synthetic submissions with this pipeline and with plain `nbgrader autograde`, in one run.
 
 Prints, for `backprop-course autograde` over the whole class in one command: its wall seconds; the
-start-up (wall seconds of the command grading one submission with `--student ID --force`, the
-least and the median of 5 runs); what skipping an unchanged submission costs (wall and CPU
-seconds of a run with nothing to grade over the class, minus one over one submission, the least
-of three each, per submission); and what one submission
-costs the coordinator (CPU seconds of the command's own process) and the workers (CPU seconds of
-its child processes, the sandboxes included), each from the whole run minus the one-submission
-run, per submission. Then plain nbgrader's seconds per submission, the throughput ratio, and
-whether the honest submissions (correct, partly wrong, blank) got the same per-exercise scores.
+start-up (wall seconds of the command grading one submission with `--student ID --force`, until its
+workers have ended, the least and the median of 5 runs); what skipping an unchanged submission
+costs (wall and CPU seconds of a run with nothing to grade over the class, minus one over one
+submission, the least of three each, per submission); and what one submission costs the coordinator
+(CPU seconds of the command's own process) and the workers (CPU seconds of its child processes, the
+sandboxes included), each from the whole run minus the one-submission run (the median of those 5),
+per submission. Then plain nbgrader's seconds per submission, the throughput ratio, and whether the
+honest submissions (correct, partly wrong, blank) got the same per-exercise scores.
 Each pipeline works in its own copy of the course directory; both are timed as the commands a
 grader types, start-up included.
 
@@ -30,6 +30,7 @@ import json
 import os
 from pathlib import Path
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -163,7 +164,8 @@ def measured(arguments, cwd, watch=None):
 
 def per_submission(whole, one, n):
     """(coordinator CPU s, workers' CPU s) per submission: a run over n submissions minus a run
-    over one, each a (wall, own CPU, children CPU) of measured(), over n - 1."""
+    over one (each figure the median of 5 such runs), each a (wall, own CPU, children CPU) of
+    measured(), over n - 1."""
     return (whole[1] - one[1]) / (n - 1), (whole[2] - one[2]) / (n - 1)
 
 
@@ -216,13 +218,13 @@ def main():
         skip_all, skip_one = ([measured(a, ours) for _ in range(3)] for a in (grade, [*grade, *first]))
         skip_wall, skip_cpu = ((min(r[i] for r in skip_all) - min(r[i] for r in skip_one)) / (n - 1)
                                for i in (0, 1))
-        one = measured([*grade, *first, "--force"], ours)
+        ones = [measured([*grade, *first, "--force"], ours) for _ in range(5)]
+        one = tuple(statistics.median(run[i] for run in ones) for i in range(3))
         coordinator, workers = per_submission(whole, one, n)
-        startup = [timed([sys.executable, "-m", "autograder.cli", "autograde", *grade, *first,
-                          "--force"], ours) for _ in range(5)]
+        startup = [run[0] for run in ones]
         print(f"start-up (the command grading one submission, --student ID --force): "
-              f"{min(startup):.2f} s wall, median {sorted(startup)[2]:.2f} of 5 runs; "
-              f"{one[1]:.2f} CPU s in the command's own process")
+              f"{min(startup):.2f} s wall, median {one[0]:.2f} of 5 runs; "
+              f"median {one[1]:.2f} CPU s in the command's own process")
         print(f"skipping an unchanged submission: {skip_wall * 1000:.2f} ms wall, {skip_cpu * 1000:.2f} "
               f"CPU ms (a run over all {n} minus one over one, the least of 3 each, / {n - 1})")
         print(f"one submission costs the coordinator {coordinator * 1000:.1f} CPU ms and the "
