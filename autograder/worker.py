@@ -165,3 +165,6 @@ def main(limits: sandbox.Limits, mode: str) -> None:
             sweep()
     except BrokenPipeError:
         pass   # the grader stopped listening (it ended early): nothing is left to report to
+    # reports go straight to the pipe, so nothing is left to flush: leave without the interpreter's
+    # shutdown of every module the warm-up loaded (about 0.1 s the grader would wait for)
+    os._exit(0)
