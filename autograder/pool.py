@@ -1,6 +1,7 @@
 """Grading workers: warm processes (autograder.worker) that run jobs in sandboxes."""
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict
 import json
 import os
@@ -27,6 +28,7 @@ _BOOT = ("import json, site, sys\n"
 # the only variables a worker gets: nothing secret of the grader's (keys, database URLs) may be
 # in the memory a sandboxed run is forked from
 _KEPT = ("HOME", "LANG", "LC_ALL", "TMPDIR", "MPLCONFIGDIR")
+STOP_SECONDS = 5   # how long stop() waits for a worker to end before it kills it
 
 
 class StaleWorker(CourseError):
@@ -110,9 +112,19 @@ class Worker:
         return json.loads(line)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.stdin.close()   # the worker ends when its input does
-            self.process = None
+        """End the worker process and reap it: it ends when its input closes; one that has not
+        within STOP_SECONDS (a job still running) is killed. Does nothing without a process."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(BrokenPipeError):   # a worker that died with a job unsent
+            process.stdin.close()
+        try:
+            process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
 
 
 def import_path() -> list[str]:
