@@ -367,7 +367,9 @@ def _outcome(folder, files, timestamp, force):
     newer one (by timestamp.txt), or with force."""
     if not folder.exists():
         return "collected", ""
-    there = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    with os.scandir(folder) as entries:   # a link is not followed: it differs from any file
+        there = {e.name: _regular_bytes(e.path) for e in entries
+                 if e.is_symlink() or e.is_file(follow_symlinks=False)}
     if there == files:
         return "unchanged", ""
     old = _stamp(there.get("timestamp.txt"))
@@ -379,6 +381,16 @@ def _outcome(folder, files, timestamp, force):
         return "kept", f"submitted/ has one from {old:%Y-%m-%d %H:%M:%S}, not older: left as it was"
     return "kept", ("submitted/ has a different one, not known to be older: left as it was "
                     "(--force replaces it)")
+
+
+def _regular_bytes(path):
+    """The bytes of the regular file at path, or None for anything else (a link is not followed)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with open(fd, "rb") as file:
+        return file.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
 
 
 def _stamp(data):
