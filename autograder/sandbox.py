@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 # its own while it lives, in a range (above the ones systemd gives to containers) no account uses.
 SANDBOX_UID = 0x70000000
 MODES = ("root", "user", "none")
+FOLDER_PREFIX = "backprop-sandbox-"   # a run's folder: this, its worker's pid, "-" and a random part
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def run_job(job: memoryview, limits: Limits, mode: str, out_fd: int,
     """Run one job in a sandbox and write its report lines, then {"end": ...}, to out_fd.
     job: a memoryview of the job's JSON bytes (see autograder.runner.run); calls: exercise name
     -> how to call it (autograder.answer_machinery.CALLS)."""
-    workdir = tempfile.mkdtemp(prefix="sandbox-")
+    workdir = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
     read_fd, write_fd = os.pipe()
     address_space = _address_space()
     ids = os.geteuid(), os.getegid()
@@ -231,6 +232,29 @@ def _clear(workdir, mode):
         _remove_tree(workdir)
     else:
         os.rmdir(workdir)
+
+
+def clear_stale_folders() -> None:
+    """Remove the empty run folders that workers killed in mid-run left in the temporary folder
+    (each named after its worker's pid, and this account's); a live worker's are left alone, and
+    so is one that is not empty (a run without isolation wrote there)."""
+    with os.scandir(tempfile.gettempdir()) as entries:
+        for entry in entries:
+            name = entry.name
+            worker = name[len(FOLDER_PREFIX):].split("-")[0] if name.startswith(FOLDER_PREFIX) else ""
+            if (worker.isdigit() and not _alive(int(worker)) and entry.is_dir(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_uid == os.geteuid()):
+                _ignore(os.rmdir, entry.path)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # another account's
+        pass
+    return True
 
 
 def _remove_tree(top):

@@ -154,6 +154,7 @@ def main(limits: sandbox.Limits, mode: str) -> None:
         if mode is None:
             sandbox.write_all(out, (json.dumps({"ready": {"refused": why}}) + "\n").encode())
             return
+    sandbox.clear_stale_folders()
     warm_up()
     skip_pictures()
     calls = answer_machinery.purge()

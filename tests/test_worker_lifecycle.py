@@ -3,7 +3,9 @@ configuration error while its workers are still warming up) end quietly, without
 traceback into the grader's terminal? Is a grader run from a source folder whose workers import
 another course package refused before it grades anything? Does the CPU time of a run's student
 process count in its worker's? Is IPython's terminal front end, which a sandbox has no terminal
-for, left out of the memory every run is forked from, with IPython.embed saying so?"""
+for, left out of the memory every run is forked from, with IPython.embed saying so? Does a warm
+worker keep no more memory after runs than before, and does it clear the run folders that workers
+killed in mid-run left behind?"""
 from dataclasses import asdict
 import json
 import os
@@ -98,3 +100,21 @@ def _anonymous_kb(pid):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("RssAnon:"):
             return int(line.split()[1])
+
+
+def test_are_the_run_folders_that_killed_workers_left_removed_when_a_worker_starts(tmp_path, monkeypatch):
+    ended = subprocess.Popen(["true"])
+    ended.wait()   # its pid names a worker that is gone
+    left = {f"backprop-sandbox-{ended.pid}-a1", f"backprop-sandbox-{os.getpid()}-b2",
+            f"backprop-sandbox-{ended.pid}-c3", f"other-{ended.pid}-d4"}
+    for name in left:
+        (tmp_path / name).mkdir()
+    (tmp_path / f"backprop-sandbox-{ended.pid}-c3" / "written-without-isolation").write_text("x")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    worker = pool.Worker(0).start()
+    try:
+        job = {"cells": [[0, "x = 1"]], "exercises": [], "skip_exercises": []}
+        assert list(worker.run(job))[-1] == {"end": {"reason": "exited", "code": 0}}
+    finally:
+        worker.stop()
+    assert {p.name for p in tmp_path.iterdir()} == left - {f"backprop-sandbox-{ended.pid}-a1"}
