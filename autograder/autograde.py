@@ -202,8 +202,12 @@ def _grader_failed(assignment, student, specs, error):
 def _up_to_date(root, assignment, student, notebooks):
     """Whether the submission's saved result is of the files there now, and formgrader has its
     autograded notebooks (a result saved before they were written is graded again).
-    notebooks: the assignment's notebook file names."""
-    saved = results.load(root, assignment, student)
+    notebooks: the assignment's notebook file names. A result file that is not one (half-written,
+    edited) is not up to date: grading again rewrites it."""
+    try:
+        saved = results.load(root, assignment, student)
+    except CourseError:
+        return False
     folder = Path(root) / "submitted" / student / assignment
     graded = results.path_for(root, assignment, student).parent
     return (saved is not None and saved.fingerprint == fingerprint(folder)

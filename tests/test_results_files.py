@@ -1,6 +1,7 @@
 """Result files that change under the grader: does a class's list of results skip a file that
 another run or a person removed while it was read, and is a half-written one refused with the file
-named and the command that rewrites it, which then does?"""
+named and the command that rewrites it, which then does? Does grading the class again grade that
+submission again, and only it, instead of stopping?"""
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,15 @@ def test_does_the_command_a_broken_result_names_rewrite_it(tmp_path, capsys):
     (saved,) = results.load_all(root, A)
     assert saved.student == "bob" and saved.exercises
     assert all(e.status == Status.PASSED for e in saved.exercises)
+
+
+def test_does_grading_the_class_again_grade_a_broken_results_submission_and_only_it(tmp_path):
+    root = course_copy(tmp_path / "course", A)
+    solved = solved_release(ROOT, A, "derivative.ipynb")
+    write_class(root, A, "derivative.ipynb", {"ann": solved, "bob": solved})
+    autograde(root, [A], workers=1, progress=False)
+    path = results.path_for(root, A, "bob")
+    path.write_text(path.read_text()[:100])
+    graded, skipped, _ = autograde(root, [A], workers=1, progress=False)
+    assert [r.student for r in graded] == ["bob"] and skipped == [(A, "ann")]
+    assert [r.student for r in results.load_all(root, A)] == ["ann", "bob"]
