@@ -15,7 +15,8 @@ grader types, start-up included.
 The CPU seconds come from a small launcher that runs autograder.cli.main() in the command's
 process and, once it has returned and every worker it started has ended, writes
 resource.getrusage's RUSAGE_SELF (the coordinator) and RUSAGE_CHILDREN (the workers and, through
-them, the sandboxes).
+them, the sandboxes), then leaves as the backprop-course program does (without tearing the
+interpreter down).
 
     python benchmarks/grading_speed.py [--submissions 100] [--assignments 01_derivative | all]
         [--workers 2] [--as-user NAME --user-python PATH]
@@ -54,9 +55,10 @@ def {name}(*args):
 """
 BROKEN = b'{"cells": [{"cell_type": "code", "source": "def '
 LAUNCHER = """
-import json, os, resource, sys
+import atexit, json, os, resource, sys
 from autograder.cli import main
 code = main(sys.argv[2:])
+atexit._run_exitfuncs()
 while True:   # the workers end once their input is closed: wait for them, so their CPU counts
     try:
         os.wait()
@@ -65,7 +67,9 @@ while True:   # the workers end once their input is closed: wait for them, so th
 own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 with open(sys.argv[1], "w") as out:
     json.dump([own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime], out)
-sys.exit(code)
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(code)   # as the backprop-course program leaves: without tearing the interpreter down
 """
 
 
