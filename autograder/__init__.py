@@ -7,8 +7,9 @@ import types
 # import time: one builds a grammar (rfc3987_syntax, 2.4 s of every command's start-up on this kind
 # of machine), the others take about 0.05 s together. nbformat checks no format (its schemas use
 # none), so these checkers are left out: the libraries import as missing in this process.
-for _checker in ("rfc3987_syntax", "rfc3986_validator", "rfc3339_validator", "fqdn", "webcolors",
-                 "jsonpointer", "uri_template", "isoduration"):
+_FORMAT_CHECKERS = ("rfc3987_syntax", "rfc3986_validator", "rfc3339_validator", "fqdn", "webcolors",
+                    "jsonpointer", "uri_template", "isoduration")
+for _checker in _FORMAT_CHECKERS:
     sys.modules.setdefault(_checker, None)
 
 
@@ -73,6 +74,15 @@ def _requests_on_demand():
     a course uses it. requests is imported when first used."""
     if "requests" not in sys.modules and importlib.util.find_spec("requests") is not None:
         sys.modules["requests"] = _OnDemand("requests", _requests_on_demand.__doc__, package=True)
+
+
+def restore_imports() -> None:
+    """Undo, in this process, what this package does to imports for a command's start-up (the
+    format checkers left out, the modules imported on demand): a grading worker calls it before it
+    warms up, so that a notebook graded in its forks imports them as it would in JupyterLab."""
+    for name, module in list(sys.modules.items()):
+        if (module is None and name in _FORMAT_CHECKERS) or isinstance(module, _OnDemand):
+            del sys.modules[name]
 
 
 _nbgrader_without_server_extensions()

@@ -27,6 +27,7 @@ import signal  # noqa: E402
 import sys  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
+import autograder  # noqa: E402
 from autograder import answer_machinery, namespaces, runner, sandbox  # noqa: E402,F401 (runner: for the sandbox)
 from course.version import identity  # noqa: E402
 
@@ -155,6 +156,7 @@ def main(limits: sandbox.Limits, mode: str) -> None:
             sandbox.write_all(out, (json.dumps({"ready": {"refused": why}}) + "\n").encode())
             return
     sandbox.clear_stale_folders()
+    autograder.restore_imports()
     warm_up()
     skip_pictures()
     calls = answer_machinery.purge()

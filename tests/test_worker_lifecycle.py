@@ -5,7 +5,8 @@ another course package refused before it grades anything? Does the CPU time of a
 process count in its worker's? Is IPython's terminal front end, which a sandbox has no terminal
 for, left out of the memory every run is forked from, with IPython.embed saying so? Does a warm
 worker keep no more memory after runs than before, and does it clear the run folders that workers
-killed in mid-run left behind?"""
+killed in mid-run left behind? Does a graded notebook import what the grader's start-up leaves out
+as it would in JupyterLab?"""
 from dataclasses import asdict
 import json
 import os
@@ -118,3 +119,15 @@ def test_are_the_run_folders_that_killed_workers_left_removed_when_a_worker_star
     finally:
         worker.stop()
     assert {p.name for p in tmp_path.iterdir()} == left - {f"backprop-sandbox-{ended.pid}-a1"}
+
+
+def test_does_a_graded_notebook_import_what_the_graders_start_up_leaves_out_as_in_jupyterlab():
+    worker = pool.Worker(0).start()
+    try:
+        cell = ("import webcolors, isoduration, requests, setuptools.archive_util\n"
+                "assert requests.codes.ok == 200 and callable(setuptools.archive_util.unpack_archive)\n"
+                "assert type(requests).__name__ == 'module'\n")
+        job = {"cells": [[0, cell]], "exercises": [], "skip_exercises": []}
+        assert {"cell_done": 0, "error": None} in list(worker.run(job))
+    finally:
+        worker.stop()
