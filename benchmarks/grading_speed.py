@@ -12,11 +12,10 @@ honest submissions (correct, partly wrong, blank) got the same per-exercise scor
 Each pipeline works in its own copy of the course directory; both are timed as the commands a
 grader types, start-up included.
 
-The CPU seconds come from a small launcher that runs autograder.cli.main() in the command's
-process and, once it has returned and every worker it started has ended, writes
-resource.getrusage's RUSAGE_SELF (the coordinator) and RUSAGE_CHILDREN (the workers and, through
-them, the sandboxes), then leaves as the backprop-course program does (without tearing the
-interpreter down).
+The CPU seconds come from a small launcher that runs the backprop-course program
+(autograder.cli.command) in the command's process with an exit handler that, once every worker it
+started has ended, writes resource.getrusage's RUSAGE_SELF (the coordinator) and RUSAGE_CHILDREN
+(the workers and, through them, the sandboxes).
 
     python benchmarks/grading_speed.py [--submissions 100] [--assignments 01_derivative | all]
         [--workers 2] [--as-user NAME --user-python PATH]
@@ -56,22 +55,22 @@ def {name}(*args):
 BROKEN = b'{"cells": [{"cell_type": "code", "source": "def '
 LAUNCHER = """
 import atexit, json, os, resource, sys
-from autograder.cli import main
-code = main(sys.argv[2:])
-atexit._run_exitfuncs()
-while True:   # the workers end once their input is closed: wait for them, so their CPU counts
-    try:
-        os.wait()
-    except ChildProcessError:
-        break
-own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-with open(sys.argv[1], "w") as out:
-    json.dump([own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime], out)
-sys.stdout.flush()
-sys.stderr.flush()
-os._exit(code)   # as the backprop-course program leaves: without tearing the interpreter down
-"""
+from autograder.cli import command
+figures = sys.argv.pop(1)
 
+def write_figures():   # an exit handler: it runs before the program leaves
+    while True:   # the workers end once their input is closed: wait for them, so their CPU counts
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    own, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    with open(figures, "w") as out:
+        json.dump([own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime], out)
+
+atexit.register(write_figures)
+command()
+"""
 
 @functools.cache
 def variants(assignment):
