@@ -36,20 +36,25 @@ def instructor_functions():
 
 
 def printed_by(validated, name):
-    """Everything the executed source notebook of an assignment printed, as one string;
-    validated: the session's fixture of that name (see conftest)."""
-    return "\n".join(out.get("text", "") for out in _outputs(validated, name))
+    """Everything the executed source notebook of an assignment printed, as one string, a cell's
+    stream pieces joined as Jupyter shows them (a busy kernel may send one print in several
+    messages) and cells apart by a line; validated: the session's fixture of that name (see
+    conftest)."""
+    return "\n".join("".join(out.get("text", "") for out in outputs)
+                     for outputs in _cell_outputs(validated, name))
 
 
 def pictures_shown(validated, name):
     """How many pictures (PNG outputs) the executed source notebook of an assignment showed."""
-    return sum("image/png" in out.get("data", {}) for out in _outputs(validated, name))
+    return sum("image/png" in out.get("data", {})
+               for outputs in _cell_outputs(validated, name) for out in outputs)
 
 
-def _outputs(validated, name):
+def _cell_outputs(validated, name):
+    """Each code cell's outputs, a list per cell."""
     folder = validated[1] / name / "autograded" / "instructor_solution" / name
-    return [out for path in folder.glob("*.ipynb") for cell in notebooks.read(path).cells
-            if cell.cell_type == "code" for out in cell.get("outputs", [])]
+    return [cell.get("outputs", []) for path in folder.glob("*.ipynb")
+            for cell in notebooks.read(path).cells if cell.cell_type == "code"]
 
 
 def not_printed(validated, name, lines):
