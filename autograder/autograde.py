@@ -12,7 +12,7 @@ from autograder import results
 from autograder.assignment import notebook_paths, read_assignment
 from autograder.batching import gathered
 from autograder.course_dir import CourseError
-from autograder.pool import Worker
+from autograder.pool import Worker, launch
 from autograder.results import ExerciseResult, Status, SubmissionResult
 from autograder.safe_text import visible
 from autograder.sandbox import Limits, choose_mode
@@ -73,7 +73,7 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
                             progress, late)
         return graded, skipped, cluster.protections
     mode = choose_mode(no_isolation)
-    pool = [Worker(slot, limits, mode).launch() for slot in range(max(1, min(workers, len(todo))))]
+    pool = launch([Worker(slot, limits, mode) for slot in range(max(1, min(workers, len(todo))))])
     try:
         specs = {name: read_assignment(root, name) for name in names}
         late = _late_policy(root)

@@ -1,12 +1,15 @@
-"""A grading worker: a warm process that runs one sandboxed job at a time (autograder.sandbox).
+"""Grading workers: warm processes that each run one sandboxed job at a time (autograder.sandbox).
 
-autograder.pool starts it with an empty environment and a path that holds neither the current
-folder nor any folder a submission can write. It imports what notebooks use (a sandboxed run
-reads no module from disk), removes the course's answer machinery (autograder.answer_machinery),
-writes {"ready": {"mode", "protections", "course"}} (or {"ready": {"refused": why}}) on stdout,
-then reads jobs, one JSON line each, on stdin. Each job's bytes stay in one buffer, wiped after its
-run, and are never parsed here, so no run's data is left in the memory the next run is forked
-from.
+autograder.pool starts one process for a pool of workers, with an empty environment and a path
+that holds neither the current folder nor any folder a submission can write, and a pair of pipes
+per worker (jobs in, reports out). That process imports what notebooks use once (a sandboxed run
+reads no module from disk), removes the course's answer machinery (autograder.answer_machinery)
+and forks a worker per pair, so that a pool warms up in the time of one worker. Each worker writes
+{"ready": {"mode", "protections", "course"}} (or {"ready": {"refused": why}}) on its report pipe,
+then reads jobs, one JSON line each, on its job pipe. Each job's bytes stay in one buffer, wiped
+after its run, and are never parsed here, so no run's data is left in the memory the next run is
+forked from. The forking process stays their parent: on its stdout it writes {"pids": [...]} once
+they are forked, then [index, exit code] as each ends, and it ends when they all have.
 """
 from __future__ import annotations
 
@@ -32,7 +35,9 @@ from autograder import answer_machinery, namespaces, runner, sandbox  # noqa: E4
 from course.version import identity  # noqa: E402
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
+
+    from course.checks import Exercise
 
 MAX_JOB = 256 * 2**20   # bytes of one job line
 
@@ -142,18 +147,18 @@ def _children():
     return pids
 
 
-def main(limits: sandbox.Limits, mode: str) -> None:
-    """Serve jobs from stdin until it closes. mode: "auto" (the strongest isolation here, or
-    refuse), or one of sandbox.MODES."""
+def main(limits: sandbox.Limits, mode: str, pipes: list[list[int]]) -> None:
+    """Warm up once, then fork a worker per (job fd, report fd) pair of pipes and wait for them
+    all. mode: "auto" (the strongest isolation here, or refuse), or one of sandbox.MODES."""
     namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # the grader went: so do we
     if os.getppid() == 1:
         return
-    namespaces.prctl(namespaces.PR_SET_CHILD_SUBREAPER, 1)
-    out = sys.stdout.fileno()
     if mode == "auto":
         mode, why = namespaces.best_mode()
         if mode is None:
-            sandbox.write_all(out, (json.dumps({"ready": {"refused": why}}) + "\n").encode())
+            for _, out in pipes:
+                with contextlib.suppress(BrokenPipeError):
+                    _say(out, {"ready": {"refused": why}})
             return
     sandbox.clear_stale_folders()
     autograder.restore_imports()
@@ -161,8 +166,43 @@ def main(limits: sandbox.Limits, mode: str) -> None:
     skip_pictures()
     calls = answer_machinery.purge()
     ready = {"ready": {"mode": mode, "protections": sandbox.protections(mode), "course": identity()}}
+    pids = [_fork(index, pipes, lambda: serve(limits, mode, calls, ready)) for index in range(len(pipes))]
+    for fd in {fd for pair in pipes for fd in pair}:
+        os.close(fd)
+    with contextlib.suppress(BrokenPipeError):   # the grader stopped listening: its workers end
+        _say(sys.stdout.fileno(), {"pids": pids})
+        for _ in pids:
+            pid, status = os.wait()
+            _say(sys.stdout.fileno(), [pids.index(pid), os.waitstatus_to_exitcode(status)])
+    os._exit(0)   # without the shutdown of every module the warm-up loaded
+
+
+def _fork(index, pipes, serve_jobs):
+    """Fork the worker of pipes[index]: its job pipe becomes its stdin and its report pipe its
+    stdout, and it holds no other worker's pipe (a report pipe held open elsewhere would hide
+    its worker's death). Returns its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
     try:
-        sandbox.write_all(out, (json.dumps(ready) + "\n").encode())
+        namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # the forking process went
+        jobs_in, reports_out = pipes[index]
+        os.dup2(jobs_in, 0)
+        os.dup2(reports_out, 1)
+        for fd in {fd for pair in pipes for fd in pair}:
+            os.close(fd)
+        serve_jobs()
+    finally:
+        os._exit(0)
+
+
+def serve(limits: sandbox.Limits, mode: str, calls: Mapping[str, Exercise], ready: dict) -> None:
+    """A worker: say it is ready, then run the jobs read on stdin until it closes, each report
+    on stdout."""
+    namespaces.prctl(namespaces.PR_SET_CHILD_SUBREAPER, 1)
+    out = sys.stdout.fileno()
+    try:
+        _say(out, ready)
         for job in jobs(sys.stdin.fileno()):
             sandbox.run_job(job, limits, mode, out, calls)
             sweep()
@@ -171,3 +211,7 @@ def main(limits: sandbox.Limits, mode: str) -> None:
     # reports go straight to the pipe, so nothing is left to flush: leave without the interpreter's
     # shutdown of every module the warm-up loaded (about 0.1 s the grader would wait for)
     os._exit(0)
+
+
+def _say(fd, message):
+    sandbox.write_all(fd, (json.dumps(message) + "\n").encode())

@@ -23,14 +23,21 @@ from support import ROOT, course_copy, repository_copy
 
 
 def test_does_a_worker_whose_grader_stopped_listening_end_without_a_traceback():
-    worker = subprocess.Popen(
+    jobs_in, jobs_out = os.pipe()
+    reports_in, reports_out = os.pipe()
+    forking = subprocess.Popen(
         [sys.executable, "-I", "-c", pool._BOOT, json.dumps(pool.import_path()),
-         json.dumps(asdict(Limits())), choose_mode()],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/")
-    worker.stdout.close()          # the grader is gone before the worker says it is ready
-    _, errors = worker.communicate(timeout=60)
+         json.dumps(asdict(Limits())), choose_mode(), json.dumps([[jobs_in, reports_out]])],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/",
+        pass_fds=(jobs_in, reports_out))
+    for fd in (jobs_in, reports_out, reports_in):   # the grader stops listening at once
+        os.close(fd)
+    said, errors = forking.communicate(timeout=60)
+    os.close(jobs_out)
     assert errors.decode() == ""
-    assert worker.returncode == 0
+    pids, ended = map(json.loads, said.decode().splitlines())
+    assert len(pids["pids"]) == 1 and ended == [0, 0]   # the one worker forked, and it ended well
+    assert forking.returncode == 0
 
 
 def test_is_a_grader_whose_workers_import_another_course_refused_before_grading(tmp_path):
