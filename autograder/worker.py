@@ -28,6 +28,7 @@ import json  # noqa: E402
 import pkgutil  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
+import traceback  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
 import autograder  # noqa: E402
@@ -192,8 +193,10 @@ def _fork(index, pipes, serve_jobs):
         for fd in {fd for pair in pipes for fd in pair}:
             os.close(fd)
         serve_jobs()
-    finally:
-        os._exit(0)
+    except BaseException:   # a fault of the worker's own (serve_jobs leaves by os._exit)
+        traceback.print_exc()
+        sys.stderr.flush()
+    os._exit(1)
 
 
 def serve(limits: sandbox.Limits, mode: str, calls: Mapping[str, Exercise], ready: dict) -> None:
