@@ -65,54 +65,44 @@ def autograde(root: Path | str, names: Sequence[str], students: Sequence[str] = 
         from autograder.dask_pool import DaskCluster
         from autograder.reference import instructor_sources
         specs = {name: read_assignment(root, name) for name in names}
-        late = _late_policy(root)
         sources = {g.exercise: instructor_sources(root, name)
                    for name in names for spec in specs[name] for g in spec.graded}
         with DaskCluster(scheduler, limits, "none" if no_isolation else "auto") as cluster:
             graded = _grade(root, names, specs, todo, cluster.workers(len(todo), sources), url,
-                            progress, late)
+                            progress)
         return graded, skipped, cluster.protections
     mode = choose_mode(no_isolation)
     pool = launch([Worker(slot, limits, mode) for slot in range(max(1, min(workers, len(todo))))])
     try:
         specs = {name: read_assignment(root, name) for name in names}
-        late = _late_policy(root)
     except BaseException:
         for worker in pool:
             worker.stop()
         raise
-    graded = _grade(root, names, specs, todo, pool, url, progress, late)
+    graded = _grade(root, names, specs, todo, pool, url, progress)
     return graded, skipped, pool[0].protections or {}
 
 
-def _late_policy(root):
-    """The course's LatePolicy: a plugin that cannot be loaded stops the run before it grades."""
-    from autograder.late_policy import LatePolicy
-    return LatePolicy(root)
-
-
-def _grade(root, names, specs, todo, pool, url, progress, late):
+def _grade(root, names, specs, todo, pool, url, progress):
     """Grade the (assignment, student) pairs of todo, one grading thread per worker of the pool,
-    and record each result as it comes, with its late penalty by the LatePolicy late; returns the
-    SubmissionResults."""
+    and record each result as it comes, with its late penalty by the course's LatePolicy; returns
+    the SubmissionResults. The threads grade while the late policy is loaded and the gradebook
+    prepared; only this thread writes, once both are done, so that a plugin that cannot be loaded
+    stops the run with nothing written."""
     from tqdm import tqdm
 
-    from autograder.gradebook import GradebookWriter, db_url, ensure_assignment
-    from autograder.grading import grade_submission
+    from autograder.grading import grade_submission, write_for_formgrader
     jobs, done = queue.Queue(), queue.Queue()
     for pair in todo:
         jobs.put(pair)
     threads = [threading.Thread(target=_serve, args=(grade_submission, root, specs, w, jobs, done),
                                 daemon=True)
                for w in pool]
-    for thread in threads:   # workers warm up while the gradebook is prepared
+    for thread in threads:   # workers warm up and grade while the gradebook is prepared
         thread.start()
     graded = []
     try:
-        url = url or db_url(root)
-        for name in names:
-            ensure_assignment(root, name, url)
-        writer = GradebookWriter(url, late)
+        writer = _writer(root, names, url)
         gc.freeze()   # what the run set up, out of the collector's full passes until it ends
         try:
             with tqdm(total=len(todo), desc="autograde", unit="submission",
@@ -121,10 +111,12 @@ def _grade(root, names, specs, todo, pool, url, progress, late):
                     refused = [r for r in batch if isinstance(r, CourseError)]
                     if refused:
                         raise refused[0]
+                    for result, matched in batch:
+                        write_for_formgrader(root, result, matched)
                     penalties = writer.record([(result, _timestamp(root, result.assignment,
                                                                    result.student))
-                                               for result in batch])
-                    for result, penalty in zip(batch, penalties):
+                                               for result, _ in batch])
+                    for (result, _), penalty in zip(batch, penalties):
                         result.penalty = penalty
                         _save(root, result)   # after the gradebook: the mark of a finished one
                         graded.append(result)
@@ -140,6 +132,18 @@ def _grade(root, names, specs, todo, pool, url, progress, late):
         for thread in threads:
             thread.join(timeout=30)
     return graded
+
+
+def _writer(root, names, url):
+    """The run's GradebookWriter, with the course's LatePolicy (a plugin that cannot be loaded
+    raises CourseError), the assignments in the gradebook."""
+    from autograder.gradebook import GradebookWriter, db_url, ensure_assignment
+    from autograder.late_policy import LatePolicy
+    late = LatePolicy(root)
+    url = url or db_url(root)
+    for name in names:
+        ensure_assignment(root, name, url)
+    return GradebookWriter(url, late)
 
 
 def _batches(done, count):
@@ -169,9 +173,10 @@ def _drain(jobs):
 
 
 def _serve(grade_submission, root, specs, worker, jobs, done):
-    """A grading thread: take (assignment, student) pairs from jobs until None, put their
-    results (made by grade_submission) on done, or, when its worker cannot grade here at all
-    (a CourseError saying why), that error instead. specs: assignment -> its NotebookSpecs."""
+    """A grading thread: take (assignment, student) pairs from jobs until None, put what
+    grade_submission makes of each (its result and matched notebooks) on done, or, when its worker
+    cannot grade here at all (a CourseError saying why), that error instead. specs: assignment ->
+    its NotebookSpecs."""
     try:
         worker.start()
         broken = None
@@ -187,7 +192,7 @@ def _serve(grade_submission, root, specs, worker, jobs, done):
                 raise broken
             done.put(grade_submission(root, assignment, student, specs[assignment], worker))
         except Exception as error:  # a grader bug must not lose the rest of the class
-            done.put(_grader_failed(assignment, student, specs[assignment], error))
+            done.put((_grader_failed(assignment, student, specs[assignment], error), []))
     worker.stop()
 
 

@@ -52,10 +52,10 @@ _END_WORDS = {"timeout": "ran out of time", "signal": "crashed the process",
 
 
 def grade_submission(root: Path, assignment: str, student: str, specs: Sequence[NotebookSpec],
-                     worker: Worker | DaskWorker,
-                     rng: np.random.Generator | None = None) -> SubmissionResult:
-    """Grade submitted/<student>/<assignment> against the NotebookSpecs and write its autograded
-    notebooks for formgrader (autograded_notebook); returns a SubmissionResult."""
+                     worker: Worker | DaskWorker, rng: np.random.Generator | None = None
+                     ) -> tuple[SubmissionResult, list[SubmittedNotebook]]:
+    """Grade submitted/<student>/<assignment> against the NotebookSpecs; returns its
+    SubmissionResult and its matched SubmittedNotebooks (for write_for_formgrader)."""
     started = time.monotonic()
     folder = root / "submitted" / student / assignment
     result = SubmissionResult(student, assignment, fingerprint(folder), isolation=worker.mode)
@@ -73,13 +73,19 @@ def grade_submission(root: Path, assignment: str, student: str, specs: Sequence[
         else:
             exact = functools.partial(case_outputs, root, assignment)
             result.exercises += grade_notebook(submitted, worker, rng, result.notes, exact)
+    result.seconds = round(time.monotonic() - started, 3)
+    return result, matched
+
+
+def write_for_formgrader(root: Path, result: SubmissionResult,
+                         matched: Sequence[SubmittedNotebook]) -> None:
+    """Write the autograded notebooks of a graded submission for formgrader (autograded_notebook);
+    one that cannot be written is a note on the result: the grade stands without it."""
     try:
         write_autograded(root, result, matched)
-    except Exception as error:  # the grade stands without the copy for formgrader
+    except Exception as error:
         result.notes.append(f"the autograded notebook for formgrader could not be written "
                             f"({type(error).__name__}: {error})")
-    result.seconds = round(time.monotonic() - started, 3)
-    return result
 
 
 def grade_notebook(submitted: SubmittedNotebook, worker: Worker, rng: np.random.Generator,

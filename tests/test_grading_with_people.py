@@ -3,6 +3,8 @@ formgrader (a real Jupyter server, through formgrader's own HTTP API and pages),
 the verdicts but no hidden test, and set a score that then wins in the CSV, the report and the
 feedback, even after `autograde --force`? Does nbgrader's late-submission policy apply: none before
 the due date, nbgrader's "zero" after it, and a custom plugin (10% of the score per day started)?
+Does a plugin that cannot be loaded stop the run with no file written, also when it fails only
+after the workers have graded the class?
 
 One class of 03_gates, due 2025-03-02 00:00 UTC: ann right and on time (with HTML and a script in
 her notebook), ben with one mistake two days and an hour late, cal with an edited test cell, dee
@@ -40,6 +42,18 @@ SUBMITTED = {"ann": "2025-03-01 12:00:00 UTC", "ben": "2025-03-04 01:00:00 UTC",
              "cal": "2025-03-01 13:00:00 UTC", "dee": "2025-03-01 14:00:00 UTC",
              "eve": "2025-03-01 15:00:00 UTC"}
 FLAGGED = {"cal", "dee", "eve"}
+SLOW_TO_FAIL = '''
+import time
+from nbgrader.plugins import LateSubmissionPlugin
+
+class SlowToFail(LateSubmissionPlugin):
+    """Fails to start, after the workers have had time to grade the class."""
+    def __init__(self, **kwargs):
+        time.sleep(4)
+        raise RuntimeError("the penalty table is missing")
+
+c.AssignLatePenalties.plugin_class = SlowToFail
+'''
 TEN_PERCENT_A_DAY = '''
 import math
 from nbgrader.plugins import LateSubmissionPlugin
@@ -145,6 +159,11 @@ def graded(tmp_path_factory):
     seen.bad_plugin = subprocess.run(["backprop-course", "--course-dir", str(course), "autograde", A,
                                       "--force"], capture_output=True, text=True)
     seen.bad_plugin_touched = before != _mtimes(course)
+    bad.write_text(good + SLOW_TO_FAIL)
+    before = _mtimes(course)
+    seen.slow_plugin = subprocess.run(["backprop-course", "--course-dir", str(course), "autograde",
+                                       A, "--force"], capture_output=True, text=True)
+    seen.slow_plugin_touched = before != _mtimes(course)
     bad.write_text(good + TEN_PERCENT_A_DAY)
     _cli(course, "autograde", A, "--force")
     seen.custom = _outputs(course, "custom")
@@ -278,6 +297,14 @@ def test_does_a_plugin_that_cannot_be_loaded_stop_autograde_saying_what_to_fix(g
     assert "c.AssignLatePenalties.plugin_class" in graded.bad_plugin.stderr
     assert "Traceback" not in graded.bad_plugin.stderr
     assert not graded.bad_plugin_touched
+
+
+def test_does_a_plugin_that_fails_once_the_class_is_graded_leave_every_file_as_it_was(graded):
+    """The workers grade while the plugin loads; what they graded is written only once it has."""
+    assert graded.slow_plugin.returncode == 2
+    assert "the penalty table is missing" in graded.slow_plugin.stderr
+    assert "Traceback" not in graded.slow_plugin.stderr
+    assert not graded.slow_plugin_touched
 
 
 def test_is_a_deleted_test_cell_put_back_with_its_verdict():
