@@ -212,32 +212,20 @@ def read_notebook(name: str, dir_fd: int) -> nbformat.NotebookNode:
     if not data:
         raise Ungradable(f"{name} is an empty file")
     import nbformat
+
+    from autograder import notebooks
     try:
         raw = json.loads(data, object_hook=nbformat.NotebookNode)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise Ungradable(f"{name} is not valid notebook JSON ({error})") from None
     try:
-        nb = _as_version_4(raw)
+        nb = notebooks.as_version_4(raw)
     except Exception as error:  # nbformat raises many kinds for malformed notebooks
         raise Ungradable(f"{name} is not a readable notebook ({type(error).__name__}: "
                          f"{str(error)[:200]})") from None
     if not isinstance(nb.get("cells"), list):
         raise Ungradable(f"{name} has no list of cells")
     return nb
-
-
-def _as_version_4(raw: object) -> nbformat.NotebookNode:
-    """Parsed notebook JSON (its objects already NotebookNodes) as an nbformat 4 NotebookNode, as
-    nbformat.reads makes it, without its schema validation (which only logs, and costs more than
-    the rest of reading)."""
-    import nbformat
-    from nbformat.v4.rwbase import rejoin_lines, strip_transient
-    major, minor = nbformat.reader.get_version(raw)
-    if major == 4:   # nbformat's reader would convert every object again
-        return strip_transient(rejoin_lines(raw))
-    if major not in nbformat.versions:
-        raise nbformat.reader.NBFormatError(f"notebook format {major} is not one nbformat reads")
-    return nbformat.convert(nbformat.versions[major].to_notebook_json(raw, minor=minor), 4)
 
 
 def match_notebooks(folder: Path | str, specs: Sequence[NotebookSpec]) -> list[SubmittedNotebook]:

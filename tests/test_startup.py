@@ -3,6 +3,8 @@ work once something uses it?"""
 import subprocess
 import sys
 
+from support import ROOT
+
 
 def test_is_setuptools_left_out_until_nbgrader_unzips_an_archive(tmp_path):
     archive, out = tmp_path / "upload.zip", tmp_path / "out"
@@ -61,3 +63,18 @@ def test_does_the_grader_run_numpy_on_one_blas_thread_leaving_the_cores_to_its_w
                 "import numpy\n"
                 "print(os.environ['OPENBLAS_NUM_THREADS'], len(os.listdir('/proc/self/task')))\n"
                 ) == ["1 1"]
+
+
+def test_are_the_instructors_notebooks_read_as_nbformat_reads_them_without_building_its_validator():
+    """nbformat.read validates (it only logs what is wrong) and builds its validator first: about
+    0.07 s of each command's start-up."""
+    assert _run("import glob, sys\n"
+                "import nbformat, nbformat.validator\n"
+                "from autograder import notebooks\n"
+                "from autograder.assignment import read_assignment\n"
+                f"read_assignment({str(ROOT)!r}, '01_derivative')\n"
+                "print(len(nbformat.validator.validators))\n"
+                f"paths = [p for d in ('source', 'release') for p in glob.glob({str(ROOT)!r} + "
+                "'/' + d + '/*/*.ipynb')]\n"
+                "print(len(paths) > 30, all(notebooks.read(p) == nbformat.read(p, as_version=4) "
+                "for p in paths))\n") == ["0", "True True"]
