@@ -165,20 +165,28 @@ class _Zygote:
 
     def pid(self, index: int) -> int | None:
         """The pid of worker index, once forked (the wait is the warm-up); None if it never was."""
-        with self._lock:
-            while self.pids is None:
-                self._read(None)
-            return self.pids[index] if index < len(self.pids) else None
+        self._until(lambda: self.pids is not None, None)
+        return self.pids[index] if index < len(self.pids) else None
 
     def code(self, index: int, timeout: float | None) -> int | None:
         """The exit code of worker index, once it has ended, waiting at most timeout seconds (None:
         as long as it takes); None if it has not ended by then."""
+        return self.codes[index] if self._until(lambda: index in self.codes, timeout) else None
+
+    def _until(self, done, timeout):
+        """Take in what the process says until done() holds (True) or timeout seconds have passed
+        (False; None: no limit); other threads get the lock between reads."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        with self._lock:
-            while index not in self.codes:
-                if not self._read(None if deadline is None else max(0.0, deadline - time.monotonic())):
-                    return None
-            return self.codes[index]
+        while True:
+            with self._lock:
+                if done():
+                    return True
+                left = 0.05 if deadline is None else deadline - time.monotonic()
+                self._read(min(0.05, max(0.0, left)))
+                if done():
+                    return True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
 
     def _read(self, timeout):
         """Take in what the process says next; False if it said nothing within timeout seconds."""
