@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import platform
 import signal
@@ -189,23 +190,26 @@ def _bind_readonly(source, target):
     mount(None, target, None, flags)
 
 
-def python_paths() -> list[str]:
+@functools.cache
+def python_paths() -> tuple[str, ...]:
     """The folders of the Python installation and its packages (real paths, none inside
-    another), which a sandboxed run sees read-only."""
+    another), which a sandboxed run sees read-only. Worked out once per process (about 1-2 ms,
+    most of it sysconfig's): a grading worker asks before it forks its runs."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
              *site.getsitepackages(), *(sysconfig.get_paths()[k] for k in
                                        ("stdlib", "platstdlib", "purelib", "platlib"))}
     if site.ENABLE_USER_SITE:
         paths.add(site.getusersitepackages())
     real = sorted({os.path.realpath(p) for p in paths if os.path.isdir(p)})
-    return [p for p in real if not any(p.startswith(q.rstrip("/") + "/") for q in real if q != p)]
+    return tuple(p for p in real if not any(p.startswith(q.rstrip("/") + "/") for q in real if q != p))
 
 
-def hidden_paths() -> list[str]:
+@functools.cache
+def hidden_paths() -> tuple[str, ...]:
     """Folders a sandboxed run must not see even where the installation holds them: the course
-    package (its exercise definitions are the answer machinery)."""
+    package (its exercise definitions are the answer machinery). Worked out once per process."""
     import course
-    return [os.path.realpath(p) for p in course.__path__]
+    return tuple(os.path.realpath(p) for p in course.__path__)
 
 
 def drop_privileges(mode: str, uid: int) -> None:
