@@ -51,10 +51,12 @@ def worker_cpu():
 
 
 def worker_peaks():
-    """On a Dask worker: (its peak memory, the largest peak of its grading processes), MiB."""
+    """On a Dask worker: (its peak memory, the largest peak of its grading processes: each process
+    that warmed up and the grading workers it forked), MiB."""
     import psutil
     me = psutil.Process()
-    return peak_mib(me.pid), max((peak_mib(p.pid) or 0 for p in me.children()), default=0)
+    grading = [p for child in me.children() for p in (child, *child.children())]
+    return peak_mib(me.pid), max((peak_mib(p.pid) or 0 for p in grading), default=0)
 
 
 def sampler(folder, client, marks):
