@@ -351,15 +351,30 @@ def _place(root, archive, assignment, student, uploads, force, limits, report):
         files["timestamp.txt"] = STAMP.format(timestamp).encode()
     submitted = (root / "submitted").resolve()
     folder = submitted / student / assignment
-    if submitted not in folder.resolve().parents:
-        report.skipped += [(u.info.filename, f"submitted/{student} leads outside submitted/")
-                           for u in uploads]
+    why = _not_writable(submitted, folder)
+    if why:
+        report.skipped += [(u.info.filename, why) for u in uploads]
         return
     outcome, note = _outcome(folder, files, timestamp, force)
     report.students.append(Collected(student, sorted(n for n in files if n.endswith(".ipynb")),
                                      timestamp, outcome, notes + [note] * bool(note)))
     if outcome in ("collected", "replaced"):
         _write(folder, files)
+
+
+def _not_writable(submitted, folder):
+    """Why a submission may not be written at folder (submitted/<student>/<assignment>), or "":
+    the student's folder or the submission folder is a link (even to another student's folder:
+    collect writes through none), or it leads outside submitted/."""
+    shown = folder.relative_to(submitted.parent)
+    for path in (folder.parent, folder):
+        if path.is_symlink():
+            return (f"{path.relative_to(submitted.parent)} is a link: collect writes no "
+                    f"submission through one (put a folder there, or remove it, to collect "
+                    f"into {shown})")
+    if submitted not in folder.resolve().parents:
+        return f"{shown.parent} leads outside submitted/"
+    return ""
 
 
 def _outcome(folder, files, timestamp, force):

@@ -1,6 +1,8 @@
 """A link in a submission folder that `backprop-course collect` is about to fill: is it left
 unread (not followed to a file outside the course), taken as something that differs from the
-upload, and, with --force, replaced without the file it points to being touched?"""
+upload, and, with --force, replaced without the file it points to being touched? Is a student's
+folder or a submission folder that is itself a link (even to another student's folder) never
+written through?"""
 import os
 import zipfile
 
@@ -64,3 +66,33 @@ def test_does_collect_not_open_a_link_to_a_fifo(tmp_path):
     os.mkfifo(fifo)   # opening it to read would wait for a writer
     (course / "submitted" / "ann" / A / "notes.txt").symlink_to(fifo)
     assert _outcome(course, uploads, pattern="plain")[0] == "kept"
+
+
+def test_is_a_students_folder_that_links_to_another_students_never_written_through(tmp_path):
+    course = course_copy(tmp_path / "course", A)
+    assert _outcome(course, _zip(tmp_path / "ben.zip", "ben_gates.ipynb"), pattern="plain")[0] == "collected"
+    ben = course / "submitted" / "ben" / A / NOTEBOOK
+    ben.write_bytes(b"ben's own work")
+    (course / "submitted" / "ann").symlink_to(course / "submitted" / "ben")
+    for force in (False, True):
+        report = collect(course, _zip(tmp_path / "ann.zip", "ann_gates.ipynb"), A, progress=False,
+                         pattern="plain", force=force)
+        assert report.students == []
+        assert report.skipped == [("ann_gates.ipynb", (
+            "submitted/ann is a link: collect writes no submission through one (put a folder "
+            f"there, or remove it, to collect into submitted/ann/{A})"))]
+    assert ben.read_bytes() == b"ben's own work"
+
+
+def test_is_a_submission_folder_that_is_a_link_never_written_through(tmp_path):
+    course = course_copy(tmp_path / "course", A)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (course / "submitted" / "ann").mkdir(parents=True)
+    (course / "submitted" / "ann" / A).symlink_to(elsewhere)
+    report = collect(course, _zip(tmp_path / "ann.zip", "ann_gates.ipynb"), A, progress=False,
+                     pattern="plain", force=True)
+    assert [why for _, why in report.skipped] == [
+        f"submitted/ann/{A} is a link: collect writes no submission through one (put a folder "
+        f"there, or remove it, to collect into submitted/ann/{A})"]
+    assert list(elsewhere.iterdir()) == []
