@@ -138,9 +138,10 @@ def _cases(exercise, rng):
 
 
 class _Run:
-    """Follows the runner's reports across reruns: the outputs returned per exercise, and which
-    exercises are settled (fully answered, or ended a run). A report must follow the job step by
-    step, in the order and form asked for; one that does not ends the run as garbled."""
+    """Follows the reports of a notebook's runs across reruns: the outputs returned per exercise,
+    and which exercises are settled (fully answered, or ended a run). A report must follow the
+    job step by step, in the order and form asked for; one that does not ends the run as
+    garbled."""
 
     def __init__(self, spec, cases, exact=None):
         self.spec, self.cases, self.exact = spec, cases, exact
@@ -159,7 +160,7 @@ class _Run:
         steps = protocol.steps(job)
         position, current, finished = 0, None, False
         for message in messages:
-            if "end" in message:   # from the worker, after the runner ended
+            if "end" in message:   # from the worker, after the run ended
                 if finished and message == protocol.end("exited", code=0):
                     self.settled.update(self.cases)
                     return None
@@ -211,7 +212,7 @@ class _Run:
         return position, current, finished
 
     def _stop(self, stop):
-        """The reason in a runner's stop message (a sandbox that could not start says why)."""
+        """The reason in a run's stop message (a sandbox that could not start says why)."""
         reason = stop["reason"]
         if reason not in protocol.STOP_REASONS:
             raise ValueError("an unknown stop")

@@ -50,6 +50,7 @@ class Worker:
         self.slot, self.limits, self.mode = slot, limits, mode
         self.process = None
         self.protections = None
+        self._ended = True   # whether the running job's report has been read to its end
 
     def launch(self) -> Worker:
         """Start the worker process, without waiting for it to warm up (start waits)."""
@@ -88,21 +89,30 @@ class Worker:
                 f"{os.path.dirname(mine[1])}, or run backprop-course from outside that folder)")
 
     def run(self, job: dict) -> Generator[dict, None, None]:
-        """Send a job; yield the messages of its sandboxed run up to and including {"end": ...}.
-        A caller that stops early still gets the rest read here, so the next job starts clean."""
+        """Send a job; yield the messages of its sandboxed run up to and including {"end": ...}
+        (autograder.run_report). A caller that stops early still gets the rest read here, so the
+        next job starts clean."""
         if self.process is None or self.process.poll() is not None:
             self.start()
-        from autograder.transport import dumps  # with numpy: not needed to launch a worker
-        self.process.stdin.write(dumps(job))
+        from autograder import protocol, run_report  # with numpy: not needed to launch a worker
+        self.process.stdin.write(protocol.requests(job))
         self.process.stdin.flush()
-        message = {}
+        self._ended = False
         try:
-            while "end" not in message:
-                message = self._next()
-                yield message
+            yield from run_report.messages(job, self._report())
         finally:
-            while "end" not in message:
-                message = self._next()
+            for _ in self._report():
+                pass
+
+    def _report(self):
+        """The lines of the running job's report as the worker writes them, up to and with its
+        end line; an empty one when the worker died."""
+        while not self._ended:
+            line = self.process.stdout.readline()
+            self._ended = not line or line.startswith(b'{"end"')
+            if not line:
+                self.stop()   # reaped
+            yield line
 
     def _next(self):
         line = self.process.stdout.readline()

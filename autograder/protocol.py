@@ -1,20 +1,24 @@
-"""The messages of a grading run, in one place: the job the grader sends, the report the runner
-writes, the requests the runner makes of the student's process and its replies. Each is one line
-of JSON; values travel in autograder.transport's form; every text is cut to a bounded length.
+"""The messages of a grading run, in one place: the job the grader sends, the requests the
+worker makes of the student's process and its replies, and the report the grader reads. Each is
+one line of JSON; values travel in autograder.transport's form; every text is cut to a bounded
+length.
 
-Job (grader -> worker -> runner): `job(...)`.
-Report (runner -> worker -> grader): `cell(i)` before cell i and `cell_done(i, error)` after it;
-per exercise `case(name, k)` before case k and `case_done(name, k, result=... | error=...)` after
-it; `missing(name, functions)` in place of the first case_done when the exercise's function is not
-defined; `tampered(names)` and `machinery(what)` during a step; `stop(reason)` when the student's
-process ended, ran out of time or broke the protocol in a step (the run ends there); FINISHED
-last. The worker ends every run with `end(reason)`.
-Requests (runner -> student's process): `run_cell(i, source)` -> cell_done(i, error);
+Job (grader -> worker): `job(...)`, sent as `requests(job)`: each request after its mark (CELL or
+CASE), then an empty line.
+Requests (worker -> student's process): `run_cell(i, source)` -> cell_done(i, error);
 `call(name, case)` -> {"result": value} | {"error": error} | {"missing": [functions]}; before a
 reply the student's process may send tampered(...) and machinery(...).
+Report (as autograder.run_report gives it to the grader, from what the worker wrote): `cell(i)`
+before cell i and `cell_done(i, error)` after it; per exercise `case(name, k)` before case k and
+`case_done(name, k, result=... | error=...)` after it; `missing(name, functions)` in place of the
+first case_done when the exercise's function is not defined; `tampered(names)` and
+`machinery(what)` during a step; `stop(reason)` when the student's process ended, ran out of time
+or broke the protocol in a step (the run ends there); FINISHED last; every run ends with
+`end(reason)`.
 """
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +26,7 @@ if TYPE_CHECKING:
 
 STOP_REASONS = ("timeout", "signal", "exited", "too much", "garbled", "sandbox")
 FINISHED = {"finished": True}
+CELL, CASE = b"c"[0], b"x"[0]   # the marks of a job's requests: a cell to run, an exercise to call
 
 
 def job(cells: Iterable[tuple[int, str]], cases: Mapping[str, Iterable[dict]],
@@ -31,6 +36,15 @@ def job(cells: Iterable[tuple[int, str]], cases: Mapping[str, Iterable[dict]],
     return {"cells": [[index, source] for index, source in cells],
             "exercises": [{"name": name, "cases": list(each)} for name, each in cases.items()],
             "skip_exercises": sorted(settled)}
+
+
+def requests(job: dict) -> bytes:
+    """The job as a worker takes it: each request, in the order of steps(job), on a line of its
+    own after its mark, then an empty line."""
+    cells = [b"c%s\n" % json.dumps(run_cell(index, source)).encode() for index, source in job["cells"]]
+    calls = [b"x%s\n" % json.dumps(call(e["name"], case), allow_nan=True).encode()
+             for e in job["exercises"] if e["name"] not in job["skip_exercises"] for case in e["cases"]]
+    return b"".join(cells + calls) + b"\n"
 
 
 def steps(job: dict) -> list[tuple]:

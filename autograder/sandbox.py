@@ -1,13 +1,17 @@
-"""Run one grading job in a sandbox and relay its report, keeping nothing of it in memory.
+"""Run one grading job in a sandbox and report what it said, keeping nothing of it in memory.
 
-Per job the warm worker (autograder.worker) forks the *runner* (autograder.runner, trusted code)
-straight into the namespaces of its mode (autograder.namespaces), as PID 1 of a new PID namespace.
-The runner puts its process group in a session of its own, settles into its isolation and forks
-the *student's process* (autograder.student), where the notebook runs under limits on CPU time,
-memory, processes and file size, with no privilege. When the runner ends, the kernel ends every
-process left in its namespace. Only the runner writes the report: the worker relays its complete
-lines without reading them, enforces the job's absolute deadline and the report's size, and ends
-the run with {"end": {"reason": ...}}: exited (code), signal (number), timeout or too much.
+Per job the warm worker (autograder.worker) forks the *student's process* (autograder.student)
+straight into the namespaces of its mode (autograder.namespaces), as PID 1 of a new PID namespace:
+it puts its process group in a session of its own, settles into its isolation, gives up every
+privilege and runs the notebook under limits on CPU time, memory, processes and file size. When it
+ends, the kernel ends every process left in its namespace. The worker, trusted code, sends it one
+request of the job at a time (each cell, then each exercise on each case), keeps the deadlines
+(CPU seconds of the student's process per step, a wall-clock backstop per step and for the whole
+job) and the sizes, and writes the report: each line the student's process said, marked as a
+notice or as the reply that ends a step, then a stop or FINISHED, then {"end": {"reason": ...}}.
+It never parses what the student's process says (autograder.run_report checks it in the grader),
+and every byte of a run passes through buffers that are wiped after it: no run's data is left in
+the memory the next run is forked from.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import mmap
 import os
 import select
 import signal
+import socket
 import tempfile
 import time
 from typing import TYPE_CHECKING
@@ -30,11 +35,15 @@ if TYPE_CHECKING:
 
     from course.checks import Exercise
 
-# In "root" mode the student's process runs as uid SANDBOX_UID + the runner's pid: a user of
+# In "root" mode the student's process runs as uid SANDBOX_UID + its pid: a user of
 # its own while it lives, in a range (above the ones systemd gives to containers) no account uses.
 SANDBOX_UID = 0x70000000
 MODES = ("root", "user", "none")
 FOLDER_PREFIX = "backprop-sandbox-"   # a run's folder: this, its worker's pid, "-" and a random part
+WALL_FACTOR = 3           # a step may take this many times its CPU seconds of wall-clock time
+MAX_REPLY = 16 * 2**20    # bytes of one line the student's process says
+NOTICE, REPLY = b"n", b"r"   # the marks of its lines in the report
+NOTICES = (b'{"tampered": ', b'{"machinery": ')   # how its notices begin (autograder.transport.dumps)
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ def protections(mode: str) -> dict[str, tuple[bool, str]]:
                                      "the deadlines are kept by another"),
         "limits": (True, "CPU seconds per step and in all, memory, file size"
                          + (", processes" if isolated else "") + "; the job's wall clock from outside"),
-        "closed stdin, muted output": (True, "fds 0-2 on /dev/null; only its socket to the runner"),
+        "closed stdin, muted output": (True, "fds 0-2 on /dev/null; only its socket to the worker"),
         "scrubbed environment": (True, "workers start with an empty environment"),
         "no network": (isolated, "network namespace with no interfaces" if isolated else off),
         "private read-only root": (isolated, "only the Python installation, read-only, and a "
@@ -107,51 +116,59 @@ def protections(mode: str) -> dict[str, tuple[bool, str]]:
 
 def run_job(job: memoryview, limits: Limits, mode: str, out_fd: int,
             calls: Mapping[str, Exercise]) -> None:
-    """Run one job in a sandbox and write its report lines, then {"end": ...}, to out_fd.
-    job: a memoryview of the job's JSON bytes (see autograder.runner.run); calls: exercise name
+    """Run one job in a sandbox and write its report to out_fd, ended by {"end": ...}.
+    job: a memoryview of the job's requests (autograder.protocol.requests); calls: exercise name
     -> how to call it (autograder.answer_machinery.CALLS)."""
     workdir = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
-    read_fd, write_fd = os.pipe()
+    ours, theirs = socket.socketpair()
+    status_read, status_write = os.pipe()
     address_space = _address_space()
     ids = os.geteuid(), os.getegid()
     pid = os.fork() if mode == "none" else namespaces.fork_into_namespaces(mode)
     if pid == 0:
-        _sandboxed(job, limits, mode, ids, workdir, write_fd, calls, address_space)
-    os.close(write_fd)
+        _sandboxed(job, limits, mode, ids, workdir, theirs.fileno(), status_write, calls,
+                   address_space)
+    theirs.close()
+    os.close(status_write)
+    report = _Report(limits.report_mb * 2**20)
     try:
-        end = _relay(pid, read_fd, limits, out_fd)
+        with _Student(pid, ours, status_read) as process:
+            end = _pump(job, process, limits, report)
     finally:
-        os.close(read_fd)
+        ours.close()
+        os.close(status_read)
         _kill(pid)
         _clear(workdir, mode)
-    write_all(out_fd, (json.dumps(end) + "\n").encode())
+    report.send(out_fd, end)
 
 
-def _sandboxed(job, limits, mode, ids, workdir, report_fd, calls, address_space):
-    """The runner's process, before it runs: a session of its own, settled into its isolation
-    (ids: the worker's (uid, gid)); never returns."""
+def _sandboxed(job, limits, mode, ids, workdir, channel, status_fd, calls, address_space):
+    """The student's process, before it runs student code: a session of its own, settled into
+    its isolation (ids: the worker's (uid, gid)); channel: its socket to the worker; status_fd:
+    where it says why it could not settle, closed once it has. Never returns."""
     try:
         os.setsid()
         namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
-        os.closerange(3, report_fd)
-        os.closerange(report_fd + 1, 65536)
+        low, high = sorted((channel, status_fd))
+        for first, last in ((3, low), (low + 1, high), (high + 1, 65536)):
+            os.closerange(first, last)
         host_pid = int(os.readlink("/proc/self"))   # 1 by getpid, inside its PID namespace
         uid = {"root": SANDBOX_UID + host_pid, "user": namespaces.NOBODY}.get(mode, ids[0])
         if mode == "none":
             os.chdir(workdir)
         elif os.getpid() != 1:
-            raise OSError("the runner is not PID 1 of a PID namespace of its own")
+            raise OSError("the student's process is not PID 1 of a PID namespace of its own")
         else:
             namespaces.settle(mode, ids, workdir, limits.scratch_mb, owner=uid)
-        from autograder import runner  # the worker's, loaded before it forked
-        runner.run(job, report_fd, limits, mode, uid, calls, address_space)
-    except BaseException as error:   # noqa: B036 (report what stopped the sandbox, then leave)
-        stop = protocol.stop("sandbox", error=f"{type(error).__name__}: {error}"[:300])
-        write_all(report_fd, (json.dumps(stop) + "\n").encode())
+        os.close(status_fd)
+    except BaseException as error:   # noqa: B036 (say what stopped the sandbox, then leave)
+        write_all(status_fd, f"{type(error).__name__}: {error}"[:300].encode())
         os._exit(70)
+    from autograder import student  # the worker's, loaded before it forked
+    student.serve(socket.socket(fileno=channel), job, limits, mode, uid, calls, address_space)
 
 
 def write_all(fd: int, data: bytes | memoryview) -> None:
@@ -161,59 +178,178 @@ def write_all(fd: int, data: bytes | memoryview) -> None:
         view = view[os.write(fd, view):]
 
 
-def _relay(pid, read_fd, limits, out_fd):
-    """Gather the runner's report until it ends, then copy its complete lines to out_fd in one
-    write (the grader reads a run's report at once, not woken line by line); return how it ended.
-    The lines pass through one buffer, wiped afterwards, and are never parsed here."""
-    deadline = time.monotonic() + limits.job_seconds
-    pidfd = os.pidfd_open(pid)
-    buffer = _report_buffer(limits.report_mb * 2**20 + 1)
-    view, filled = memoryview(buffer), 0
-    try:
-        end = None
-        while end is None:
-            ready, _, _ = select.select([read_fd, pidfd], [], [], max(deadline - time.monotonic(), 0))
-            if not ready:
-                end = protocol.end("timeout")
-            elif read_fd in ready:
-                count = os.readv(read_fd, [view[filled:]])
-                filled += count
+def _pump(job, process, limits, report):
+    """Send the job's requests to the student's process one at a time, each once it has
+    answered the one before, and copy what it says into report (see _Student.step). Adds FINISHED
+    when every request was answered, or the stop message that ended the run; returns the run's
+    end: the job outlasted job_seconds ("timeout"), the report got too long ("too much"), or
+    the run ended by itself ("exited", code 0)."""
+    job_end = time.monotonic() + limits.job_seconds
+    for start, end in _requests(job):
+        seconds = limits.cell_seconds if job[start] == protocol.CELL else limits.case_seconds
+        stop = process.step(job[start + 1:end], seconds, job_end, report)
+        if stop == protocol.end("timeout"):
+            return stop
+        if stop is not None:
+            break
+    else:
+        stop = protocol.FINISHED
+    report.add(b"", (json.dumps(stop) + "\n").encode())
+    return protocol.end("too much") if report.full else protocol.end("exited", code=0)
+
+
+def _requests(job):
+    """The (start, end) of each request line in job (a view of the start of a buffer): its mark
+    at start, past its line break at end; the job ends with an empty line."""
+    start = 0
+    while (end := job.obj.find(b"\n", start, len(job))) > start:
+        yield start, end + 1
+        start = end + 1
+
+
+class _Report:
+    """A run's report, gathered in a buffer of the worker's and written in one go (the grader
+    reads a run's report at once, not woken line by line), then wiped. capacity: bytes."""
+
+    def __init__(self, capacity: int) -> None:
+        self.buffer, self.filled, self.full = _buffer("report", capacity + 1), 0, False
+
+    def add(self, mark: bytes, line: memoryview | bytes) -> bool:
+        """Append mark and then line (which ends with its line break); False, and the report
+        full, when they do not fit."""
+        end = self.filled + len(mark) + len(line)
+        if self.full or end >= len(self.buffer):
+            self.full = True
+            return False
+        self.buffer[self.filled:self.filled + len(mark)] = mark
+        self.buffer[self.filled + len(mark):end] = line
+        self.filled = end
+        return True
+
+    def send(self, fd: int, end: dict) -> None:
+        """Write the report to fd, then the run's end."""
+        try:
+            with memoryview(self.buffer) as view:
+                write_all(fd, view[:self.filled])
+        finally:
+            self.buffer.madvise(mmap.MADV_DONTNEED)   # wiped: its pages are dropped, read as zeros
+        write_all(fd, (json.dumps(end) + "\n").encode())
+
+
+class _Student:
+    """The worker's side of a run's student's process (pid): its socket, CPU clock and end.
+    What it says is kept in a buffer of the worker's, never parsed, and wiped after the run."""
+
+    def __init__(self, pid: int, sock: socket.socket, status_fd: int) -> None:
+        self.pid, self.sock, self.status_fd = pid, sock, status_fd
+        self.clock = (~pid << 3) | 2     # the CPU-time clock of that process (CPUCLOCK_SCHED)
+        self.said = _buffer("said", MAX_REPLY + 1)
+        self.read = self.filled = 0   # what it said is said[read:filled]; the rest is read or empty
+        sock.setblocking(False)
+
+    def __enter__(self) -> _Student:
+        self.pidfd = os.pidfd_open(self.pid)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.pidfd)
+        self.said.madvise(mmap.MADV_DONTNEED)
+
+    def step(self, request: memoryview, seconds: float, job_end: float,
+             report: _Report) -> dict | None:
+        """Send one request, then copy each line the process says into report, marked NOTICE
+        when it begins as a notice does, else REPLY, which ends the step. Returns None then, or
+        the message that ends the run: the step may take `seconds` of the process's CPU time and
+        WALL_FACTOR times as long by the clock, and never goes past job_end ({"end": timeout})."""
+        started = self._cpu()
+        wall_end = min(time.monotonic() + WALL_FACTOR * seconds, job_end)
+        if not self._send(request, wall_end):
+            return self._ended(wall_end, timeout=True)
+        while True:
+            newline = self.said.find(b"\n", self.read, self.filled)
+            if newline >= 0:
+                notice = any(self.said.find(begins, self.read, self.read + len(begins)) == self.read
+                             for begins in NOTICES)
+                with memoryview(self.said) as view, view[self.read:newline + 1] as line:
+                    if not report.add(NOTICE if notice else REPLY, line):
+                        return protocol.stop("too much")
+                self.read = newline + 1
+                if not notice:
+                    return None
+                continue
+            self._move_up()
+            if self.filled > MAX_REPLY:
+                return protocol.stop("too much")
+            used, left = self._cpu() - started, wall_end - time.monotonic()
+            if left <= 0 and wall_end == job_end:
+                return protocol.end("timeout")
+            if used >= seconds or left <= 0:
+                return protocol.stop("timeout")
+            ready, _, _ = select.select([self.sock, self.pidfd], [], [],
+                                        max(0.01, min(seconds - used, left)))
+            if self.sock in ready:
+                with memoryview(self.said) as view:
+                    count = self.sock.recv_into(view[self.filled:])
                 if count == 0:
-                    end = _wait(pid, pidfd, deadline)
-                elif filled == len(buffer):
-                    end = protocol.end("too much")
-            elif not select.select([read_fd], [], [], 0)[0]:   # ended, all of it read
-                end = _wait(pid, pidfd, deadline)
-        write_all(out_fd, view[:buffer.rfind(b"\n", 0, filled) + 1])
-        return end
-    finally:
-        os.close(pidfd)
-        view.release()
-        buffer.madvise(mmap.MADV_DONTNEED)   # wiped: its pages are dropped, and read as zeros
+                    return self._ended(wall_end)
+                self.filled += count
+            elif ready:   # it ended, and all it said is read
+                return self._ended(wall_end)
+
+    def _send(self, request, wall_end):
+        """Write the request; False when the process does not take it by wall_end."""
+        while request:
+            try:
+                request = request[self.sock.send(request):]
+            except BlockingIOError:
+                if not select.select([], [self.sock], [], max(wall_end - time.monotonic(), 0))[1]:
+                    return False
+            except OSError:   # it closed its socket
+                return False
+        return True
+
+    def _move_up(self):
+        """Move what is left of what it said (a part of a line) to the start of the buffer,
+        wiping behind it."""
+        if self.read:
+            rest = self.filled - self.read
+            self.said.move(0, self.read, rest)
+            self.said[rest:self.filled] = bytes(self.read)
+            self.read, self.filled = 0, rest
+
+    def _cpu(self):
+        try:
+            return time.clock_gettime(self.clock)
+        except OSError:   # already reaped
+            return 0.0
+
+    def _ended(self, wall_end, timeout=False):
+        """The stop message once it closed its socket or ended: how it ended, if it does within a
+        second (and by wall_end); else a timeout (timeout: it did not take a request) or an exit
+        of unknown code."""
+        if select.select([self.pidfd], [], [], max(min(1.0, wall_end - time.monotonic()), 0))[0]:
+            ended = os.waitid(os.P_PIDFD, self.pidfd, os.WEXITED | os.WNOWAIT)   # reaped by _kill
+            why = os.read(self.status_fd, 400).decode(errors="replace")
+            if why:
+                return protocol.stop("sandbox", error=why[:300])
+            if ended.si_code in (os.CLD_KILLED, os.CLD_DUMPED):
+                return protocol.stop("signal", signal=ended.si_status)
+            return protocol.stop("exited", code=ended.si_status)
+        return protocol.stop("timeout") if timeout else protocol.stop("exited", code=None)
 
 
-@lru_cache(maxsize=1)
-def _report_buffer(size):
-    """The worker's one buffer for reports, made once: memory of its own, taken up only as far
-    as a report fills it, that a run's processes do not inherit (forking them copies none of it)."""
+@lru_cache(maxsize=None)
+def _buffer(name, size):
+    """One of the worker's buffers for what runs say (name: which), made once: memory of its
+    own, taken up only as far as a run fills it, that runs do not inherit (forking them copies
+    none of it)."""
     buffer = mmap.mmap(-1, size)
     buffer.madvise(mmap.MADV_DONTFORK)
     return buffer
 
 
-def _wait(pid, pidfd, deadline):
-    """The runner's end, once it exits (by the job's deadline at the latest); pidfd: its pidfd,
-    readable once it has exited."""
-    if select.select([pidfd], [], [], max(deadline - time.monotonic(), 0))[0]:
-        _, status = os.waitpid(pid, 0)
-        if os.WIFSIGNALED(status):
-            return protocol.end("signal", signal=os.WTERMSIG(status))
-        return protocol.end("exited", code=os.WEXITSTATUS(status))
-    return protocol.end("timeout")
-
-
 def _kill(pid):
-    """End the runner's process group (and so its PID namespace); reap it."""
+    """End the student's process's group (and so its PID namespace); reap it."""
     for kill in (os.killpg, os.kill):
         try:
             kill(pid, signal.SIGKILL)

@@ -1,10 +1,10 @@
 """The student's process: the only place student code runs while grading.
 
-Forked by the runner (autograder.runner) before the runner reads the job, so it never holds the
-job: it answers one request at a time on its socket (autograder.protocol), and the runner takes
-nothing it says but the answer to the request it made. Before a reply it may report watched
-objects a step replaced (they are put back) and touches of the course's answer machinery (see
-autograder.answer_machinery).
+Forked by its worker into the run's namespaces (autograder.sandbox), it wipes its copy of the job
+before it runs anything, so it never holds the job: it answers one request at a time on its socket
+(autograder.protocol), and the grader takes nothing it says but the answer to the request it made
+(autograder.run_report). Before a reply it may report watched objects a step replaced (they are
+put back) and touches of the course's answer machinery (see autograder.answer_machinery).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import ctypes
 import json
 import os
 import resource
+import select
 import signal
 import sys
 from typing import TYPE_CHECKING
@@ -48,18 +49,20 @@ _calling = False   # whether an exercise's function is being called
 
 def serve(sock: socket.socket, job: memoryview, limits: Limits, mode: str, uid: int,
           calls: Mapping[str, Exercise], address_space: int) -> NoReturn:
-    """Lock this process down, then answer the runner's requests until the socket closes.
+    """Lock this process down, then answer the worker's requests until the socket closes.
     job: the worker's buffer holding the job (wiped here first); calls: exercise name -> how to
     call it (an Exercise stripped of its answers); address_space: bytes of virtual memory the
     worker had (the memory limit comes on top)."""
     global _channel
     _wipe(job)
-    namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)
     _channel = sock.fileno()
     os.closerange(3, _channel)
     os.closerange(_channel + 1, 65536)
     _limit(limits, mode, address_space)
     namespaces.drop_privileges(mode, uid)
+    namespaces.prctl(namespaces.PR_SET_PDEATHSIG, signal.SIGKILL)   # again: a new user clears it
+    if _worker_gone(sock):   # before it was set again: nothing would end this process
+        os._exit(0)
     os.environ.clear()
     os.environ.update(PATH="/nonexistent", LANG="C.UTF-8", HOME=namespaces.SCRATCH, MPLBACKEND="agg")
     if mode != "none":
@@ -83,10 +86,17 @@ def serve(sock: socket.socket, job: memoryview, limits: Limits, mode: str, uid: 
 
 
 def machinery_used(what: str) -> None:
-    """Tell the runner that the course's answer machinery was touched (by a stand-in) while an
+    """Tell the grader that the course's answer machinery was touched (by a stand-in) while an
     exercise is being called."""
     if _calling:
         _send(protocol.machinery(what))
+
+
+def _worker_gone(sock):
+    """Whether the worker's end of the socket is closed (the worker ended)."""
+    watch = select.poll()
+    watch.register(sock, select.POLLRDHUP)
+    return any(events & (select.POLLRDHUP | select.POLLHUP) for _, events in watch.poll(0))
 
 
 def _send(message):
@@ -103,13 +113,11 @@ def _wipe(buffer):
 
 def _limit(limits, mode, address_space):
     memory = address_space + limits.memory_mb * 2**20
-    # in a user namespace the runner shares the student's uid, so it counts as one process
-    processes = limits.processes + (mode == "user")
     for name, value in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, memory),
                         (resource.RLIMIT_FSIZE, limits.file_mb * 2**20), (resource.RLIMIT_CORE, 0)):
         resource.setrlimit(name, (value, value))
     if mode != "none":   # without namespaces the count would include the grader's own processes
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 

@@ -6,8 +6,9 @@ per worker (jobs in, reports out). That process imports what notebooks use once 
 reads no module from disk), removes the course's answer machinery (autograder.answer_machinery)
 and forks a worker per pair, so that a pool warms up in the time of one worker. Each worker writes
 {"ready": {"mode", "protections", "course"}} (or {"ready": {"refused": why}}) on its report pipe,
-then reads jobs, one JSON line each, on its job pipe. Each job's bytes stay in one buffer, wiped
-after its run, and are never parsed here, so no run's data is left in the memory the next run is
+then reads jobs on its job pipe: each its requests, one line each, then an empty line
+(autograder.protocol.requests). Each job's bytes stay in one buffer, wiped after its run, and are
+never parsed here (nor is what a run says), so no run's data is left in the memory the next run is
 forked from. The forking process stays their parent: on its stdout it writes {"pids": [...]} once
 they are forked, then [index, exit code] as each ends, and it ends when they all have.
 """
@@ -32,7 +33,7 @@ import traceback  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
 import autograder  # noqa: E402
-from autograder import answer_machinery, namespaces, runner, sandbox  # noqa: E402,F401 (runner: for the sandbox)
+from autograder import answer_machinery, namespaces, sandbox, student  # noqa: E402,F401 (student: for the sandbox)
 from course.version import identity  # noqa: E402
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
     from course.checks import Exercise
 
-MAX_JOB = 256 * 2**20   # bytes of one job line
+MAX_JOB = 256 * 2**20   # bytes of one job
 
 
 # what notebooks import besides the course: loaded here, as a sandboxed run reads no module from disk
@@ -89,15 +90,15 @@ def skip_pictures() -> None:
 
 
 def jobs(fd: int) -> Iterator[memoryview]:
-    """Yield each job line read from fd as a memoryview of one buffer; after the caller is done
-    with it, its bytes are wiped."""
+    """Yield each job read from fd (its lines up to and with the empty line that ends it) as a
+    memoryview of the start of one buffer; after the caller is done with it, its bytes are wiped."""
     buffer, filled = bytearray(1 << 20), 0
     while True:
-        end = buffer.find(b"\n", 0, filled)
+        end = _job_end(buffer, filled)
         while end < 0:
             if filled == len(buffer):
                 if filled >= MAX_JOB:
-                    raise SystemExit("a job line is longer than the worker takes")
+                    raise SystemExit("a job is longer than the worker takes")
                 buffer = _grown(buffer, filled)
             view = memoryview(buffer)
             count = os.readv(fd, [view[filled:]])
@@ -105,13 +106,21 @@ def jobs(fd: int) -> Iterator[memoryview]:
             if count == 0:
                 return
             filled += count
-            end = buffer.find(b"\n", 0, filled)
+            end = _job_end(buffer, filled)
         with memoryview(buffer) as view, view[:end] as job:
             yield job
         address = ctypes.addressof(ctypes.c_char.from_buffer(buffer))
-        ctypes.memmove(address, address + end + 1, filled - end - 1)
-        ctypes.memset(address + filled - end - 1, 0, end + 1)
-        filled -= end + 1
+        ctypes.memmove(address, address + end, filled - end)
+        ctypes.memset(address + filled - end, 0, end)
+        filled -= end
+
+
+def _job_end(buffer, filled):
+    """Where the first job in buffer[:filled] ends (past its empty line), or -1 if it has not."""
+    if filled and buffer[0] == ord("\n"):
+        return 1
+    end = buffer.find(b"\n\n", 0, filled)
+    return end + 2 if end >= 0 else -1
 
 
 def _grown(buffer, filled):

@@ -139,12 +139,22 @@ def test_is_no_process_of_those_runs_left(neighbours):
 @pytest.mark.skipif(platform.machine() != "x86_64", reason="the raw clone call is x86_64's")
 def test_do_children_cloned_onto_the_grader_leave_no_zombies(tmp_path):
     root = copy_course(hostile.ROOT, tmp_path / "course", [A])
+    # clone(CLONE_PARENT) makes the new process a child of the caller's parent: the kernel refuses
+    # it to the student's process, PID 1 of its namespace; a child of its own clones onto it
     clones = '''
-        import ctypes, os
+        import ctypes, os, time
         libc = ctypes.CDLL(None, use_errno=True)
-        for _ in range(6):
-            if libc.syscall(56, 0x8000 | 17, 0, 0, 0, 0) == 0:   # clone(CLONE_PARENT | SIGCHLD)
-                os._exit(0)
+
+        def clone_onto_parent():
+            for _ in range(3):
+                if libc.syscall(56, 0x8000 | 17, 0, 0, 0, 0) == 0:   # clone(CLONE_PARENT | SIGCHLD)
+                    os._exit(0)
+
+        clone_onto_parent()
+        if os.fork() == 0:
+            clone_onto_parent()
+            os._exit(0)
+        time.sleep(0.3)   # its children's zombies stay a while
     '''
     hostile.write_submission(root / "submitted" / "clones" / A, _solved_with(clones, RIGHT))
     watch = hostile.SandboxWatch()

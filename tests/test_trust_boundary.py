@@ -1,6 +1,7 @@
 """The trust boundary on its own: does the grader's decoder refuse every malformed value with a
-TransportError (never another error), and does it follow a run's reports only in the order and form
-it asked for?"""
+TransportError (never another error), does it take what a student's process said only in the form
+its request called for, and does it follow a run's reports only in the order and form it asked
+for?"""
 import base64
 import itertools
 import json
@@ -9,6 +10,7 @@ import random
 import numpy as np
 import pytest
 
+from autograder import run_report
 from autograder.grading import _Run
 from autograder.transport import MAX_ELEMENTS, MAX_ITEMS, TransportError, decode, encode, encode_case
 
@@ -170,3 +172,54 @@ def test_does_a_stop_end_the_step_it_came_in():
 def test_is_a_missing_function_taken_only_at_the_first_case():
     culprit, run = follow(RUN[:5] + [{"missing": ["mul_backward", ["mul_backward"]]}, {"finished": True}])
     assert culprit is None and run.missing == {"mul_backward": ["mul_backward"]}
+
+
+# what the worker writes for RUN: each line the student's process said, marked "r" (a reply) or
+# "n" (a notice), and its own lines unmarked
+SAID = [b'r{"cell_done": 0, "error": null}\n', b'r{"cell_done": 2, "error": null}\n',
+        b'r%s\n' % json.dumps({"result": RESULT}).encode(),
+        b'r%s\n' % json.dumps({"result": RESULT}).encode(),
+        b'{"finished": true}\n', b'{"end": {"reason": "exited", "code": 0}}\n']
+GARBLED = {"stop": {"reason": "garbled"}}
+
+
+def read(lines):
+    return list(run_report.messages(JOB, iter(lines)))
+
+
+def test_does_what_the_student_s_process_said_read_as_the_run_asked_for():
+    assert read(SAID) == RUN + [END]
+
+
+def test_are_its_notices_passed_on_in_the_step_they_came_in():
+    said = SAID[:2] + [b'n{"tampered": ["numpy.allclose"]}\n', b'n{"machinery": "course.check"}\n'] + SAID[2:]
+    assert read(said) == RUN[:4] + [{"case": ["mul_backward", 0]}, {"tampered": ["numpy.allclose"]},
+                                    {"machinery": "course.check"}] + RUN[5:] + [END]
+
+
+@pytest.mark.parametrize("line", [
+    b'r{"cell_done": 1, "error": null}\n',                # the reply to another cell
+    b'r{"cell_done": 0, "error": null, "score": 6}\n',    # more than the form
+    b'r{"result": {"pickle": "gASV"}}\n',                 # a value that does not decode
+    b'r[1, 2]\n',                                         # not an object
+    b'r{"cell_done": 0,\n',                               # not JSON
+    b'n{"tampered": "numpy"}\n',                          # a notice of no known form
+    b'n{"finished": true}\n',                             # marked a notice by the worker
+])
+def test_is_a_line_of_another_form_taken_as_garbled_with_only_the_end_after_it(line):
+    messages = read([line] + SAID)
+    assert messages[1] == GARBLED and messages[2:] == [END]
+
+
+def test_is_a_reply_after_the_last_request_garbled():
+    assert read(SAID[:4] + [SAID[0]] + SAID[4:])[-2:] == [GARBLED, END]
+
+
+def test_do_the_other_cases_of_an_exercise_whose_function_is_missing_say_nothing():
+    missing = b'r{"missing": ["mul_backward"]}\n'
+    assert read(SAID[:2] + [missing, b'n{"tampered": ["x"]}\n', missing] + SAID[4:]) == RUN[:5] + [
+        {"missing": ["mul_backward", ["mul_backward"]]}, {"finished": True}, END]
+
+
+def test_does_a_worker_that_died_end_the_run_as_died():
+    assert read(SAID[:1] + [b""]) == RUN[:3] + [{"end": {"reason": "worker died"}}]

@@ -507,7 +507,7 @@ def cases(root, marker):
         """),
         "closes-channel": lambda: insert(solved(), """
             import os, time
-            os.closerange(3, 1024)   # its socket to the runner among them
+            os.closerange(3, 1024)   # its socket to the worker among them
             time.sleep(1000)
         """),
         "fills-disk": lambda: insert(solved_but("flow_backward", f"if WRITTEN <= 80 * 2**20:\n    {RIGHT}"),
@@ -529,7 +529,7 @@ def cases(root, marker):
         "source-notebook": lambda: nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4),
         "chatty-loop": lambda: insert(solved(), """
             import os
-            while True:   # notices in the runner's form, as fast as it can
+            while True:   # notices in their form, as fast as it can
                 for fd in range(3, 64):
                     try:
                         os.write(fd, b'{"tampered": ["nothing"]}\\n')
@@ -591,8 +591,9 @@ def course(root, marker):
 
 class SandboxWatch(threading.Thread):
     """Samples /proc while grading runs: every process of the sandboxes of this process's grading
-    workers (worker -> container -> runner -> the student's processes), and the most student
-    processes any one runner had at once. Processes are told apart by pid and start time."""
+    workers (the process that forks the workers -> a worker -> a run's student's process -> the
+    processes it forked), and the most processes any one run had at once. Processes are told
+    apart by pid and start time."""
 
     def __init__(self):
         super().__init__(daemon=True)
@@ -605,12 +606,12 @@ class SandboxWatch(threading.Thread):
             children = collections.defaultdict(list)
             for pid, (ppid, _) in table.items():
                 children[ppid].append(pid)
-            workers = [w for w in children[os.getpid()] if _is_grading_worker(w)]
-            containers = [c for w in workers for c in children[w]]
-            for runner in [r for c in containers for r in children[c]]:
-                below = _descendants(runner, children)
-                self.peak = max(self.peak, len(below))
-                self.seen |= {(pid, table[pid][1]) for pid in below + [runner] if pid in table}
+            forking = [w for w in children[os.getpid()] if _is_grading_worker(w)]
+            workers = [c for w in forking for c in children[w]]
+            for student in [s for w in workers for s in children[w]]:
+                run = [student, *_descendants(student, children)]
+                self.peak = max(self.peak, len(run))
+                self.seen |= {(pid, table[pid][1]) for pid in run if pid in table}
 
     def stop(self):
         self.done.set()
