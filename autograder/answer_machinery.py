@@ -64,9 +64,15 @@ def leftovers() -> list[object]:
     """Objects of the answer machinery still alive in this process: exercise definitions with
     their expected values, and functions whose globals are a machinery module's."""
     from course.checks import Exercise, Mistake
-    return [o for o in gc.get_objects()
-            if (isinstance(o, Exercise) and o.expect.__module__ != __name__) or isinstance(o, Mistake)
-            or (isinstance(o, types.FunctionType) and _is_machinery(o.__globals__.get("__name__", "")))]
+    left = []
+    for o in gc.get_objects():   # by type, not isinstance: that also asks each object its __class__
+        kind = type(o)
+        if kind is types.FunctionType:
+            if _is_machinery(o.__globals__.get("__name__", "")):
+                left.append(o)
+        elif issubclass(kind, Mistake) or (issubclass(kind, Exercise) and o.expect.__module__ != __name__):
+            left.append(o)
+    return left
 
 
 def _is_machinery(module_name):
