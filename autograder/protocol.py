@@ -18,7 +18,6 @@ or broke the protocol in a step (the run ends there); FINISHED last; every run e
 """
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,8 +40,9 @@ def job(cells: Iterable[tuple[int, str]], cases: Mapping[str, Iterable[dict]],
 def requests(job: dict) -> bytes:
     """The job as a worker takes it: each request, in the order of steps(job), on a line of its
     own after its mark, then an empty line."""
-    cells = [b"c%s\n" % json.dumps(run_cell(index, source)).encode() for index, source in job["cells"]]
-    calls = [b"x%s\n" % json.dumps(call(e["name"], case), allow_nan=True).encode()
+    from autograder.transport import dumps  # with numpy: a worker is launched without it
+    cells = [bytes([CELL]) + dumps(run_cell(index, source)) for index, source in job["cells"]]
+    calls = [bytes([CASE]) + dumps(call(e["name"], case))
              for e in job["exercises"] if e["name"] not in job["skip_exercises"] for case in e["cases"]]
     return b"".join(cells + calls) + b"\n"
 
