@@ -45,6 +45,7 @@ def namespace_of(sources: Sources) -> dict[str, object]:
     return namespace
 
 
+@lru_cache(maxsize=None)
 def instructor_namespace(root: Path | str, assignment: str) -> dict[str, object]:
     """The instructor's functions of an assignment (a dict name -> object)."""
     return namespace_of(instructor_sources(Path(root), assignment))
@@ -74,7 +75,7 @@ def case_outputs(root: Path | str, assignment: str, exercise: Exercise, k: int,
     """exact_outputs on case k of an exercise's cases (its visible ones first): a visible case's
     are computed once per grading process, as they are the same for every submission."""
     if k < len(exercise.visible):
-        return _visible_outputs(Path(root), assignment, exercise.name, k)
+        return _visible_outputs(root, assignment, exercise.name, k)
     return exact_outputs(instructor_namespace(root, assignment), exercise, case)
 
 

@@ -2,7 +2,7 @@
 autograded notebooks (autograded/<student>/<assignment>/grading.json)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 import json
 import os
@@ -97,19 +97,26 @@ def save(root: Path | str, result: SubmissionResult) -> None:
     path = path_for(root, result.assignment, result.student)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(result), indent=1))
+    temporary.write_text(json.dumps(_as_data(result), indent=1))
     os.replace(temporary, path)
+
+
+def _as_data(result):
+    """A result as the JSON data of its file: dataclasses.asdict's, without its deep copy (the
+    diagnosis dicts are shared, not changed)."""
+    return {**vars(result), "exercises": [vars(e) for e in result.exercises]}
 
 
 def copy_stamps(source: Path | str, folder: Path | str) -> None:
     """Make folder's STAMPS those of the folder source: copied, or removed where source has none
     that is a small regular file (a link is never followed, nor written through)."""
     from autograder.submission import read_stamps
-    Path(folder).mkdir(parents=True, exist_ok=True)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     for name, data in read_stamps(source, STAMPS).items():
-        (Path(folder) / name).unlink(missing_ok=True)
+        (folder / name).unlink(missing_ok=True)
         if data is not None:
-            (Path(folder) / name).write_bytes(data)
+            (folder / name).write_bytes(data)
 
 
 def load(root: Path | str, assignment: str, student: str) -> SubmissionResult | None:

@@ -73,7 +73,6 @@ def _open(path, dir_fd=None, folder=False):
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     flags |= os.O_DIRECTORY if folder else 0
     wanted = "a folder" if folder else "a file"
-    name = Path(path).name
     try:
         fd = os.open(path, flags, dir_fd=dir_fd)
     except OSError as error:
@@ -82,12 +81,12 @@ def _open(path, dir_fd=None, folder=False):
         except OSError:
             found = wanted
         if found == wanted:
-            raise Ungradable(f"{name} cannot be opened ({error.strerror})") from None
-        raise Ungradable(f"{name} is {found}, not {wanted}") from None
+            raise Ungradable(f"{Path(path).name} cannot be opened ({error.strerror})") from None
+        raise Ungradable(f"{Path(path).name} is {found}, not {wanted}") from None
     found = _kind(os.fstat(fd).st_mode)
     if found != wanted:
         os.close(fd)
-        raise Ungradable(f"{name} is {found}, not {wanted}")
+        raise Ungradable(f"{Path(path).name} is {found}, not {wanted}")
     return fd
 
 
