@@ -10,6 +10,7 @@ none of them, so no honest answer is taken for one.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -57,6 +58,6 @@ def _distance(these, those):
         if this is None or that is None or this.shape != that.shape:
             return float("inf")
         with np.errstate(all="ignore"):
-            scale = max(float(np.max(np.abs(that), initial=0.0)), 1e-8)
-            largest = max(largest, float(np.max(np.abs(this - that), initial=0.0)) / scale)
-    return largest if np.isfinite(largest) else float("inf")
+            scale = max(float(np.abs(that).max(initial=0.0)), 1e-8)
+            largest = max(largest, float(np.abs(this - that).max(initial=0.0)) / scale)
+    return largest if math.isfinite(largest) else float("inf")

@@ -164,3 +164,17 @@ def test_does_an_unlisted_wrong_answer_that_is_a_simple_transform_say_what_it_lo
 def test_is_a_wrong_number_not_called_a_multiple_of_the_right_one():
     message = _said("mul_backward", lambda x, y, dout: (1.5 * y * dout, x * dout))
     assert "Looks like" not in message
+
+
+@pytest.mark.parametrize("want", [0.0, 1.0, -3.5, 1e-9, 1e12, np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize("off", [0.0, 1e-12, 1e-8, 5e-8, 1e-6, 1e-5, 1e-3, 1.0])
+def test_does_judging_call_close_exactly_what_numpy_allclose_does(want, off):
+    from course.checks import all_close
+    for got in (want + off, want - off, want * (1 + off), want * (1 - off)):
+        if np.isfinite(got):
+            pair = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+            assert all_close(*pair, 1e-6, 1e-7) == np.allclose(*pair, 1e-6, 1e-7)
+    rng = np.random.default_rng(0)
+    want = rng.normal(size=(3, 4)) * 10.0 ** rng.integers(-8, 8, size=(3, 4))
+    got = want * (1 + rng.normal(size=(3, 4)) * off)
+    assert all_close(got, want, 1e-5, 1e-7) == np.allclose(got, want, 1e-5, 1e-7)
