@@ -1,14 +1,16 @@
 """Grade N synthetic submissions with this pipeline and with plain `nbgrader autograde`, in one run.
 
-Prints, for `backprop-course autograde` over the whole class in one command: its wall seconds; the
-start-up (wall seconds of the command grading one submission with `--student ID --force`, until its
-workers have ended, the least and the median of 5 runs); what skipping an unchanged submission
-costs (wall and CPU seconds of a run with nothing to grade over the class, minus one over one
-submission, the least of three each, per submission); and what one submission costs the coordinator
-(CPU seconds of the command's own process) and the workers (CPU seconds of its child processes, the
-sandboxes included), each from the whole run minus the one-submission run (the median of those 5),
-per submission. Then plain nbgrader's seconds per submission, the throughput ratio, and whether the
-honest submissions (correct, partly wrong, blank) got the same per-exercise scores.
+Prints, for `backprop-course autograde` over the whole class in one command: its wall seconds (the
+median of 3 runs, each the first in its own copy of the course); the start-up (wall seconds of the
+command grading one submission with `--student ID --force`, until its workers have ended, the
+least and the median of 5 runs); what skipping an unchanged submission costs (wall and CPU seconds
+of a run with nothing to grade over the class, minus one over one submission, the least of three
+each, per submission); and what one submission costs the coordinator (CPU seconds of the command's
+own process) and the workers (CPU seconds of its child processes, the sandboxes included): the
+runs over the whole class minus runs over one submission, each the first in a fresh copy of the
+course (medians of 3 and of 5), per submission, so that what a first run does once cancels out.
+Then plain nbgrader's seconds per submission, the throughput ratio, and whether the honest
+submissions (correct, partly wrong, blank) got the same per-exercise scores.
 Each pipeline works in its own copy of the course directory; both are timed as the commands a
 grader types, start-up included.
 
@@ -165,10 +167,28 @@ def measured(arguments, cwd, watch=None):
     return wall, own, children
 
 
+def first_runs(arguments, pristine, count):
+    """measured() of `backprop-course autograde *arguments`, count times, each in a fresh copy of
+    the course folder pristine (where nothing is graded yet)."""
+    runs = []
+    for _ in range(count):
+        folder = pristine.with_name("fresh")
+        shutil.copytree(pristine, folder, symlinks=True)
+        try:
+            runs.append(measured(arguments, folder))
+        finally:
+            shutil.rmtree(folder)
+    return runs
+
+
+def medians(runs):
+    """The (wall, own CPU, children CPU) medians of several measured() runs."""
+    return tuple(statistics.median(run[i] for run in runs) for i in range(3))
+
+
 def per_submission(whole, one, n):
     """(coordinator CPU s, workers' CPU s) per submission: a run over n submissions minus a run
-    over one (each figure the median of 5 such runs), each a (wall, own CPU, children CPU) of
-    measured(), over n - 1."""
+    over one, each a (wall, own CPU, children CPU) of measured(), over n - 1."""
     return (whole[1] - one[1]) / (n - 1), (whole[2] - one[2]) / (n - 1)
 
 
@@ -204,16 +224,20 @@ def main():
         made = make_class(ours / "_class", n, args.seed, names)
         for folder in (ours, theirs):
             shutil.copytree(ours / "_class" / "submitted", folder / "submitted")
+        pristine = Path(scratch, "pristine")
+        shutil.copytree(ours, pristine, symlinks=True)   # the class as submitted, nothing graded
         print(f"{n} submissions over {len(names)} assignment(s): " + ", ".join(
             f"{sum(k == kind for k, _ in made.values())} {kind}"
             for kind in ("correct", "partly wrong", "blank", "broken")))
         grade, first = [*names, "--workers", str(args.workers)], ["--student", min(made)]
         if args.as_user:
             user_seconds = as_user(args.as_user, args.user_python, ours, grade)
-        whole = measured(grade, ours)
+        wholes = [measured(grade, ours), *first_runs(grade, pristine, 2)]
+        whole = medians(wholes)
         mode = "root" if os.geteuid() == 0 else "user namespaces"
         print(f"backprop-course autograde, one command ({mode}): {whole[0]:7.1f} s, "
-              f"{whole[0] / n:.4f} s per submission")
+              f"{whole[0] / n:.4f} s per submission (the median of 3 first runs: "
+              f"{', '.join(f'{run[0]:.1f}' for run in wholes)} s)")
         if args.as_user:
             print(f"the same as {args.as_user} (user namespaces): {user_seconds:7.1f} s, "
                   f"{user_seconds / n:.4f} s per submission; "
@@ -222,8 +246,8 @@ def main():
         skip_wall, skip_cpu = ((min(r[i] for r in skip_all) - min(r[i] for r in skip_one)) / (n - 1)
                                for i in (0, 1))
         ones = [measured([*grade, *first, "--force"], ours) for _ in range(5)]
-        one = tuple(statistics.median(run[i] for run in ones) for i in range(3))
-        coordinator, workers = per_submission(whole, one, n)
+        one = medians(ones)
+        coordinator, workers = per_submission(whole, medians(first_runs([*grade, *first], pristine, 5)), n)
         startup = [run[0] for run in ones]
         print(f"start-up (the command grading one submission, --student ID --force): "
               f"{min(startup):.2f} s wall, median {one[0]:.2f} of 5 runs; "
@@ -231,7 +255,8 @@ def main():
         print(f"skipping an unchanged submission: {skip_wall * 1000:.2f} ms wall, {skip_cpu * 1000:.2f} "
               f"CPU ms (a run over all {n} minus one over one, the least of 3 each, / {n - 1})")
         print(f"one submission costs the coordinator {coordinator * 1000:.1f} CPU ms and the "
-              f"workers {workers * 1000:.1f} CPU ms (whole run minus the one-submission run, / {n - 1})")
+              f"workers {workers * 1000:.1f} CPU ms (first runs over the class minus first runs over "
+              f"one submission, medians of 3 and 5, / {n - 1})")
         nbgrader_seconds = 0.0
         for a in names:
             started = time.perf_counter()

@@ -6,6 +6,7 @@ One small class of 01_derivative (right, wrong, blank and broken notebooks), its
 in the gradebook, is copied once per moment; the command, a subprocess in a process group of its
 own, is killed with that whole group.
 """
+import json
 import os
 from pathlib import Path
 import shutil
@@ -74,8 +75,17 @@ def final_state(root):
                 for nb in submission.notebooks for g in nb.grades))
     saved = {r.student: [(e.exercise, e.score, str(e.status)) for e in r.exercises]
              for r in results.load_all(root, A)}
-    formgrader = {p.parent.parent.name for p in Path(root, "autograded").glob(f"*/{A}/{NOTEBOOK}")}
+    formgrader = {p.parent.parent.name for p in Path(root, "autograded").glob(f"*/{A}/{NOTEBOOK}")
+                  if _whole(p)}
     return book, saved, formgrader
+
+
+def _whole(path):
+    """Whether the file is a whole notebook, not one cut short."""
+    try:
+        return bool(json.loads(path.read_text())["cells"])
+    except (ValueError, KeyError):
+        return False
 
 
 def killed(root, when):
@@ -116,3 +126,4 @@ def test_does_a_run_killed_and_run_again_end_as_one_never_interrupted(template, 
     again = subprocess.run(GRADE, cwd=root, capture_output=True, text=True)
     assert again.returncode == 0, again.stdout + again.stderr
     assert final_state(root) == uninterrupted
+
