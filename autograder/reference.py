@@ -10,8 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import nbformat
 import numpy as np
+
+from autograder import notebooks
 
 if TYPE_CHECKING:
     from course.checks import Exercise
@@ -27,7 +28,7 @@ def instructor_sources(root: Path | str, assignment: str) -> Sources:
     ipywidgets: about a second) are not needed to compute answers."""
     sources = []
     for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
-        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        cells = [c for c in notebooks.read(path).cells if c.cell_type == "code"]
         solutions = [c.source for c in cells if c.metadata.get("nbgrader", {}).get("solution")]
         used = {node.id for text in solutions for node in ast.walk(ast.parse(text))
                 if isinstance(node, ast.Name)}
