@@ -25,7 +25,12 @@ def own_scripts_first() -> None:
 
 def _script_folder(distribution: str) -> str | None:
     """The folder of the console script of the same name that the installed distribution put
-    on disk, or None."""
+    on disk, or None: this interpreter's scripts folder when it is there, else the folder the
+    distribution's record of its files names (importlib.metadata: about 0.04 s, which every
+    command's start-up paid before its first step)."""
+    for folder in dict.fromkeys((sysconfig.get_path("scripts"), os.path.dirname(sys.executable))):
+        if os.path.isfile(os.path.join(folder, distribution)):
+            return folder
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import distribution as installed
     try:
