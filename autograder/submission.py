@@ -83,10 +83,10 @@ def _open(path, dir_fd=None, folder=False):
         if found == wanted:
             raise Ungradable(f"{Path(path).name} cannot be opened ({error.strerror})") from None
         raise Ungradable(f"{Path(path).name} is {found}, not {wanted}") from None
-    found = _kind(os.fstat(fd).st_mode)
-    if found != wanted:
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode)):
         os.close(fd)
-        raise Ungradable(f"{Path(path).name} is {found}, not {wanted}")
+        raise Ungradable(f"{Path(path).name} is {_kind(mode)}, not {wanted}")
     return fd
 
 
