@@ -6,9 +6,10 @@ command grading one submission with `--student ID --force`, until its workers ha
 least and the median of 5 runs); what skipping an unchanged submission costs (wall and CPU seconds
 of a run with nothing to grade over the class, minus one over one submission, the least of three
 each, per submission); and what one submission costs the coordinator (CPU seconds of the command's
-own process) and the workers (CPU seconds of its child processes, the sandboxes included): the
-runs over the whole class minus runs over one submission, each the first in a fresh copy of the
-course (medians of 3 and of 5), per submission, so that what a first run does once cancels out.
+own process) and the workers (CPU seconds of its child processes, the sandboxes included): each
+run over the whole class minus a run over one submission made right after it, both the first in a
+fresh copy of the course, per submission, the median of the 3 pairs (a pair sees the machine at
+one speed, which swings from minute to minute).
 Then plain nbgrader's seconds per submission, the throughput ratio, and whether the honest
 submissions (correct, partly wrong, blank) got the same per-exercise scores.
 Each pipeline works in its own copy of the course directory; both are timed as the commands a
@@ -167,18 +168,15 @@ def measured(arguments, cwd, watch=None):
     return wall, own, children
 
 
-def first_runs(arguments, pristine, count):
-    """measured() of `backprop-course autograde *arguments`, count times, each in a fresh copy of
-    the course folder pristine (where nothing is graded yet)."""
-    runs = []
-    for _ in range(count):
-        folder = pristine.with_name("fresh")
-        shutil.copytree(pristine, folder, symlinks=True)
-        try:
-            runs.append(measured(arguments, folder))
-        finally:
-            shutil.rmtree(folder)
-    return runs
+def first_run(arguments, pristine):
+    """measured() of `backprop-course autograde *arguments` in a fresh copy of the course folder
+    pristine (where nothing is graded yet)."""
+    folder = pristine.with_name("fresh")
+    shutil.copytree(pristine, folder, symlinks=True)
+    try:
+        return measured(arguments, folder)
+    finally:
+        shutil.rmtree(folder)
 
 
 def medians(runs):
@@ -232,7 +230,9 @@ def main():
         grade, first = [*names, "--workers", str(args.workers)], ["--student", min(made)]
         if args.as_user:
             user_seconds = as_user(args.as_user, args.user_python, ours, grade)
-        wholes = [measured(grade, ours), *first_runs(grade, pristine, 2)]
+        pairs = [(measured(grade, ours) if k == 0 else first_run(grade, pristine),
+                  first_run([*grade, *first], pristine)) for k in range(3)]
+        wholes = [run for run, _ in pairs]
         whole = medians(wholes)
         mode = "root" if os.geteuid() == 0 else "user namespaces"
         print(f"backprop-course autograde, one command ({mode}): {whole[0]:7.1f} s, "
@@ -247,7 +247,8 @@ def main():
                                for i in (0, 1))
         ones = [measured([*grade, *first, "--force"], ours) for _ in range(5)]
         one = medians(ones)
-        coordinator, workers = per_submission(whole, medians(first_runs([*grade, *first], pristine, 5)), n)
+        each = [per_submission(run, one_run, n) for run, one_run in pairs]
+        coordinator, workers = (statistics.median(costs[i] for costs in each) for i in (0, 1))
         startup = [run[0] for run in ones]
         print(f"start-up (the command grading one submission, --student ID --force): "
               f"{min(startup):.2f} s wall, median {one[0]:.2f} of 5 runs; "
@@ -255,8 +256,9 @@ def main():
         print(f"skipping an unchanged submission: {skip_wall * 1000:.2f} ms wall, {skip_cpu * 1000:.2f} "
               f"CPU ms (a run over all {n} minus one over one, the least of 3 each, / {n - 1})")
         print(f"one submission costs the coordinator {coordinator * 1000:.1f} CPU ms and the "
-              f"workers {workers * 1000:.1f} CPU ms (first runs over the class minus first runs over "
-              f"one submission, medians of 3 and 5, / {n - 1})")
+              f"workers {workers * 1000:.1f} CPU ms (a first run over the class minus one over one "
+              f"submission right after it, / {n - 1}, the median of 3 such pairs: coordinator "
+              f"{', '.join(f'{costs[0] * 1000:.1f}' for costs in each)} ms)")
         nbgrader_seconds = 0.0
         for a in names:
             started = time.perf_counter()
