@@ -1,15 +1,15 @@
 """Grade N synthetic submissions with this pipeline and with plain `nbgrader autograde`, in one run.
 
 Prints, for `backprop-course autograde` over the whole class in one command: its wall seconds (the
-median of 3 runs, each the first in its own copy of the course); the start-up (wall seconds of the
+median of 5 runs (PAIRS), each the first in its own copy of the course); the start-up (wall seconds of the
 command grading one submission with `--student ID --force`, until its workers have ended, the
 least and the median of 5 runs); what skipping an unchanged submission costs (wall and CPU seconds
 of a run with nothing to grade over the class, minus one over one submission, the least of three
 each, per submission); and what one submission costs the coordinator (CPU seconds of the command's
 own process) and the workers (CPU seconds of its child processes, the sandboxes included): each
 run over the whole class minus a run over one submission made right after it, both the first in a
-fresh copy of the course, per submission, the median of the 3 pairs (a pair sees the machine at
-one speed, which swings from minute to minute).
+fresh copy of the course, per submission, the median of the 5 pairs (a pair sees the machine
+at one speed, which swings from minute to minute).
 Then plain nbgrader's seconds per submission, the throughput ratio, and whether the honest
 submissions (correct, partly wrong, blank) got the same per-exercise scores.
 Each pipeline works in its own copy of the course directory; both are timed as the commands a
@@ -56,6 +56,7 @@ def {name}(*args):
     return tuple(o * 1.5 for o in out) if isinstance(out, tuple) else out * 1.5
 """
 BROKEN = b'{"cells": [{"cell_type": "code", "source": "def '
+PAIRS = 5   # runs over the class, each followed by a run over one submission
 LAUNCHER = """
 import atexit, json, os, resource, sys
 from autograder.cli import command
@@ -231,12 +232,12 @@ def main():
         if args.as_user:
             user_seconds = as_user(args.as_user, args.user_python, ours, grade)
         pairs = [(measured(grade, ours) if k == 0 else first_run(grade, pristine),
-                  first_run([*grade, *first], pristine)) for k in range(3)]
+                  first_run([*grade, *first], pristine)) for k in range(PAIRS)]
         wholes = [run for run, _ in pairs]
         whole = medians(wholes)
         mode = "root" if os.geteuid() == 0 else "user namespaces"
         print(f"backprop-course autograde, one command ({mode}): {whole[0]:7.1f} s, "
-              f"{whole[0] / n:.4f} s per submission (the median of 3 first runs: "
+              f"{whole[0] / n:.4f} s per submission (the median of {PAIRS} first runs: "
               f"{', '.join(f'{run[0]:.1f}' for run in wholes)} s)")
         if args.as_user:
             print(f"the same as {args.as_user} (user namespaces): {user_seconds:7.1f} s, "
@@ -257,7 +258,7 @@ def main():
               f"CPU ms (a run over all {n} minus one over one, the least of 3 each, / {n - 1})")
         print(f"one submission costs the coordinator {coordinator * 1000:.1f} CPU ms and the "
               f"workers {workers * 1000:.1f} CPU ms (a first run over the class minus one over one "
-              f"submission right after it, / {n - 1}, the median of 3 such pairs: coordinator "
+              f"submission right after it, / {n - 1}, the median of {PAIRS} such pairs: coordinator "
               f"{', '.join(f'{costs[0] * 1000:.1f}' for costs in each)} ms)")
         nbgrader_seconds = 0.0
         for a in names:
