@@ -59,8 +59,21 @@ BROKEN = b'{"cells": [{"cell_type": "code", "source": "def '
 PAIRS = 5   # runs over the class, each followed by a run over one submission
 LAUNCHER = """
 import atexit, json, os, resource, sys
+import autograder.autograde
 from autograder.cli import command
 figures = sys.argv.pop(1)
+marks = []   # (results received, own CPU s) as each batch of results reaches the writing thread
+batches = autograder.autograde._batches
+
+def counted(done, count):
+    received = 0
+    for batch in batches(done, count):
+        received += len(batch)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        marks.append((received, usage.ru_utime + usage.ru_stime))
+        yield batch
+
+autograder.autograde._batches = counted
 
 def write_figures():   # an exit handler: it runs before the program leaves
     while True:   # the workers end once their input is closed: wait for them, so their CPU counts
@@ -70,7 +83,7 @@ def write_figures():   # an exit handler: it runs before the program leaves
             break
     own, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     with open(figures, "w") as out:
-        json.dump([own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime], out)
+        json.dump([own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime, marks], out)
 
 atexit.register(write_figures)
 command()
@@ -150,9 +163,10 @@ def timed(command, cwd):
 
 
 def measured(arguments, cwd, watch=None):
-    """(wall s, the command's own CPU s, its children's CPU s) of `backprop-course autograde
-    *arguments` at cwd, run through LAUNCHER; watch(pid), if given, runs in a thread meanwhile
-    and is waited for (it should return once the pid has ended)."""
+    """(wall s, the command's own CPU s, its children's CPU s, its own CPU s per submission while
+    grading) of `backprop-course autograde *arguments` at cwd, run through LAUNCHER; watch(pid),
+    if given, runs in a thread meanwhile and is waited for (it should return once the pid has
+    ended)."""
     with tempfile.NamedTemporaryFile(suffix=".json") as figures:
         started = time.perf_counter()
         command = subprocess.Popen([sys.executable, "-c", LAUNCHER, figures.name, "autograde",
@@ -165,8 +179,21 @@ def measured(arguments, cwd, watch=None):
         watcher.join()
         if command.returncode:
             raise RuntimeError(f"autograde {' '.join(arguments)} failed: {errors}")
-        own, children = json.loads(Path(figures.name).read_text())
-    return wall, own, children
+        own, children, marks = json.loads(Path(figures.name).read_text())
+    return wall, own, children, while_grading(marks)
+
+
+def while_grading(marks):
+    """The command's own CPU s per submission once it is grading, from its (results received, own
+    CPU s) as each batch reached the writing thread: the slope from the first batch past a fifth
+    of the results to the last (the start-up left out), or None for too few batches."""
+    if not marks:
+        return None
+    start = next(k for k, (count, _) in enumerate(marks) if count >= marks[-1][0] / 5)
+    if start == len(marks) - 1:
+        return None
+    (first, before), (last, after) = marks[start], marks[-1]
+    return (after - before) / (last - first)
 
 
 def first_run(arguments, pristine):
@@ -256,6 +283,12 @@ def main():
               f"median {one[1]:.2f} CPU s in the command's own process")
         print(f"skipping an unchanged submission: {skip_wall * 1000:.2f} ms wall, {skip_cpu * 1000:.2f} "
               f"CPU ms (a run over all {n} minus one over one, the least of 3 each, / {n - 1})")
+        steady = [run[3] for run in wholes if run[3] is not None]
+        if steady:
+            print(f"while grading, one submission costs the coordinator "
+                  f"{statistics.median(steady) * 1000:.1f} CPU ms (its CPU over the results it "
+                  f"receives, from a fifth of the class to the end; the median of {len(steady)} runs: "
+                  f"{', '.join(f'{cost * 1000:.1f}' for cost in steady)} ms)")
         print(f"one submission costs the coordinator {coordinator * 1000:.1f} CPU ms and the "
               f"workers {workers * 1000:.1f} CPU ms (a first run over the class minus one over one "
               f"submission right after it, / {n - 1}, the median of {PAIRS} such pairs: coordinator "
