@@ -126,4 +126,3 @@ def test_does_a_run_killed_and_run_again_end_as_one_never_interrupted(template, 
     again = subprocess.run(GRADE, cwd=root, capture_output=True, text=True)
     assert again.returncode == 0, again.stdout + again.stderr
     assert final_state(root) == uninterrupted
-
