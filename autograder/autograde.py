@@ -92,6 +92,7 @@ def _grade(root, names, specs, todo, pool, url, progress):
     from tqdm import tqdm
 
     from autograder.grading import grade_submission, write_for_formgrader
+    from autograder.submission import stamp_time
     jobs, done = queue.Queue(), queue.Queue()
     for pair in todo:
         jobs.put(pair)
@@ -113,12 +114,12 @@ def _grade(root, names, specs, todo, pool, url, progress):
                         raise refused[0]
                     for result, matched in batch:
                         write_for_formgrader(root, result, matched)
-                    penalties = writer.record([(result, _timestamp(root, result.assignment,
-                                                                   result.student))
-                                               for result, _ in batch])
-                    for (result, _), penalty in zip(batch, penalties):
+                    stamps = [_stamps(root, result) for result, _ in batch]
+                    penalties = writer.record([(result, stamp_time(each["timestamp.txt"]))
+                                               for (result, _), each in zip(batch, stamps)])
+                    for (result, _), each, penalty in zip(batch, stamps, penalties):
                         result.penalty = penalty
-                        _save(root, result)   # after the gradebook: the mark of a finished one
+                        _save(root, result, each)   # after the gradebook: the mark of a finished one
                         graded.append(result)
                     bar.set_postfix_str(visible(f"{result.assignment} {result.student}"))
                     bar.update(len(batch))
@@ -156,10 +157,15 @@ def _batches(done, count):
         yield batch
 
 
-def _save(root, result):
+def _stamps(root, result):
+    """The stamps (results.STAMPS, name -> bytes or None) of the submission a result graded."""
+    from autograder.submission import read_stamps
+    return read_stamps(root / "submitted" / result.student / result.assignment, results.STAMPS)
+
+
+def _save(root, result, stamps):
     """The result's file, with the stamps of the files it graded beside it."""
-    results.copy_stamps(root / "submitted" / result.student / result.assignment,
-                        results.path_for(root, result.assignment, result.student).parent)
+    results.write_stamps(stamps, results.path_for(root, result.assignment, result.student).parent)
     results.save(root, result)
 
 
@@ -217,9 +223,3 @@ def _up_to_date(root, assignment, student, notebooks):
     graded = results.path_for(root, assignment, student).parent
     return (saved is not None and saved.fingerprint == fingerprint(folder)
             and all((graded / name).is_file() for name in notebooks))
-
-
-def _timestamp(root, assignment, student):
-    """nbgrader's submission timestamp (timestamp.txt) as a sane naive UTC datetime, or None."""
-    from autograder.submission import submitted_at
-    return submitted_at(Path(root) / "submitted" / student / assignment)

@@ -111,9 +111,15 @@ def copy_stamps(source: Path | str, folder: Path | str) -> None:
     """Make folder's STAMPS those of the folder source: copied, or removed where source has none
     that is a small regular file (a link is never followed, nor written through)."""
     from autograder.submission import read_stamps
+    write_stamps(read_stamps(source, STAMPS), folder)
+
+
+def write_stamps(stamps: dict[str, bytes | None], folder: Path | str) -> None:
+    """Make folder's STAMPS these (name -> bytes, or None: removed), as read_stamps read them;
+    a link there is replaced, never written through."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, data in read_stamps(source, STAMPS).items():
+    for name, data in stamps.items():
         (folder / name).unlink(missing_ok=True)
         if data is not None:
             (folder / name).write_bytes(data)

@@ -143,11 +143,11 @@ def read_stamps(folder: Path | str, names: Sequence[str]) -> dict[str, bytes | N
     return stamps
 
 
-def submitted_at(folder: Path | str) -> datetime | None:
-    """The time in a submission's timestamp.txt as a naive UTC datetime, or None if there is none
-    that nbgrader's parse_utc reads as a time between EARLIEST and LATEST."""
+def stamp_time(stamp: bytes | None) -> datetime | None:
+    """The time in the bytes of a submission's timestamp.txt (read_stamps') as a naive UTC
+    datetime, or None if there is none that nbgrader's parse_utc reads as a time between EARLIEST
+    and LATEST."""
     from nbgrader.utils import parse_utc
-    stamp = read_stamps(folder, ["timestamp.txt"])["timestamp.txt"]
     text = (stamp or b"").decode("utf-8", "replace").strip()
     if not text or _ZONE_FILE.search(text):
         return None

@@ -14,8 +14,9 @@ import pytest
 
 from autograder import results, submission
 from autograder.assignment import read_assignment
-from autograder.autograde import _timestamp
-from autograder.submission import fingerprint, match_notebooks
+from autograder.autograde import _stamps
+from autograder.results import SubmissionResult
+from autograder.submission import fingerprint, match_notebooks, stamp_time
 
 ROOT = Path(__file__).resolve().parents[1]
 A, NOTEBOOK = "03_gates", "gates.ipynb"
@@ -32,6 +33,11 @@ def root(tmp_path):
         (folder / NOTEBOOK).write_bytes((ROOT / "release" / A / NOTEBOOK).read_bytes())
         (folder / "timestamp.txt").write_bytes(HONEST_STAMP)
     return tmp_path
+
+
+def _timestamp(root, assignment, student):
+    """The submission time autograde gives the gradebook for a student's submission."""
+    return stamp_time(_stamps(root, SubmissionResult(student, assignment, ""))["timestamp.txt"])
 
 
 @pytest.fixture(scope="module")
