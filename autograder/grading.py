@@ -96,11 +96,11 @@ def grade_notebook(submitted: SubmittedNotebook, worker: Worker, rng: np.random.
     instructor's outputs on case k (case_outputs), None where there is no reference."""
     spec = submitted.spec
     cases = {g.exercise: _cases(EXERCISES[g.exercise], rng) for g in spec.graded}
+    encoded = {name: _encoded(EXERCISES[name], each) for name, each in cases.items()}
     run = _Run(spec, cases, exact)
     skip_cells, channel = set(), []
     for _ in range(MAX_RUNS):
-        job = protocol.job([c for c in submitted.cells if c[0] not in skip_cells],
-                           {name: [encode_case(c) for c in each] for name, each in cases.items()},
+        job = protocol.job([c for c in submitted.cells if c[0] not in skip_cells], encoded,
                            run.settled)
         with closing(worker.run(job)) as messages:
             culprit = run.follow(messages, job)
@@ -135,6 +135,17 @@ def _visible_expected(name, k):
 def _cases(exercise, rng):
     """The visible cases, then hidden ones freshly drawn."""
     return [dict(case) for case in exercise.visible] + list(exercise.draw_hidden(rng))
+
+
+def _encoded(exercise, cases):
+    """An exercise's cases as they travel to the sandbox (encode_case); the visible ones' are
+    encoded once per grading process, as they are the same for every submission."""
+    return [*_visible_encoded(exercise.name), *map(encode_case, cases[len(exercise.visible):])]
+
+
+@functools.lru_cache(maxsize=None)
+def _visible_encoded(name):
+    return tuple(encode_case(case) for case in EXERCISES[name].visible)
 
 
 class _Run:
