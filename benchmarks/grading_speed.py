@@ -206,7 +206,17 @@ def first_run(arguments, pristine):
     pristine (where nothing is graded yet), kept until the benchmark ends."""
     folder = Path(tempfile.mkdtemp(prefix="fresh-", dir=pristine.parent)) / "course"
     shutil.copytree(pristine, folder, symlinks=True)
+    os.sync()   # the copy is written out before the run, not while it runs
     return measured(arguments, folder)
+
+
+def loop_seconds():
+    """Seconds a pure-Python loop of 10**7 additions takes here now: how fast the machine runs,
+    which on a shared virtual machine swings from minute to minute."""
+    started, total = time.perf_counter(), 0
+    for number in range(10**7):
+        total += number
+    return time.perf_counter() - started
 
 
 def medians(runs):
@@ -254,6 +264,8 @@ def main():
             shutil.copytree(ours / "_class" / "submitted", folder / "submitted")
         pristine = Path(scratch, "pristine")
         shutil.copytree(ours, pristine, symlinks=True)   # the class as submitted, nothing graded
+        os.sync()
+        speed = [loop_seconds()]
         print(f"{n} submissions over {len(names)} assignment(s): " + ", ".join(
             f"{sum(k == kind for k, _ in made.values())} {kind}"
             for kind in ("correct", "partly wrong", "blank", "broken")))
@@ -289,6 +301,9 @@ def main():
               f"workers {workers * 1000:.1f} CPU ms (a first run over the class minus one over one "
               f"submission right after it, / {n - 1}, the median of {PAIRS} such pairs: coordinator "
               f"{', '.join(f'{costs[0] * 1000:.1f}' for costs in each)} ms)")
+        speed.append(loop_seconds())
+        print(f"this machine's speed: a pure-Python loop of 10**7 additions took "
+              f"{speed[0]:.2f} s before these runs and {speed[1]:.2f} s after them")
         nbgrader_seconds = 0.0
         for a in names:
             started = time.perf_counter()
