@@ -64,7 +64,7 @@ def autograded_notebook(submitted: SubmittedNotebook, verdicts: Mapping[str, Exe
     if nb is None:
         cells.append(_markdown(f"**This notebook could not be graded:** {submitted.problem}. "
                                "Give its exercises points here by hand if it deserves them."))
-    for cell in nb.cells if nb is not None else ():
+    for cell in nb["cells"] if nb is not None else ():
         grade_id = _grade_id(cell)
         if grade_id in tests and grade_id not in placed:
             placed.add(grade_id)

@@ -24,8 +24,6 @@ from autograder.results import Status
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    import nbformat
-
     from autograder.assignment import NotebookSpec
 
 MAX_NOTEBOOK_BYTES = 8 * 2**20
@@ -54,7 +52,7 @@ class SubmittedNotebook:
     cannot be graded (problem, with its status: MISSING or UNGRADABLE), if so."""
     spec: object
     path: Path | None = None
-    notebook: nbformat.NotebookNode | None = None
+    notebook: dict | None = None
     cells: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     tampered: dict = field(default_factory=dict)
@@ -204,27 +202,47 @@ def _entry_hash(name, info, dir_fd, allowance):
     return hashlib.sha256(os.fsencode(f"\0{_kind(info.st_mode)}\0{what}")).digest(), 0
 
 
-def read_notebook(name: str, dir_fd: int) -> nbformat.NotebookNode:
-    """The notebook file name in the folder dir_fd as nbformat 4, or Ungradable with a plain
-    reason."""
+def read_notebook(name: str, dir_fd: int) -> dict:
+    """The notebook file name in the folder dir_fd as nbformat 4 data (see _as_version_4), or
+    Ungradable with a plain reason."""
     data = read_file(name, dir_fd, MAX_NOTEBOOK_BYTES)
     if not data:
         raise Ungradable(f"{name} is an empty file")
-    import nbformat
-
-    from autograder import notebooks
     try:
-        raw = json.loads(data, object_hook=nbformat.NotebookNode)
+        raw = json.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise Ungradable(f"{name} is not valid notebook JSON ({error})") from None
     try:
-        nb = notebooks.as_version_4(raw)
+        nb = _as_version_4(raw, data)
     except Exception as error:  # nbformat raises many kinds for malformed notebooks
         raise Ungradable(f"{name} is not a readable notebook ({type(error).__name__}: "
                          f"{str(error)[:200]})") from None
     if not isinstance(nb.get("cells"), list):
         raise Ungradable(f"{name} has no list of cells")
     return nb
+
+
+def _as_version_4(raw, data):
+    """Parsed notebook JSON as nbformat 4 data. One in format 4 stays the plain dicts and lists it
+    was parsed into, with each source given as a list of lines joined, as nbformat's reader does
+    (an output's text may stay a list: the autograded notebook joins it), once the notebook and
+    each cell have a dict of metadata, which that reader wants too; one in an older format is
+    converted by nbformat (NotebookNodes)."""
+    if not isinstance(raw, dict):
+        raise ValueError("the file's JSON is not an object")
+    if raw.get("nbformat") == 4:
+        cells = raw.get("cells")
+        if not isinstance(raw.get("metadata"), dict) or (isinstance(cells, list) and not all(
+                isinstance(cell, dict) and isinstance(cell.get("metadata"), dict) for cell in cells)):
+            raise ValueError("the notebook or one of its cells has no metadata")
+        for cell in cells if isinstance(cells, list) else ():
+            if isinstance(cell.get("source"), list):
+                cell["source"] = "".join(cell["source"])
+        return raw
+    import nbformat
+
+    from autograder import notebooks
+    return notebooks.as_version_4(json.loads(data, object_hook=nbformat.NotebookNode))
 
 
 def match_notebooks(folder: Path | str, specs: Sequence[NotebookSpec]) -> list[SubmittedNotebook]:
@@ -282,7 +300,8 @@ def _read_or_why(name, dir_fd):
 def _renamed(spec, readable, claimed):
     for name, nb in readable.items():
         if name not in claimed and not isinstance(nb, Ungradable) and spec.grade_ids & {
-                c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}:
+                meta.get("grade_id") for cell in nb["cells"]
+                if isinstance(meta := cell["metadata"].get("nbgrader"), dict)}:
             return name
     return None
 
@@ -298,7 +317,7 @@ def _select_cells(submitted, nb):
     tests = {cell.grade_id: cell for cell in spec.graded}
     visible = {cell.visible_source for cell in spec.graded}
     seen, markers = {}, set()
-    for index, cell in enumerate(nb.cells):
+    for index, cell in enumerate(nb["cells"]):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
         markers |= instructor_markers(source, spec.markers)

@@ -3,6 +3,7 @@ never waited on, big files and deep trees never read whole or walked to the end,
 timestamps costing nothing but their own submission's timestamp?"""
 from datetime import datetime
 import hashlib
+import json
 import os
 from pathlib import Path
 import socket
@@ -268,6 +269,44 @@ def test_is_a_deeply_nested_notebook_ungradable_not_a_crash(root, specs):
     (folder_of(root) / NOTEBOOK).write_text("[" * 100_000 + "]" * 100_000)
     [matched] = match_notebooks(folder_of(root), specs)
     assert matched.problem.startswith("gates.ipynb is not valid notebook JSON")
+
+
+def _released(change):
+    """The released gates notebook's JSON after change(notebook data) edited it in place."""
+    nb = json.loads((ROOT / "release" / A / NOTEBOOK).read_bytes())
+    change(nb)
+    return json.dumps(nb)
+
+
+@pytest.mark.parametrize("change", [
+    lambda nb: nb.pop("metadata"),
+    lambda nb: nb["cells"][0].pop("metadata"),
+    lambda nb: nb["cells"][1].update(metadata=["nbgrader"]),
+    lambda nb: nb["cells"].append("a cell"),
+    lambda nb: nb["cells"][0].update(source=["a line\n", 7])])
+def test_is_notebook_json_of_the_wrong_shape_ungradable_not_a_crash(root, specs, change):
+    (folder_of(root) / NOTEBOOK).write_text(_released(change))
+    [matched] = match_notebooks(folder_of(root), specs)
+    assert matched.problem.startswith("gates.ipynb is not a readable notebook")
+    assert matched.cells == []
+
+
+def test_is_a_source_as_lines_or_as_one_text_run_the_same(root, specs):
+    def as_text(nb):
+        for cell in nb["cells"]:
+            cell["source"] = "".join(cell["source"])
+    [as_lines] = match_notebooks(folder_of(root), specs)   # as nbformat writes them: lines
+    (folder_of(root) / NOTEBOOK).write_text(_released(as_text))
+    [matched] = match_notebooks(folder_of(root), specs)
+    assert not matched.problem and not matched.tampered
+    assert matched.cells == as_lines.cells and all(isinstance(s, str) for _, s in matched.cells)
+
+
+def test_is_a_json_list_ungradable(root, specs):
+    (folder_of(root) / NOTEBOOK).write_text("[]")
+    [matched] = match_notebooks(folder_of(root), specs)
+    assert matched.problem == ("gates.ipynb is not a readable notebook (ValueError: the file's "
+                               "JSON is not an object)")
 
 
 def test_are_only_a_few_extra_notebooks_read(root, specs, monkeypatch):
