@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 # its own while it lives, in a range (above the ones systemd gives to containers) no account uses.
 SANDBOX_UID = 0x70000000
 MODES = ("root", "user", "none")
-FOLDER_PREFIX = "backprop-sandbox-"   # a run's folder: this, its worker's pid, "-" and a random part
+FOLDER_PREFIX = "backprop-sandbox-"   # a run folder: this, its worker's pid, "-" and a random part
 WALL_FACTOR = 3           # a step may take this many times its CPU seconds of wall-clock time
 MAX_REPLY = 16 * 2**20    # bytes of one line the student's process says
 NOTICE, REPLY = b"n", b"r"   # the marks of its lines in the report
@@ -114,12 +114,21 @@ def protections(mode: str) -> dict[str, tuple[bool, str]]:
     }
 
 
+def run_folder() -> str:
+    """A new empty run folder in the temporary folder, named after this process (the worker):
+    clear_stale_folders removes it once the worker is gone."""
+    return tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
+
+
 def run_job(job: memoryview, limits: Limits, mode: str, out_fd: int,
-            calls: Mapping[str, Exercise]) -> None:
+            calls: Mapping[str, Exercise], folder: str | None = None) -> None:
     """Run one job in a sandbox and write its report to out_fd, ended by {"end": ...}.
     job: a memoryview of the job's requests (autograder.protocol.requests); calls: exercise name
-    -> how to call it (autograder.answer_machinery.CALLS)."""
-    workdir = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
+    -> how to call it (autograder.answer_machinery.CALLS); folder: the worker's run folder, which
+    an isolated run mounts its own root on in its own mount namespace, so that it stays empty on
+    the host and serves every run (none: a new one for this run). Without isolation a run works in
+    a new run folder, removed after it with whatever the run wrote there."""
+    workdir = folder if folder is not None and mode != "none" else run_folder()
     ours, theirs = socket.socketpair()
     status_read, status_write = os.pipe()
     address_space = _address_space()
@@ -138,7 +147,8 @@ def run_job(job: memoryview, limits: Limits, mode: str, out_fd: int,
         ours.close()
         os.close(status_read)
         _kill(pid)
-        _clear(workdir, mode)
+        if workdir != folder:
+            _clear(workdir, mode)
     report.send(out_fd, end)
 
 
@@ -371,9 +381,9 @@ def _clear(workdir, mode):
 
 
 def clear_stale_folders() -> None:
-    """Remove the empty run folders that workers killed in mid-run left in the temporary folder
-    (each named after its worker's pid, and this account's); a live worker's are left alone, and
-    so is one that is not empty (a run without isolation wrote there)."""
+    """Remove the empty run folders that killed workers left in the temporary folder (each named
+    after its worker's pid, and this account's); a live worker's are left alone, and so is one
+    that is not empty (a run without isolation wrote there)."""
     with os.scandir(tempfile.gettempdir()) as entries:
         for entry in entries:
             name = entry.name

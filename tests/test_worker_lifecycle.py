@@ -128,6 +128,27 @@ def test_are_the_run_folders_that_killed_workers_left_removed_when_a_worker_star
     assert {p.name for p in tmp_path.iterdir()} == left - {f"backprop-sandbox-{ended.pid}-a1"}
 
 
+def test_does_a_worker_keep_one_empty_run_folder_for_all_its_isolated_runs(tmp_path, monkeypatch):
+    """Each run mounts its own root on the worker's run folder in its own mount namespace: on the
+    host the folder stays empty, so no folder is made and removed per run (each removal frees an
+    inode that file creation then skips on an ext4 without a journal)."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    worker = pool.Worker(0).start()
+    try:
+        writes = "open('scratch.txt', 'w').write('x')\nimport os\nos.makedirs('deep/er')"
+        job = {"cells": [[0, writes]], "exercises": [], "skip_exercises": []}
+        seen = []
+        for _ in range(3):
+            assert list(worker.run(job))[-1] == {"end": {"reason": "exited", "code": 0}}
+            seen.append([(p.name, sorted(p.iterdir())) for p in tmp_path.iterdir()])
+        [(name, inside)] = seen[0]
+        assert name.startswith(f"backprop-sandbox-{worker.process.pid}-") and inside == []
+        assert seen[1] == seen[2] == seen[0]
+    finally:
+        worker.stop()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_does_a_graded_notebook_import_what_the_graders_start_up_leaves_out_as_in_jupyterlab():
     worker = pool.Worker(0).start()
     try:
