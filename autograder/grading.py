@@ -24,7 +24,7 @@ from autograder.autograded_notebook import write_autograded
 from autograder.numerical_answers import centered_step
 from autograder.reference import case_outputs, read_only
 from autograder.results import ExerciseResult, Status, SubmissionResult
-from autograder.submission import fingerprint, match_notebooks
+from autograder.submission import TopLevel, fingerprint, match_notebooks
 from autograder.transport import TransportError, decode, encode_case
 from course.checks import CONTRACT_KINDS, call_text, contract_verdict, verdict
 from course.exercises import EXERCISES
@@ -58,9 +58,10 @@ def grade_submission(root: Path, assignment: str, student: str, specs: Sequence[
     SubmissionResult and its matched SubmittedNotebooks (for write_for_formgrader)."""
     started = time.monotonic()
     folder = root / "submitted" / student / assignment
-    result = SubmissionResult(student, assignment, fingerprint(folder), isolation=worker.mode)
+    top = TopLevel()   # what the fingerprint read is what is graded: its files are read once
+    result = SubmissionResult(student, assignment, fingerprint(folder, top), isolation=worker.mode)
     rng = rng or np.random.default_rng()
-    matched = match_notebooks(folder, specs)
+    matched = match_notebooks(folder, specs, top)
     for submitted in matched:
         result.notes += submitted.notes
         if submitted.problem:

@@ -156,17 +156,36 @@ def stamp_time(stamp: bytes | None) -> datetime | None:
     return when if EARLIEST <= when < LATEST else None
 
 
-def fingerprint(folder: Path | str) -> str:
+@dataclass
+class TopLevel:
+    """What fingerprint saw of a submission folder's own entries: name -> lstat of each, in name
+    order; name -> the bytes of each regular file it read whole; and whether that is all of them
+    (not when the walk stopped at an error or at MAX_ENTRIES), so that match_notebooks need not
+    read the folder again."""
+    entries: dict = field(default_factory=dict)
+    contents: dict = field(default_factory=dict)
+    complete: bool = False
+
+
+def fingerprint(folder: Path | str, top: TopLevel | None = None) -> str:
     """A hash of the files in a submission folder (at most MAX_ENTRIES entries, MAX_DEPTH folders
-    deep, links not followed), so that a changed submission is graded again."""
-    digest, hashed = hashlib.sha256(), 0
+    deep, links not followed), so that a changed submission is graded again; top, if given, is
+    filled with what it saw of the folder's own entries."""
+    digest, hashed, walked = hashlib.sha256(), 0, 0
+    top = top if top is not None else TopLevel()
     try:
-        with opened(folder) as top, closing(_walk(top)) as entries:
+        with opened(folder) as fd, closing(_walk(fd)) as entries:
             for path, name, info, dir_fd in islice(entries, MAX_ENTRIES):
+                walked += 1
+                if path == name:
+                    top.entries[name] = info
                 if not stat.S_ISDIR(info.st_mode):
-                    entry, read = _entry_hash(name, info, dir_fd, MAX_HASHED_BYTES - hashed)
-                    hashed += read
+                    entry, content = _entry_hash(name, info, dir_fd, MAX_HASHED_BYTES - hashed)
+                    hashed += len(content or b"")
                     digest.update(os.fsencode(path) + b"\0" + entry)
+                    if path == name and content is not None:
+                        top.contents[name] = content
+        top.complete = walked < MAX_ENTRIES
     except (Ungradable, OSError) as error:   # unreadable, or changed while it was read
         digest.update(f"unreadable: {error}".encode())
     return digest.hexdigest()
@@ -186,26 +205,30 @@ def _walk(dir_fd, prefix="", depth=0):
 
 
 def _entry_hash(name, info, dir_fd, allowance):
-    """The hash fingerprint takes of one entry, and the bytes of content it read for it: the
-    content of a file within allowance and MAX_NOTEBOOK_BYTES; else what the entry is (a link's
-    target, a bigger file's size and time)."""
+    """The hash fingerprint takes of one entry, and the content it read for it (None if none):
+    the content of a file within allowance and MAX_NOTEBOOK_BYTES; else what the entry is (a
+    link's target, a bigger file's size and time)."""
     limit = min(MAX_NOTEBOOK_BYTES, allowance)
     if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
         content = read_file(name, dir_fd, limit)
-        return hashlib.sha256(content).digest(), len(content)
+        return hashlib.sha256(content).digest(), content
     if stat.S_ISLNK(info.st_mode):
         what = os.readlink(name, dir_fd=dir_fd)
     elif stat.S_ISREG(info.st_mode):
         what = f"{info.st_size} bytes, modified {info.st_mtime_ns}"
     else:
         what = ""
-    return hashlib.sha256(os.fsencode(f"\0{_kind(info.st_mode)}\0{what}")).digest(), 0
+    return hashlib.sha256(os.fsencode(f"\0{_kind(info.st_mode)}\0{what}")).digest(), None
 
 
 def read_notebook(name: str, dir_fd: int) -> dict:
     """The notebook file name in the folder dir_fd as nbformat 4 data (see _as_version_4), or
     Ungradable with a plain reason."""
-    data = read_file(name, dir_fd, MAX_NOTEBOOK_BYTES)
+    return _notebook_of(name, read_file(name, dir_fd, MAX_NOTEBOOK_BYTES))
+
+
+def _notebook_of(name, data):
+    """The notebook whose file (name) holds data, as read_notebook gives it."""
     if not data:
         raise Ungradable(f"{name} is an empty file")
     try:
@@ -245,8 +268,10 @@ def _as_version_4(raw, data):
     return notebooks.as_version_4(json.loads(data, object_hook=nbformat.NotebookNode))
 
 
-def match_notebooks(folder: Path | str, specs: Sequence[NotebookSpec]) -> list[SubmittedNotebook]:
-    """SubmittedNotebooks for each spec, from the files in a submission folder.
+def match_notebooks(folder: Path | str, specs: Sequence[NotebookSpec],
+                    top: TopLevel | None = None) -> list[SubmittedNotebook]:
+    """SubmittedNotebooks for each spec, from the files in a submission folder; top: what
+    fingerprint saw of it, if that was all of its entries (their files are not read again).
 
     A spec's own file name is used when present; otherwise an unclaimed notebook that holds the
     spec's test cells (a renamed copy); otherwise the notebook is missing. Extra notebooks are
@@ -255,10 +280,13 @@ def match_notebooks(folder: Path | str, specs: Sequence[NotebookSpec]) -> list[S
     folder = Path(folder)
     own = {spec.name for spec in specs}
     try:
-        with opened(folder) as fd:
-            names = [n for n, _ in _listing(fd) if n.endswith(".ipynb") and not n.startswith(".")]
-            read = own | set([n for n in names if n not in own][:MAX_OTHER_NOTEBOOKS])
-            readable = {name: _read_or_why(name, fd) for name in names if name in read}
+        if top is not None and top.complete:
+            names = _notebook_names(top.entries)
+            readable = {name: _seen_or_why(name, top, folder) for name in _to_read(names, own)}
+        else:
+            with opened(folder) as fd:
+                names = _notebook_names(name for name, _ in _listing(fd))
+                readable = {name: _read_or_why(name, fd) for name in _to_read(names, own)}
     except (Ungradable, OSError) as error:
         return [SubmittedNotebook(spec, problem=f"the submission folder cannot be read ({error})",
                                   problem_status=Status.UNGRADABLE)
@@ -289,12 +317,41 @@ def match_notebooks(folder: Path | str, specs: Sequence[NotebookSpec]) -> list[S
     return matched
 
 
+def _notebook_names(names):
+    """The names of a folder's entries that name a notebook, in their order."""
+    return [name for name in names if name.endswith(".ipynb") and not name.startswith(".")]
+
+
+def _to_read(names, own):
+    """Of a folder's notebook names, those to read: the specs' own, and a few others (renamed
+    copies), in the folder's order."""
+    others = set([name for name in names if name not in own][:MAX_OTHER_NOTEBOOKS])
+    return [name for name in names if name in own or name in others]
+
+
 def _read_or_why(name, dir_fd):
     """The notebook, or the Ungradable saying why it cannot be read."""
     try:
         return read_notebook(name, dir_fd)
     except Ungradable as error:
         return error
+
+
+def _seen_or_why(name, top, folder):
+    """_read_or_why from what fingerprint saw (top): the content it read, or why that entry is no
+    notebook to read; one it did not read for lack of room in its allowance is read now."""
+    mode, size = top.entries[name].st_mode, top.entries[name].st_size
+    try:
+        if name in top.contents:
+            return _notebook_of(name, top.contents[name])
+        if not stat.S_ISREG(mode):
+            raise Ungradable(f"{name} is {_kind(mode)}, not a file")
+        if size > MAX_NOTEBOOK_BYTES:
+            raise Ungradable(f"{name} is {_bytes(size)}, over the {_bytes(MAX_NOTEBOOK_BYTES)} limit")
+    except Ungradable as error:
+        return error
+    with opened(folder) as fd:
+        return _read_or_why(name, fd)
 
 
 def _renamed(spec, readable, claimed):

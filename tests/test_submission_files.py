@@ -309,6 +309,49 @@ def test_is_a_json_list_ungradable(root, specs):
                                "JSON is not an object)")
 
 
+def _as_left(root, tmp_path, monkeypatch, state):
+    """Leave alice's submission folder in one of the states a student can leave it in."""
+    folder, notebook = folder_of(root), folder_of(root) / NOTEBOOK
+    if state == "renamed, with extras":
+        notebook.rename(folder / "gates-Copy1.ipynb")
+        (folder / "scratch.ipynb").write_bytes(b"{}")
+        (folder / ".hidden.ipynb").write_bytes(b"{}")
+    elif state == "linked":
+        notebook.unlink()
+        notebook.symlink_to(outside(tmp_path))
+    elif state in ("fifo", "folder"):
+        replace_with(notebook, state, monkeypatch)
+    elif state == "huge":
+        huge(notebook)
+    elif state == "empty":
+        notebook.write_bytes(b"")
+    elif state == "beyond the fingerprint's allowance":
+        monkeypatch.setattr(submission, "MAX_HASHED_BYTES", 10)
+    elif state == "too many entries":
+        for number in range(submission.MAX_ENTRIES):
+            (folder / f"a{number:04}").write_bytes(b"")
+
+
+@pytest.mark.parametrize("state", ["as released", "renamed, with extras", "linked", "fifo",
+                                   "folder", "huge", "empty", "beyond the fingerprint's allowance",
+                                   "too many entries"])
+def test_is_a_submission_matched_alike_from_what_its_fingerprint_read(
+        root, specs, tmp_path, monkeypatch, state):
+    _as_left(root, tmp_path, monkeypatch, state)
+    alone = within(10, match_notebooks, folder_of(root), specs)
+    top = submission.TopLevel()
+    fingerprint(folder_of(root), top)
+    assert top.complete == (state != "too many entries")
+    read = []
+    monkeypatch.setattr(submission, "read_file", lambda *args: read.append(args[0]) or b"{}")
+    if state in ("as released", "renamed, with extras", "linked", "fifo", "folder", "huge", "empty"):
+        assert within(10, match_notebooks, folder_of(root), specs, top) == alone
+        assert read == []   # nothing was read again
+    else:   # the fingerprint did not read it all: the folder is read again
+        within(10, match_notebooks, folder_of(root), specs, top)
+        assert read
+
+
 def test_are_only_a_few_extra_notebooks_read(root, specs, monkeypatch):
     (folder_of(root) / NOTEBOOK).unlink()
     for number in range(3 * submission.MAX_OTHER_NOTEBOOKS):
