@@ -110,8 +110,13 @@ def read_file(name: str, dir_fd: int, limit: int) -> bytes:
     with open(_open(name, dir_fd), "rb") as file:
         size = os.fstat(file.fileno()).st_size
         if size > limit:
-            raise Ungradable(f"{name} is {_bytes(size)}, over the {_bytes(limit)} limit")
+            raise _too_big(name, size, limit)
         return file.read(size)
+
+
+def _too_big(name, size, limit):
+    """The Ungradable for a file of size bytes over a limit of bytes."""
+    return Ungradable(f"{name} is {_bytes(size)}, over the {_bytes(limit)} limit")
 
 
 def _bytes(size):
@@ -159,9 +164,9 @@ def stamp_time(stamp: bytes | None) -> datetime | None:
 @dataclass
 class TopLevel:
     """What fingerprint saw of a submission folder's own entries: name -> lstat of each, in name
-    order; name -> the bytes of each regular file it read whole; and whether that is all of them
-    (not when the walk stopped at an error or at MAX_ENTRIES), so that match_notebooks need not
-    read the folder again."""
+    order; name -> the bytes of each notebook file (_notebook_names) it read whole; and whether
+    that is all of them (not when the walk stopped at an error or at MAX_ENTRIES), so that
+    match_notebooks need not read the folder again."""
     entries: dict = field(default_factory=dict)
     contents: dict = field(default_factory=dict)
     complete: bool = False
@@ -172,20 +177,20 @@ def fingerprint(folder: Path | str, top: TopLevel | None = None) -> str:
     deep, links not followed), so that a changed submission is graded again; top, if given, is
     filled with what it saw of the folder's own entries."""
     digest, hashed, walked = hashlib.sha256(), 0, 0
-    top = top if top is not None else TopLevel()
     try:
         with opened(folder) as fd, closing(_walk(fd)) as entries:
             for path, name, info, dir_fd in islice(entries, MAX_ENTRIES):
-                walked += 1
-                if path == name:
-                    top.entries[name] = info
+                walked, content = walked + 1, None
                 if not stat.S_ISDIR(info.st_mode):
                     entry, content = _entry_hash(name, info, dir_fd, MAX_HASHED_BYTES - hashed)
                     hashed += len(content or b"")
                     digest.update(os.fsencode(path) + b"\0" + entry)
-                    if path == name and content is not None:
+                if top is not None and path == name:
+                    top.entries[name] = info
+                    if content is not None and _notebook_names([name]):
                         top.contents[name] = content
-        top.complete = walked < MAX_ENTRIES
+        if top is not None:
+            top.complete = walked < MAX_ENTRIES
     except (Ungradable, OSError) as error:   # unreadable, or changed while it was read
         digest.update(f"unreadable: {error}".encode())
     return digest.hexdigest()
@@ -347,7 +352,7 @@ def _seen_or_why(name, top, folder):
         if not stat.S_ISREG(mode):
             raise Ungradable(f"{name} is {_kind(mode)}, not a file")
         if size > MAX_NOTEBOOK_BYTES:
-            raise Ungradable(f"{name} is {_bytes(size)}, over the {_bytes(MAX_NOTEBOOK_BYTES)} limit")
+            raise _too_big(name, size, MAX_NOTEBOOK_BYTES)
     except Ungradable as error:
         return error
     with opened(folder) as fd:
